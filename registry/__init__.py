@@ -1,0 +1,1 @@
+"""The sub-processor registry: domain and persistence, free of GraphQL, HTTP and SMTP."""

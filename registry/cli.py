@@ -1,0 +1,110 @@
+"""`python -m registry`: the operator's commands. Other packages add theirs through entry points."""
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from importlib.metadata import entry_points
+
+from registry.auth import service as auth
+from registry.auth.models import Role
+from registry.db import Database
+from registry.migrations import upgrade
+from registry.seed.service import seed_demo
+from registry.settings import get_settings
+from registry.versions import service as versions
+
+COMMAND_GROUP = "registry.commands"
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    if path := settings.sqlite_path():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.database_url)
+    print("database schema is up to date")
+    return 0
+
+
+def _seed(args: argparse.Namespace) -> int:
+    _migrate(args)
+
+    async def run() -> list[str]:
+        db = Database(get_settings().database_url)
+        try:
+            async with db.transaction() as session:
+                return await seed_demo(session=session, min_notice_days=get_settings().min_notice_days)
+        finally:
+            await db.dispose()
+
+    done = asyncio.run(run())
+    print("\n".join(done) if done else "demo data already present; nothing to do")
+    return 0
+
+
+def _token_create(args: argparse.Namespace) -> int:
+    async def run() -> str:
+        db = Database(get_settings().database_url)
+        try:
+            async with db.transaction() as session:
+                return await auth.create_token(session=session, name=args.name, role=Role(args.role))
+        finally:
+            await db.dispose()
+
+    print(asyncio.run(run()))
+    print(f"(a {args.role} token for {args.name!r}; it is shown only this once)", file=sys.stderr)
+    return 0
+
+
+def _token_revoke(args: argparse.Namespace) -> int:
+    async def run() -> int:
+        db = Database(get_settings().database_url)
+        try:
+            async with db.transaction() as session:
+                return await auth.revoke_token(session=session, name=args.name)
+        finally:
+            await db.dispose()
+
+    print(f"revoked {asyncio.run(run())} token(s) named {args.name!r}")
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    async def run() -> tuple[list[str], int | None]:
+        db = Database(get_settings().database_url)
+        try:
+            async with db.session() as session:
+                return await versions.verify_chain(session=session), await versions.latest_number(session=session)
+        finally:
+            await db.dispose()
+
+    problems, latest = asyncio.run(run())
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"hash chain {'BROKEN' if problems else 'intact'}: {latest or 0} version(s) checked")
+    return 1 if problems else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m registry", description=(
+        "Sub-processor registry. Configuration comes from REGISTRY_* environment variables (see README)."))
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("migrate", help="apply database migrations").set_defaults(run=_migrate)
+    commands.add_parser("seed", help="migrate, then load the demo data if missing (idempotent)").set_defaults(run=_seed)
+    commands.add_parser("verify", help="re-check the hash chain of published versions").set_defaults(run=_verify)
+    token = commands.add_parser("token", help="manage API tokens").add_subparsers(dest="action", required=True)
+    create = token.add_parser("create", help="create a token and print it once")
+    create.add_argument("--role", choices=[role.value for role in Role], required=True)
+    create.add_argument("--name", required=True, help="who or what holds the token; recorded in the audit log")
+    create.set_defaults(run=_token_create)
+    revoke = token.add_parser("revoke", help="revoke every token with that name")
+    revoke.add_argument("--name", required=True)
+    revoke.set_defaults(run=_token_revoke)
+    for plugin in sorted(entry_points(group=COMMAND_GROUP), key=lambda ep: ep.name):
+        plugin.load()(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.run(args)

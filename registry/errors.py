@@ -1,0 +1,36 @@
+"""Business errors the registry reports to its callers as data, never as crashes."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    INVALID = "INVALID"
+    REQUIRED = "REQUIRED"
+    TOO_LONG = "TOO_LONG"
+    NOT_FOUND = "NOT_FOUND"
+    DUPLICATE = "DUPLICATE"
+    NO_CHANGES = "NO_CHANGES"
+    NOTICE_TOO_SHORT = "NOTICE_TOO_SHORT"
+    INVALID_STATE = "INVALID_STATE"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a request: which input field, what, and a stable code."""
+
+    message: str
+    code: ErrorCode
+    field: str | None = None
+
+
+class RegistryError(Exception):
+    """A request the registry refuses; nothing was written."""
+
+    def __init__(self, *problems: Problem) -> None:
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = list(problems)
+
+    @classmethod
+    def one(cls, message: str, code: ErrorCode, field: str | None = None) -> "RegistryError":
+        return cls(Problem(message=message, code=code, field=field))

@@ -1,0 +1,244 @@
+"""Publishing, withdrawing, reading and verifying versions of the sub-processor list."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from registry.audit import service as audit
+from registry.db import utcnow
+from registry.errors import ErrorCode, RegistryError
+from registry.subprocessors import service as drafts
+from registry.subprocessors.models import SubprocessorEntry
+from registry.versions.diff import diff_entries, is_material
+from registry.versions.hashing import content_hash
+from registry.versions.models import Change, RegistryState, RegistryVersion, VersionStatus
+
+MAX_NOTICE_DAYS = 3650
+MAX_NOTE_LENGTH = 2000
+
+
+@dataclass(frozen=True)
+class VersionView:
+    """A version together with its status at the moment it was read."""
+
+    version: RegistryVersion
+    status: VersionStatus
+
+    def entries(self) -> list[SubprocessorEntry]:
+        return [SubprocessorEntry.model_validate(entry) for entry in self.version.entries]
+
+
+async def revision(*, session: AsyncSession) -> int:
+    """The registry's revision: it grows with every publish and withdrawal."""
+    return (await session.execute(select(RegistryState.revision))).scalar_one_or_none() or 0
+
+
+async def _lock_and_bump(session: AsyncSession) -> None:
+    # One writer at a time: the row lock orders publishes across processes on PostgreSQL,
+    # and on SQLite the UPDATE takes the database's write lock before anything is read.
+    result = await session.execute(update(RegistryState).values(revision=RegistryState.revision + 1))
+    if result.rowcount == 0:
+        session.add(RegistryState(id=1, revision=1))
+        await session.flush()
+
+
+async def effective_number(*, session: AsyncSession, at: datetime) -> int | None:
+    """The number of the version in effect at `at`, or None before the first one."""
+    return (await session.execute(
+        select(RegistryVersion.number)
+        .where(RegistryVersion.withdrawn_at.is_(None), RegistryVersion.effective_at <= at)
+        .order_by(RegistryVersion.number.desc()).limit(1)
+    )).scalar_one_or_none()
+
+
+async def effective_version(*, session: AsyncSession, at: datetime | None = None) -> VersionView | None:
+    """The version in effect at `at` (default now)."""
+    at = at or utcnow()
+    version = (await session.execute(
+        select(RegistryVersion)
+        .where(RegistryVersion.withdrawn_at.is_(None), RegistryVersion.effective_at <= at)
+        .order_by(RegistryVersion.number.desc()).limit(1)
+    )).scalar_one_or_none()
+    return VersionView(version, version.status(now=at, effective_number=version.number)) if version else None
+
+
+async def get_version(*, session: AsyncSession, number: int, now: datetime | None = None) -> VersionView | None:
+    """One version by number, with its status now."""
+    version = await session.get(RegistryVersion, number)
+    if version is None:
+        return None
+    now = now or utcnow()
+    return VersionView(version, version.status(now=now, effective_number=await effective_number(session=session, at=now)))
+
+
+async def list_versions(*, session: AsyncSession, limit: int, before_number: int | None = None,
+                        now: datetime | None = None) -> list[VersionView]:
+    """Versions newest first, `limit` of them, older than `before_number` when given."""
+    now = now or utcnow()
+    query = select(RegistryVersion).order_by(RegistryVersion.number.desc()).limit(limit)
+    if before_number is not None:
+        query = query.where(RegistryVersion.number < before_number)
+    versions = (await session.execute(query)).scalars().all()
+    current = await effective_number(session=session, at=now)
+    return [VersionView(v, v.status(now=now, effective_number=current)) for v in versions]
+
+
+async def pending_versions(*, session: AsyncSession, now: datetime | None = None) -> list[RegistryVersion]:
+    """Published versions not yet in effect and not withdrawn, oldest first."""
+    now = now or utcnow()
+    return list((await session.execute(
+        select(RegistryVersion)
+        .where(RegistryVersion.withdrawn_at.is_(None), RegistryVersion.effective_at > now)
+        .order_by(RegistryVersion.number)
+    )).scalars())
+
+
+async def _latest(session: AsyncSession, *, include_withdrawn: bool) -> RegistryVersion | None:
+    query = select(RegistryVersion).order_by(RegistryVersion.number.desc()).limit(1)
+    if not include_withdrawn:
+        query = query.where(RegistryVersion.withdrawn_at.is_(None))
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def draft_changes(*, session: AsyncSession) -> list[Change]:
+    """What publishing the draft now would change against the last version not withdrawn."""
+    base = await _latest(session, include_withdrawn=False)
+    draft = [entry.canonical() for entry in await drafts.list_draft(session=session)]
+    return diff_entries(base.entries if base else [], draft)
+
+
+def _effective_at(*, now: datetime, notice_days: int | None, effective_at: datetime | None,
+                  min_notice_days: int) -> datetime:
+    if notice_days is not None and effective_at is not None:
+        raise RegistryError.one("Give noticeDays or effectiveAt, not both.", ErrorCode.INVALID, "notice_days")
+    earliest = now + timedelta(days=min_notice_days)
+    if effective_at is not None:
+        if effective_at.tzinfo is None:
+            raise RegistryError.one("effectiveAt needs a time zone offset.", ErrorCode.INVALID, "effective_at")
+        if effective_at < earliest:
+            raise RegistryError.one(
+                f"effectiveAt must be at least {min_notice_days} days after publication "
+                f"(no earlier than {earliest.isoformat(timespec='seconds')}).",
+                ErrorCode.NOTICE_TOO_SHORT, "effective_at")
+        return effective_at
+    days = min_notice_days if notice_days is None else notice_days
+    if days < min_notice_days:
+        raise RegistryError.one(f"noticeDays must be at least {min_notice_days}.", ErrorCode.NOTICE_TOO_SHORT,
+                                "notice_days")
+    if days > MAX_NOTICE_DAYS:
+        raise RegistryError.one(f"noticeDays must be at most {MAX_NOTICE_DAYS}.", ErrorCode.INVALID, "notice_days")
+    return now + timedelta(days=days)
+
+
+async def publish_version(*, session: AsyncSession, actor: str, note: str, min_notice_days: int,
+                          notice_days: int | None = None, effective_at: datetime | None = None,
+                          now: datetime | None = None) -> RegistryVersion:
+    """Freeze the draft into version N+1, effective after the notice period; the first is effective at once."""
+    now = now or utcnow()
+    note = note.strip()
+    if not note:
+        raise RegistryError.one("A note is required: say what changes and why.", ErrorCode.REQUIRED, "note")
+    if len(note) > MAX_NOTE_LENGTH:
+        raise RegistryError.one(f"The note is longer than {MAX_NOTE_LENGTH} characters.", ErrorCode.TOO_LONG, "note")
+    await _lock_and_bump(session)
+    latest = await _latest(session, include_withdrawn=True)
+    changes = await draft_changes(session=session)
+    if latest is not None and not changes:
+        raise RegistryError.one("The draft does not differ from the current list.", ErrorCode.NO_CHANGES)
+    if latest is None:
+        effective = now
+    else:
+        effective = _effective_at(now=now, notice_days=notice_days, effective_at=effective_at,
+                                  min_notice_days=min_notice_days)
+        for pending in await pending_versions(session=session, now=now):
+            if effective < pending.effective_at:
+                raise RegistryError.one(
+                    f"Version {pending.number} takes effect {pending.effective_at.isoformat(timespec='seconds')}; "
+                    "a later version cannot take effect before it.", ErrorCode.INVALID_STATE, "effective_at")
+    entries = [entry.canonical() for entry in await drafts.list_draft(session=session)]
+    number = latest.number + 1 if latest else 1
+    previous_hash = latest.content_hash if latest else None
+    version = RegistryVersion(
+        number=number, published_at=now, effective_at=effective, note=note, published_by=actor,
+        entries=entries, changes=[change.as_json() for change in changes], material=is_material(changes),
+        previous_hash=previous_hash,
+        content_hash=content_hash(number=number, previous_hash=previous_hash, published_at=now,
+                                  effective_at=effective, note=note, entries=entries),
+    )
+    session.add(version)
+    await session.flush()
+    await audit.record(session=session, actor=actor, action="publishVersion", target=f"version {number}",
+                       after={"number": number, "note": note, "effective_at": effective.isoformat(),
+                              "content_hash": version.content_hash, "changes": version.changes})
+    return version
+
+
+async def withdraw_version(*, session: AsyncSession, actor: str, number: int, reason: str,
+                           now: datetime | None = None) -> RegistryVersion:
+    """Withdraw a pending version so that it never takes effect; the latest pending one only."""
+    now = now or utcnow()
+    reason = reason.strip()
+    if not reason:
+        raise RegistryError.one("A reason is required.", ErrorCode.REQUIRED, "reason")
+    if len(reason) > MAX_NOTE_LENGTH:
+        raise RegistryError.one(f"The reason is longer than {MAX_NOTE_LENGTH} characters.", ErrorCode.TOO_LONG, "reason")
+    await _lock_and_bump(session)
+    version = await session.get(RegistryVersion, number)
+    if version is None:
+        raise RegistryError.one(f"There is no version {number}.", ErrorCode.NOT_FOUND, "number")
+    status = version.status(now=now, effective_number=await effective_number(session=session, at=now))
+    if status is not VersionStatus.PENDING:
+        raise RegistryError.one(f"Version {number} is {status.value.lower()}; only a pending version can be withdrawn.",
+                                ErrorCode.INVALID_STATE, "number")
+    later = await _latest(session, include_withdrawn=False)
+    if later is not None and later.number > number:
+        raise RegistryError.one(f"Version {later.number} builds on version {number}; withdraw it first.",
+                                ErrorCode.INVALID_STATE, "number")
+    version.withdrawn_at, version.withdrawn_by, version.withdrawn_reason = now, actor, reason
+    await session.flush()
+    await audit.record(session=session, actor=actor, action="withdrawVersion", target=f"version {number}",
+                       before={"status": status.value}, after={"status": "WITHDRAWN", "reason": reason})
+    return version
+
+
+async def diff_versions(*, session: AsyncSession, from_number: int, to_number: int) -> list[Change]:
+    """Field-level changes from one version's list to another's, in either direction."""
+    rows = {v.number: v for v in (await session.execute(
+        select(RegistryVersion).where(RegistryVersion.number.in_([from_number, to_number])))).scalars()}
+    for field, number in (("from_version", from_number), ("to_version", to_number)):
+        if number not in rows:
+            raise RegistryError.one(f"There is no version {number}.", ErrorCode.NOT_FOUND, field)
+    return diff_entries(rows[from_number].entries, rows[to_number].entries)
+
+
+async def verify_chain(*, session: AsyncSession) -> list[str]:
+    """Re-derive every hash, link and change set; returns what does not match (empty when intact)."""
+    problems: list[str] = []
+    earlier: list[RegistryVersion] = []
+    for version in (await session.execute(select(RegistryVersion).order_by(RegistryVersion.number))).scalars():
+        previous = earlier[-1] if earlier else None
+        expected_number = previous.number + 1 if previous else 1
+        if version.number != expected_number:
+            problems.append(f"version {version.number}: expected number {expected_number}")
+        if version.previous_hash != (previous.content_hash if previous else None):
+            problems.append(f"version {version.number}: previous hash does not match version {expected_number - 1}")
+        recomputed = content_hash(number=version.number, previous_hash=version.previous_hash,
+                                  published_at=version.published_at, effective_at=version.effective_at,
+                                  note=version.note, entries=version.entries)
+        if recomputed != version.content_hash:
+            problems.append(f"version {version.number}: content hash does not match its content")
+        # The change set was taken against the last version not yet withdrawn when this one was published.
+        base = next((v for v in reversed(earlier)
+                     if v.withdrawn_at is None or v.withdrawn_at > version.published_at), None)
+        if [c.as_json() for c in diff_entries(base.entries if base else [], version.entries)] != version.changes:
+            problems.append(f"version {version.number}: stored changes do not match its list")
+        earlier.append(version)
+    return problems
+
+
+async def latest_number(*, session: AsyncSession) -> int | None:
+    """The highest version number published, withdrawn ones included."""
+    return (await session.execute(select(RegistryVersion.number).order_by(RegistryVersion.number.desc())
+                                  .limit(1))).scalar_one_or_none()

@@ -1,0 +1,1 @@
+"""The GraphQL schema, the Starlette app and the HTTP endpoints around it."""

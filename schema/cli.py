@@ -1,0 +1,26 @@
+"""The `serve` command, plugged into `python -m registry` through an entry point."""
+
+import argparse
+
+import uvicorn
+
+from registry.migrations import upgrade
+from registry.settings import get_settings
+
+
+def _serve(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    if path := settings.sqlite_path():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.database_url)
+    uvicorn.run("schema.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
+                proxy_headers=True, log_level="info")
+    return 0
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    serve = commands.add_parser("serve", help="apply migrations, then serve GraphQL on HTTP")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="server processes (PostgreSQL for more than one)")
+    serve.set_defaults(run=_serve)

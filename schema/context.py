@@ -1,0 +1,22 @@
+"""What every resolver gets: the database, the settings and who is calling."""
+
+from dataclasses import dataclass
+
+from starlette.requests import Request
+
+from registry.auth.service import Principal
+from registry.db import Database
+from registry.settings import Settings
+
+
+@dataclass
+class Context:
+    db: Database
+    settings: Settings
+    request: Request
+    principal: Principal | None
+    response: object = None
+
+    @property
+    def actor(self) -> str:
+        return self.principal.name if self.principal else "anonymous"

@@ -1,0 +1,18 @@
+"""Errors shown to the caller as they are; everything else is masked."""
+
+from graphql import GraphQLError
+
+from registry.errors import RegistryError
+
+
+class BadInput(GraphQLError):
+    """A query argument that cannot be used, such as a malformed cursor."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, extensions={"code": "BAD_USER_INPUT"})
+
+
+def should_mask(error: GraphQLError) -> bool:
+    """Mask crashes; keep GraphQL's own errors (syntax, validation, permission, bad input) readable."""
+    original = error.original_error
+    return original is not None and not isinstance(original, (GraphQLError, RegistryError))

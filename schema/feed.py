@@ -1,0 +1,63 @@
+"""The Atom feed of published versions, for feed readers and the processor's own site."""
+
+from urllib.parse import quote
+from xml.etree import ElementTree as ET
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from registry.versions import service as versions
+from registry.versions.models import ChangeKind
+
+ATOM = "http://www.w3.org/2005/Atom"
+FEED_LENGTH = 50
+
+
+def version_url(base: str, number: int) -> str:
+    """A link that shows the version to anyone: a GraphQL GET read of it."""
+    query = f"{{registryVersion(number:{number}){{number status publishedAt effectiveAt objectionDeadline note changes{{kind name field before after}} contentHash previousHash}}}}"
+    return f"{base}/graphql?query={quote(query)}"
+
+
+def _summary(view: versions.VersionView) -> str:
+    version = view.version
+    lines = [version.note, f"Status: {view.status.value}. Effective: {version.effective_at.isoformat()}."]
+    if version.objection_deadline:
+        lines.append(f"Objections until: {version.objection_deadline.isoformat()}.")
+    for change in version.change_list():
+        if change.kind is ChangeKind.CHANGED:
+            lines.append(f"CHANGED {change.name}: {change.field} {change.before!r} -> {change.after!r}")
+        else:
+            lines.append(f"{change.kind.value} {change.name}")
+    lines.append(f"SHA-256: {version.content_hash}")
+    return "\n".join(lines)
+
+
+async def atom_feed(request: Request) -> Response:
+    """GET /feed.atom: the newest published versions with a change summary each."""
+    db, settings = request.app.state.db, request.app.state.settings
+    async with db.session() as session:
+        views = await versions.list_versions(session=session, limit=FEED_LENGTH)
+    base = settings.public_url.rstrip("/")
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = f"{settings.organisation_name}: sub-processor list"
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = f"{base}/feed.atom"
+    ET.SubElement(feed, f"{{{ATOM}}}link", href=f"{base}/feed.atom", rel="self")
+    updated = max((v.version.withdrawn_at or v.version.published_at for v in views), default=None)
+    ET.SubElement(feed, f"{{{ATOM}}}updated").text = (updated.isoformat() if updated else "1970-01-01T00:00:00+00:00")
+    author = ET.SubElement(feed, f"{{{ATOM}}}author")
+    ET.SubElement(author, f"{{{ATOM}}}name").text = settings.organisation_name
+    for view in views:
+        version = view.version
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        title = f"Version {version.number}" + (" (withdrawn)" if version.withdrawn_at else "")
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = title
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = f"urn:sha256:{version.content_hash}"
+        ET.SubElement(entry, f"{{{ATOM}}}link", href=version_url(base, version.number))
+        ET.SubElement(entry, f"{{{ATOM}}}published").text = version.published_at.isoformat()
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = (version.withdrawn_at or version.published_at).isoformat()
+        ET.SubElement(entry, f"{{{ATOM}}}summary", type="text").text = _summary(view)
+    body = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return Response(body, media_type="application/atom+xml; charset=utf-8",
+                    headers={"Cache-Control": "public, max-age=60"})

@@ -1,0 +1,38 @@
+"""The GraphQL endpoint: strawberry's ASGI view with the registry's context."""
+
+from starlette.requests import Request
+from starlette.responses import Response
+from strawberry.asgi import GraphQL
+
+from registry.auth import service as auth
+from registry.auth.service import Principal
+from registry.db import Database
+from registry.settings import Settings
+from schema.context import Context
+from schema.schema import build_schema
+
+
+def bearer_token(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+async def principal_of(request: Request, db: Database) -> Principal | None:
+    """Who sent the request; None for anonymous callers and for unknown or revoked tokens."""
+    token = bearer_token(request)
+    if token is None:
+        return None
+    async with db.session() as session:
+        return await auth.authenticate(session=session, token=token)
+
+
+class RegistryGraphQL(GraphQL):
+    def __init__(self, *, db: Database, settings: Settings) -> None:
+        super().__init__(build_schema(settings), graphql_ide="graphiql" if settings.graphiql else None,
+                         allow_queries_via_get=True)
+        self.db = db
+        self.settings = settings
+
+    async def get_context(self, request: Request, response: Response) -> Context:
+        return Context(db=self.db, settings=self.settings, request=request, response=response,
+                       principal=await principal_of(request, self.db))

@@ -1,0 +1,130 @@
+"""The Query root: public reads of the list, its history and the agreement; admin reads of the draft and audit."""
+
+from datetime import datetime
+
+import strawberry
+from strawberry.types import Info
+
+from registry.agreement import service as agreements
+from registry.audit import service as audit
+from registry.errors import RegistryError
+from registry.subprocessors import service as drafts
+from registry.versions import service as versions
+from schema.errors import BadInput
+from schema.permissions import IsAdmin
+from schema.types.agreement import AgreementTemplate, Organisation
+from schema.types.audit import AuditEntry
+from schema.types.common import Language, aware
+from schema.types.subprocessors import Subprocessor
+from schema.types.versions import (
+    Change, PageInfo, RegistryDiff, RegistryVersion, RegistryVersionConnection, RegistryVersionEdge,
+    parse_version_cursor, version_cursor,
+)
+
+
+@strawberry.type(description="The admins' working draft of the next version.")
+class Draft:
+    subprocessors: list[Subprocessor]
+    changes: list[Change] = strawberry.field(description="What publishing now would change.")
+
+
+@strawberry.type(description="The result of re-deriving every version's hash and link.")
+class ChainVerification:
+    intact: bool
+    versions: int
+    problems: list[str]
+
+
+def _page_size(info: Info, first: int | None) -> int:
+    cap = info.context.settings.max_page_size
+    if first is not None and not 0 < first <= cap:
+        raise BadInput(f"first must be between 1 and {cap}.")
+    return first or min(20, cap)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The list in effect at asOf (default now).")
+    async def subprocessors(self, info: Info, as_of: datetime | None = None,
+                            language: Language = Language.DA) -> list[Subprocessor]:
+        async with info.context.db.session() as session:
+            view = await versions.effective_version(session=session, at=aware(as_of, "asOf"))
+        return [Subprocessor.from_entry(entry, language) for entry in view.entries()] if view else []
+
+    @strawberry.field(description="One sub-processor in the list in effect at asOf (default now), or null.")
+    async def subprocessor(self, info: Info, slug: str, as_of: datetime | None = None,
+                           language: Language = Language.DA) -> Subprocessor | None:
+        async with info.context.db.session() as session:
+            view = await versions.effective_version(session=session, at=aware(as_of, "asOf"))
+        entry = next((e for e in view.entries() if e.slug == slug), None) if view else None
+        return Subprocessor.from_entry(entry, language) if entry else None
+
+    @strawberry.field(description="Published versions, newest first.")
+    async def registry_versions(self, info: Info, first: int | None = None,
+                                after: str | None = None) -> RegistryVersionConnection:
+        limit = _page_size(info, first)
+        before_number = parse_version_cursor(after) if after else None
+        async with info.context.db.session() as session:
+            views = await versions.list_versions(session=session, limit=limit + 1, before_number=before_number)
+            latest = await versions.latest_number(session=session)
+        page = views[:limit]
+        edges = [RegistryVersionEdge(cursor=version_cursor(v.version.number), node=RegistryVersion.from_view(v))
+                 for v in page]
+        return RegistryVersionConnection(
+            edges=edges, total_count=latest or 0,
+            page_info=PageInfo(has_next_page=len(views) > limit, has_previous_page=before_number is not None,
+                               start_cursor=edges[0].cursor if edges else None,
+                               end_cursor=edges[-1].cursor if edges else None))
+
+    @strawberry.field(description="One published version by number, or null.")
+    async def registry_version(self, info: Info, number: int) -> RegistryVersion | None:
+        async with info.context.db.session() as session:
+            view = await versions.get_version(session=session, number=number)
+        return RegistryVersion.from_view(view) if view else None
+
+    @strawberry.field(description="The field-level changes between any two versions.")
+    async def registry_diff(self, info: Info, from_version: int, to_version: int) -> RegistryDiff:
+        try:
+            async with info.context.db.session() as session:
+                changes = await versions.diff_versions(session=session, from_number=from_version,
+                                                       to_number=to_version)
+        except RegistryError as error:
+            raise BadInput(str(error)) from None
+        return RegistryDiff(from_version=from_version, to_version=to_version,
+                            changes=[Change.from_domain(change) for change in changes])
+
+    @strawberry.field(description="The agreement template of that version (default the newest), or null.")
+    async def agreement_template(self, info: Info, version: int | None = None,
+                                 language: Language = Language.DA) -> AgreementTemplate | None:
+        async with info.context.db.session() as session:
+            template = await agreements.get_template(session=session, version=version)
+        return AgreementTemplate.from_domain(template, language, info.context.settings) if template else None
+
+    @strawberry.field(description="The data processor and its data protection contact.")
+    def organisation(self, info: Info) -> Organisation:
+        return Organisation.from_settings(info.context.settings)
+
+    @strawberry.field(permission_classes=[IsAdmin], description="The working draft of the next version.")
+    async def draft(self, info: Info, language: Language = Language.DA) -> Draft:
+        async with info.context.db.session() as session:
+            entries = await drafts.list_draft(session=session)
+            changes = await versions.draft_changes(session=session)
+        return Draft(subprocessors=[Subprocessor.from_entry(e, language) for e in entries],
+                     changes=[Change.from_domain(c) for c in changes])
+
+    @strawberry.field(permission_classes=[IsAdmin], description="Admin changes, newest first.")
+    async def audit_log(self, info: Info, first: int | None = None, before_id: int | None = None,
+                        action: str | None = None) -> list[AuditEntry]:
+        async with info.context.db.session() as session:
+            entries = await audit.list_entries(session=session, limit=_page_size(info, first),
+                                               before_id=before_id, action=action)
+        return [AuditEntry.from_domain(entry) for entry in entries]
+
+    @strawberry.field(permission_classes=[IsAdmin], description="Re-check every version's hash and link.")
+    async def verify_registry(self, info: Info) -> ChainVerification:
+        async with info.context.db.session() as session:
+            problems = await versions.verify_chain(session=session)
+            latest = await versions.latest_number(session=session)
+        return ChainVerification(intact=not problems, versions=latest or 0, problems=problems)
+
+

@@ -1,0 +1,59 @@
+"""The agreement template and the organisation behind it."""
+
+from datetime import datetime
+
+import strawberry
+
+from registry.agreement.models import AgreementTemplate as DomainTemplate
+from registry.settings import Settings
+from schema.types.common import Language
+
+
+@strawberry.type(description="The data processor and whom to ask about data protection.")
+class Organisation:
+    name: str
+    privacy_contact_name: str
+    privacy_contact_email: str
+    privacy_contact_phone: str
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Organisation":
+        return cls(name=settings.organisation_name, privacy_contact_name=settings.privacy_contact_name,
+                   privacy_contact_email=settings.privacy_contact_email,
+                   privacy_contact_phone=settings.privacy_contact_phone)
+
+
+@strawberry.type
+class AgreementSection:
+    key: str
+    heading: str = strawberry.field(description="In the requested language, Danish where no translation is written.")
+    body: str
+    language: Language = strawberry.field(description="The language heading and body are actually in.")
+    heading_da: str
+    body_da: str
+    heading_en: str | None
+    body_en: str | None
+
+
+@strawberry.type(description="A version of the data processing agreement's clauses.")
+class AgreementTemplate:
+    version: int
+    published_at: datetime
+    title: str
+    sections: list[AgreementSection]
+    organisation: Organisation
+
+    @classmethod
+    def from_domain(cls, template: DomainTemplate, language: Language, settings: Settings) -> "AgreementTemplate":
+        def section(raw: dict) -> AgreementSection:
+            english = language is Language.EN and raw.get("body_en")
+            return AgreementSection(
+                key=raw["key"], heading=raw["heading_en"] if english else raw["heading_da"],
+                body=raw["body_en"] if english else raw["body_da"], language=Language.EN if english else Language.DA,
+                heading_da=raw["heading_da"], body_da=raw["body_da"], heading_en=raw.get("heading_en"),
+                body_en=raw.get("body_en"))
+
+        title = template.title_en if language is Language.EN and template.title_en else template.title_da
+        return cls(version=template.version, published_at=template.published_at, title=title,
+                   sections=[section(raw) for raw in template.sections],
+                   organisation=Organisation.from_settings(settings))

@@ -1,0 +1,49 @@
+"""Enums, scalars and the error type shared by the whole schema."""
+
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+
+from registry.errors import ErrorCode, RegistryError
+from registry.subprocessors.models import TransferMechanism as DomainTransferMechanism
+from registry.versions.models import ChangeKind as DomainChangeKind
+from registry.versions.models import VersionStatus as DomainVersionStatus
+from schema.errors import BadInput
+
+
+@strawberry.enum(description="Language of texts that exist in Danish and English.")
+class Language(Enum):
+    DA = "da"
+    EN = "en"
+
+
+TransferMechanism = strawberry.enum(DomainTransferMechanism, description="Legal basis for a transfer.")
+VersionStatus = strawberry.enum(DomainVersionStatus, description="Where a published version stands now.")
+ChangeKind = strawberry.enum(DomainChangeKind)
+UserErrorCode = strawberry.enum(ErrorCode, name="UserErrorCode")
+
+
+@strawberry.type(description="Something wrong with the input; nothing was changed.")
+class UserError:
+    field: str | None = strawberry.field(description="The input field at fault, in camelCase, if any.")
+    message: str
+    code: UserErrorCode
+
+
+def camel(name: str | None) -> str | None:
+    if name is None:
+        return None
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def user_errors(error: RegistryError) -> list[UserError]:
+    return [UserError(field=camel(p.field), message=p.message, code=p.code) for p in error.problems]
+
+
+def aware(moment: datetime | None, argument: str) -> datetime | None:
+    """Reject instants without an offset: the registry cannot guess whose midnight is meant."""
+    if moment is not None and moment.tzinfo is None:
+        raise BadInput(f"{argument} needs a time zone offset, such as 2026-01-01T00:00:00Z.")
+    return moment

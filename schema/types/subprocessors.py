@@ -1,0 +1,48 @@
+"""The Subprocessor type as the website and customers read it."""
+
+import strawberry
+
+from registry.subprocessors.models import SubprocessorEntry
+from schema.types.common import Language, TransferMechanism
+
+
+@strawberry.type(description="A company that processes personal data on the processor's behalf.")
+class Subprocessor:
+    slug: str
+    name: str
+    legal_entity: str | None
+    purpose: str = strawberry.field(description="Why the processor uses it, in the requested language.")
+    purpose_da: str
+    purpose_en: str
+    data_categories: list[str] = strawberry.field(description="Empty while the source does not state them.")
+    countries: list[str] = strawberry.field(description="ISO 3166-1 alpha-2 codes; empty while unknown.")
+    transfer_mechanism: TransferMechanism
+    third_country: bool | None = strawberry.field(
+        description="True if any processing country is outside the EEA; null while the countries are unknown.")
+    services: list[str] = strawberry.field(description="The services it is used for; empty means all of them.")
+    website: str | None
+
+    @classmethod
+    def from_entry(cls, entry: SubprocessorEntry, language: Language = Language.DA) -> "Subprocessor":
+        return cls(
+            slug=entry.slug, name=entry.name, legal_entity=entry.legal_entity,
+            purpose=entry.purpose(language.value), purpose_da=entry.purpose_da, purpose_en=entry.purpose_en,
+            data_categories=list(entry.data_categories), countries=list(entry.countries),
+            transfer_mechanism=entry.transfer_mechanism, third_country=entry.third_country,
+            services=list(entry.services), website=entry.website,
+        )
+
+
+@strawberry.input(description="A sub-processor as it should stand in the draft of the next version.")
+class SubprocessorInput:
+    slug: str
+    name: str
+    purpose_da: str
+    purpose_en: str
+    previous_slug: str | None = strawberry.field(default=None, description="Set to rename an entry.")
+    legal_entity: str | None = None
+    data_categories: list[str] = strawberry.field(default_factory=list)
+    countries: list[str] = strawberry.field(default_factory=list)
+    transfer_mechanism: TransferMechanism = TransferMechanism.UNKNOWN
+    services: list[str] = strawberry.field(default_factory=list)
+    website: str | None = None

@@ -1,0 +1,109 @@
+"""Published versions, their field-level changes, and the paginated history."""
+
+import base64
+from datetime import datetime
+
+import strawberry
+from strawberry.scalars import JSON
+
+from registry.versions.models import Change as DomainChange
+from registry.versions.service import VersionView
+from schema.errors import BadInput
+from schema.types.common import ChangeKind, Language, VersionStatus, camel
+from schema.types.subprocessors import Subprocessor
+
+
+@strawberry.type(description="One difference: a whole entry added or removed, or one field changed.")
+class Change:
+    kind: ChangeKind
+    slug: str
+    name: str
+    field: str | None = strawberry.field(description="The Subprocessor field that changed, for CHANGED.")
+    before: JSON | None
+    after: JSON | None
+
+    @classmethod
+    def from_domain(cls, change: DomainChange) -> "Change":
+        return cls(kind=change.kind, slug=change.slug, name=change.name, field=camel(change.field),
+                   before=change.before, after=change.after)
+
+
+@strawberry.type(description="A published version of the sub-processor list. Immutable once published.")
+class RegistryVersion:
+    number: int
+    status: VersionStatus
+    published_at: datetime
+    effective_at: datetime
+    objection_deadline: datetime | None = strawberry.field(
+        description="Until when customers may object; null when the version only removes or edits details.")
+    note: str
+    material: bool = strawberry.field(description="Adds a sub-processor or changes where, how or why data is processed.")
+    content_hash: str = strawberry.field(description="SHA-256 over this version's canonical form and previousHash.")
+    previous_hash: str | None
+    withdrawn_at: datetime | None
+    withdrawal_reason: str | None
+    view: strawberry.Private[VersionView]
+
+    @strawberry.field(description="The field-level changes against the version before it.")
+    def changes(self) -> list[Change]:
+        return [Change.from_domain(change) for change in self.view.version.change_list()]
+
+    @strawberry.field(description="The complete list this version publishes.")
+    def subprocessors(self, language: Language = Language.DA) -> list[Subprocessor]:
+        return [Subprocessor.from_entry(entry, language) for entry in self.view.entries()]
+
+    @classmethod
+    def from_view(cls, view: VersionView) -> "RegistryVersion":
+        version = view.version
+        return cls(
+            number=version.number, status=view.status, published_at=version.published_at,
+            effective_at=version.effective_at, objection_deadline=version.objection_deadline, note=version.note,
+            material=version.material, content_hash=version.content_hash, previous_hash=version.previous_hash,
+            withdrawn_at=version.withdrawn_at, withdrawal_reason=version.withdrawn_reason, view=view,
+        )
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class RegistryVersionEdge:
+    cursor: str
+    node: RegistryVersion
+
+
+@strawberry.type(description="Published versions, newest first.")
+class RegistryVersionConnection:
+    edges: list[RegistryVersionEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+_CURSOR_PREFIX = "version:"
+
+
+def version_cursor(number: int) -> str:
+    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{number}".encode()).decode()
+
+
+def parse_version_cursor(cursor: str) -> int:
+    """The version number inside a cursor; a BadInput error for anything this API did not hand out."""
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+        if text.startswith(_CURSOR_PREFIX) and text[len(_CURSOR_PREFIX):].isdigit():
+            return int(text[len(_CURSOR_PREFIX):])
+    except (ValueError, UnicodeError):
+        pass
+    raise BadInput("Malformed cursor: pass an endCursor from a previous page.")
+
+
+@strawberry.type(description="The field-level changes from one version's list to another's.")
+class RegistryDiff:
+    from_version: int
+    to_version: int
+    changes: list[Change]
