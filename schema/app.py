@@ -2,7 +2,7 @@
 
 from contextlib import asynccontextmanager
 
-from sqlalchemy import text
+from sqlmodel import select
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
@@ -19,7 +19,7 @@ async def healthz(request: Request) -> JSONResponse:
     """GET /healthz: 200 when the database answers, 503 when it does not."""
     try:
         async with request.app.state.db.session() as session:
-            await session.execute(text("SELECT 1"))
+            await session.exec(select(1))
     except Exception:  # noqa: BLE001 - any failure means unhealthy, and the reason is logged by the driver
         return JSONResponse({"status": "unavailable"}, status_code=503)
     return JSONResponse({"status": "ok"})

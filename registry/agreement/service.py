@@ -1,6 +1,6 @@
 """Reading the agreement template."""
 
-from sqlalchemy import select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from registry.agreement.models import AgreementTemplate
@@ -10,5 +10,5 @@ async def get_template(*, session: AsyncSession, version: int | None = None) -> 
     """The agreement template of that version, or the newest one."""
     if version is not None:
         return await session.get(AgreementTemplate, version)
-    return (await session.execute(
-        select(AgreementTemplate).order_by(AgreementTemplate.version.desc()).limit(1))).scalar_one_or_none()
+    return (await session.exec(
+        select(AgreementTemplate).order_by(AgreementTemplate.version.desc()).limit(1))).one_or_none()

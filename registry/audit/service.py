@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from registry.audit.models import AuditEntry
@@ -26,4 +26,4 @@ async def list_entries(*, session: AsyncSession, limit: int, before_id: int | No
         query = query.where(AuditEntry.action == action)
     if since is not None:
         query = query.where(AuditEntry.at >= since)
-    return list((await session.execute(query)).scalars())
+    return list((await session.exec(query)))

@@ -4,7 +4,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from registry.auth.models import ApiToken, Role
@@ -41,16 +41,16 @@ async def authenticate(*, session: AsyncSession, token: str) -> Principal | None
     """The principal a bearer token stands for, or None for an unknown or revoked token."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
         return None
-    row = (await session.execute(
+    row = (await session.exec(
         select(ApiToken).where(ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None))
-    )).scalar_one_or_none()
+    )).one_or_none()
     return Principal(name=row.name, role=Role(row.role)) if row else None
 
 
 async def revoke_token(*, session: AsyncSession, name: str) -> int:
     """Revoke every live token of that name; returns how many."""
-    rows = (await session.execute(
-        select(ApiToken).where(ApiToken.name == name, ApiToken.revoked_at.is_(None)))).scalars().all()
+    rows = (await session.exec(
+        select(ApiToken).where(ApiToken.name == name, ApiToken.revoked_at.is_(None)))).all()
     for row in rows:
         row.revoked_at = utcnow()
     return len(rows)

@@ -1,6 +1,6 @@
 """Loading the demo data into an empty registry."""
 
-from sqlalchemy import select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from registry.agreement.models import AgreementTemplate
@@ -16,7 +16,7 @@ async def seed_demo(*, session: AsyncSession, min_notice_days: int) -> list[str]
     """Publish the seed's list as version 1 and its clauses as agreement 1, where missing; says what it did."""
     data = office2go()
     done: list[str] = []
-    if (await session.execute(select(RegistryVersion.number).limit(1))).first() is None:
+    if (await session.exec(select(RegistryVersion.number).limit(1))).first() is None:
         entries = [drafts.parse_entry({k: v for k, v in raw.items() if k != "seed_spelling"})
                    for raw in data["subprocessors"]]
         await drafts.replace_draft(session=session, actor=SEED_ACTOR, entries=entries)

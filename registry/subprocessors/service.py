@@ -1,7 +1,8 @@
 """The admins' working draft of the next sub-processor list."""
 
 from pydantic import ValidationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from registry.audit import service as audit
@@ -28,7 +29,7 @@ def parse_entry(data: dict) -> SubprocessorEntry:
 
 async def list_draft(*, session: AsyncSession) -> list[SubprocessorEntry]:
     """The draft's entries in slug order."""
-    rows = (await session.execute(select(DraftEntry).order_by(DraftEntry.slug))).scalars()
+    rows = (await session.exec(select(DraftEntry).order_by(DraftEntry.slug)))
     return [SubprocessorEntry.model_validate(row.data) for row in rows]
 
 
@@ -41,7 +42,7 @@ async def save_draft_entry(*, session: AsyncSession, actor: str, entry: Subproce
         raise RegistryError.one(f"No sub-processor '{previous_slug}' in the draft.", ErrorCode.NOT_FOUND, "previous_slug")
     if entry.slug != old_slug and await session.get(DraftEntry, entry.slug) is not None:
         raise RegistryError.one(f"The draft already has a sub-processor '{entry.slug}'.", ErrorCode.DUPLICATE, "slug")
-    others = (await session.execute(select(DraftEntry).where(DraftEntry.slug != old_slug))).scalars()
+    others = (await session.exec(select(DraftEntry).where(DraftEntry.slug != old_slug)))
     namesake = next((row.slug for row in others if row.data["name"].casefold() == entry.name.casefold()), None)
     if namesake:
         raise RegistryError.one(f"'{namesake}' already has the name '{entry.name}'.", ErrorCode.DUPLICATE, "name")
@@ -74,6 +75,6 @@ async def remove_draft_entry(*, session: AsyncSession, actor: str, slug: str) ->
 
 async def replace_draft(*, session: AsyncSession, actor: str, entries: list[SubprocessorEntry]) -> None:
     """Make the draft exactly these entries (seeding and restores)."""
-    await session.execute(delete(DraftEntry))
+    await session.exec(delete(DraftEntry))
     session.add_all(DraftEntry(slug=entry.slug, data=entry.canonical(), updated_by=actor) for entry in entries)
     await session.flush()

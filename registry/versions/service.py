@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import update
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from registry.audit import service as audit
@@ -32,13 +33,13 @@ class VersionView:
 
 async def revision(*, session: AsyncSession) -> int:
     """The registry's revision: it grows with every publish and withdrawal."""
-    return (await session.execute(select(RegistryState.revision))).scalar_one_or_none() or 0
+    return (await session.exec(select(RegistryState.revision))).one_or_none() or 0
 
 
 async def _lock_and_bump(session: AsyncSession) -> None:
     # One writer at a time: the row lock orders publishes across processes on PostgreSQL,
     # and on SQLite the UPDATE takes the database's write lock before anything is read.
-    result = await session.execute(update(RegistryState).values(revision=RegistryState.revision + 1))
+    result = await session.exec(update(RegistryState).values(revision=RegistryState.revision + 1))
     if result.rowcount == 0:
         session.add(RegistryState(id=1, revision=1))
         await session.flush()
@@ -46,21 +47,21 @@ async def _lock_and_bump(session: AsyncSession) -> None:
 
 async def effective_number(*, session: AsyncSession, at: datetime) -> int | None:
     """The number of the version in effect at `at`, or None before the first one."""
-    return (await session.execute(
+    return (await session.exec(
         select(RegistryVersion.number)
         .where(RegistryVersion.withdrawn_at.is_(None), RegistryVersion.effective_at <= at)
         .order_by(RegistryVersion.number.desc()).limit(1)
-    )).scalar_one_or_none()
+    )).one_or_none()
 
 
 async def effective_version(*, session: AsyncSession, at: datetime | None = None) -> VersionView | None:
     """The version in effect at `at` (default now)."""
     at = at or utcnow()
-    version = (await session.execute(
+    version = (await session.exec(
         select(RegistryVersion)
         .where(RegistryVersion.withdrawn_at.is_(None), RegistryVersion.effective_at <= at)
         .order_by(RegistryVersion.number.desc()).limit(1)
-    )).scalar_one_or_none()
+    )).one_or_none()
     return VersionView(version, version.status(now=at, effective_number=version.number)) if version else None
 
 
@@ -80,7 +81,7 @@ async def list_versions(*, session: AsyncSession, limit: int, before_number: int
     query = select(RegistryVersion).order_by(RegistryVersion.number.desc()).limit(limit)
     if before_number is not None:
         query = query.where(RegistryVersion.number < before_number)
-    versions = (await session.execute(query)).scalars().all()
+    versions = (await session.exec(query)).all()
     current = await effective_number(session=session, at=now)
     return [VersionView(v, v.status(now=now, effective_number=current)) for v in versions]
 
@@ -88,18 +89,18 @@ async def list_versions(*, session: AsyncSession, limit: int, before_number: int
 async def pending_versions(*, session: AsyncSession, now: datetime | None = None) -> list[RegistryVersion]:
     """Published versions not yet in effect and not withdrawn, oldest first."""
     now = now or utcnow()
-    return list((await session.execute(
+    return list((await session.exec(
         select(RegistryVersion)
         .where(RegistryVersion.withdrawn_at.is_(None), RegistryVersion.effective_at > now)
         .order_by(RegistryVersion.number)
-    )).scalars())
+    )))
 
 
 async def _latest(session: AsyncSession, *, include_withdrawn: bool) -> RegistryVersion | None:
     query = select(RegistryVersion).order_by(RegistryVersion.number.desc()).limit(1)
     if not include_withdrawn:
         query = query.where(RegistryVersion.withdrawn_at.is_(None))
-    return (await session.execute(query)).scalar_one_or_none()
+    return (await session.exec(query)).one_or_none()
 
 
 async def draft_changes(*, session: AsyncSession) -> list[Change]:
@@ -205,8 +206,8 @@ async def withdraw_version(*, session: AsyncSession, actor: str, number: int, re
 
 async def diff_versions(*, session: AsyncSession, from_number: int, to_number: int) -> list[Change]:
     """Field-level changes from one version's list to another's, in either direction."""
-    rows = {v.number: v for v in (await session.execute(
-        select(RegistryVersion).where(RegistryVersion.number.in_([from_number, to_number])))).scalars()}
+    rows = {v.number: v for v in (await session.exec(
+        select(RegistryVersion).where(RegistryVersion.number.in_([from_number, to_number]))))}
     for field, number in (("from_version", from_number), ("to_version", to_number)):
         if number not in rows:
             raise RegistryError.one(f"There is no version {number}.", ErrorCode.NOT_FOUND, field)
@@ -217,7 +218,7 @@ async def verify_chain(*, session: AsyncSession) -> list[str]:
     """Re-derive every hash, link and change set; returns what does not match (empty when intact)."""
     problems: list[str] = []
     earlier: list[RegistryVersion] = []
-    for version in (await session.execute(select(RegistryVersion).order_by(RegistryVersion.number))).scalars():
+    for version in (await session.exec(select(RegistryVersion).order_by(RegistryVersion.number))):
         previous = earlier[-1] if earlier else None
         expected_number = previous.number + 1 if previous else 1
         if version.number != expected_number:
@@ -240,5 +241,5 @@ async def verify_chain(*, session: AsyncSession) -> list[str]:
 
 async def latest_number(*, session: AsyncSession) -> int | None:
     """The highest version number published, withdrawn ones included."""
-    return (await session.execute(select(RegistryVersion.number).order_by(RegistryVersion.number.desc())
-                                  .limit(1))).scalar_one_or_none()
+    return (await session.exec(select(RegistryVersion.number).order_by(RegistryVersion.number.desc())
+                                  .limit(1))).one_or_none()

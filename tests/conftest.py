@@ -1,0 +1,125 @@
+"""Every database test runs twice: on SQLite and on the PostgreSQL server at 127.0.0.1:5432.
+
+PostgreSQL is never skipped: if it cannot be reached the run fails and says how to start it.
+"""
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from registry.auth import service as auth
+from registry.auth.models import Role
+from registry.db import Database
+from registry.migrations import upgrade
+from registry.models import metadata
+from registry.seed.service import seed_demo
+from registry.settings import Settings
+from schema.app import create_app
+
+POSTGRES_URL = os.environ.get("REGISTRY_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+START_POSTGRES = "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory) -> str:
+    """A freshly migrated, empty database of each engine, one per test session."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('sqlite') / 'registry.db'}"
+    else:
+        url = POSTGRES_URL
+        _reset_postgres(url)
+    upgrade(url)
+    return url
+
+
+def _reset_postgres(url: str) -> None:
+    import asyncio
+
+    async def reset() -> None:
+        db = Database(url)
+        try:
+            async with db.engine.begin() as connection:
+                await connection.execute(text("DROP SCHEMA public CASCADE"))
+                await connection.execute(text("CREATE SCHEMA public"))
+        except OSError as error:
+            pytest.fail(f"PostgreSQL at {url} is not reachable ({error}); start it: {START_POSTGRES}", pytrace=False)
+        finally:
+            await db.dispose()
+
+    asyncio.run(reset())
+
+
+@pytest.fixture(scope="session")
+async def session_db(database_url) -> AsyncIterator[Database]:
+    db = Database(database_url)
+    yield db
+    await db.dispose()
+
+
+@pytest.fixture
+async def db(session_db: Database) -> AsyncIterator[Database]:
+    """The session's database, emptied before each test."""
+    async with session_db.engine.begin() as connection:
+        tables = [table.name for table in reversed(metadata.sorted_tables)]
+        if session_db.dialect == "postgresql":
+            await connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                await connection.execute(text(f"DELETE FROM {table}"))
+    yield session_db
+
+
+@pytest.fixture
+def settings(database_url, tmp_path: Path) -> Settings:
+    return Settings(database_url=database_url, public_url="https://registry.example.test",
+                    secret_key="test-secret-key-not-for-production", min_notice_days=30)
+
+
+@pytest.fixture
+async def seeded(db: Database, settings: Settings) -> Database:
+    """The database holding the demo data: version 1 with the seed's 17 sub-processors."""
+    async with db.transaction() as session:
+        await seed_demo(session=session, min_notice_days=settings.min_notice_days)
+    return db
+
+
+@pytest.fixture
+async def client(db: Database, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client speaking to the real app, in process."""
+    app = create_app(settings, db=db)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+async def make_token(db: Database, role: Role, name: str) -> str:
+    async with db.transaction() as session:
+        return await auth.create_token(session=session, name=name, role=role)
+
+
+@pytest.fixture
+async def admin_token(db: Database) -> str:
+    return await make_token(db, Role.ADMIN, "alice@office2go.test")
+
+
+class GraphQLClient:
+    """Posts GraphQL over HTTP as the website or an admin tool would."""
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+
+    async def __call__(self, query: str, variables: dict | None = None, *, token: str | None = None) -> dict:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        response = await self.http.post("/graphql", json={"query": query, "variables": variables or {}},
+                                        headers=headers)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+@pytest.fixture
+def gql(client: httpx.AsyncClient) -> GraphQLClient:
+    return GraphQLClient(client)
