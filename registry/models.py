@@ -1,4 +1,11 @@
-"""Every table, imported in one place so that metadata and Alembic see them all."""
+"""Every table, imported in one place so that metadata and Alembic see them all.
+
+Packages built on the registry (notifications) add their tables through the "registry.models"
+entry point group, so the registry never imports them.
+"""
+
+from functools import cache
+from importlib.metadata import entry_points
 
 from sqlmodel import SQLModel
 
@@ -9,6 +16,16 @@ from registry.subprocessors.models import DraftEntry
 from registry.versions.models import RegistryState, RegistryVersion
 
 metadata = SQLModel.metadata
+MODEL_GROUP = "registry.models"
+
+
+@cache
+def load_all():
+    """Import every plugged-in package's tables too, and return the complete metadata."""
+    for plugin in entry_points(group=MODEL_GROUP):
+        plugin.load()
+    return metadata
+
 
 __all__ = ["AgreementTemplate", "ApiToken", "AuditEntry", "DraftEntry", "RegistryState", "RegistryVersion",
-           "metadata"]
+           "load_all", "metadata"]

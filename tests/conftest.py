@@ -15,7 +15,7 @@ from registry.auth import service as auth
 from registry.auth.models import Role
 from registry.db import Database
 from registry.migrations import upgrade
-from registry.models import metadata
+from registry.models import load_all
 from registry.seed.service import seed_demo
 from registry.settings import Settings
 from schema.app import create_app
@@ -64,7 +64,7 @@ async def session_db(database_url) -> AsyncIterator[Database]:
 async def db(session_db: Database) -> AsyncIterator[Database]:
     """The session's database, emptied before each test."""
     async with session_db.engine.begin() as connection:
-        tables = [table.name for table in reversed(metadata.sorted_tables)]
+        tables = [table.name for table in reversed(load_all().sorted_tables)]
         if session_db.dialect == "postgresql":
             await connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:

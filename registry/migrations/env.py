@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from registry.models import metadata
+from registry.models import load_all
 from registry.settings import get_settings
 
 # Any fixed number: API processes starting together take turns to migrate instead of racing.
@@ -20,7 +20,7 @@ def _url() -> str:
 
 
 def _run(connection) -> None:
-    context.configure(connection=connection, target_metadata=metadata, render_as_batch=True,
+    context.configure(connection=connection, target_metadata=load_all(), render_as_batch=True,
                       compare_type=True)
     with context.begin_transaction():
         context.run_migrations()
@@ -43,7 +43,7 @@ async def _run_online() -> None:
 
 
 if context.is_offline_mode():
-    context.configure(url=_url(), target_metadata=metadata, literal_binds=True)
+    context.configure(url=_url(), target_metadata=load_all(), literal_binds=True)
     with context.begin_transaction():
         context.run_migrations()
 else:
