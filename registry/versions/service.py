@@ -148,6 +148,9 @@ async def publish_version(*, session: AsyncSession, actor: str, note: str, min_n
     changes = await draft_changes(session=session)
     if latest is not None and not changes:
         raise RegistryError.one("The draft does not differ from the current list.", ErrorCode.NO_CHANGES)
+    if latest is not None and now < latest.published_at:
+        raise RegistryError.one(f"Version {latest.number} was published later than this one would be.",
+                                ErrorCode.INVALID_STATE)
     if latest is None:
         effective = now
     else:

@@ -1,0 +1,49 @@
+"""GraphQL documents the tests send, written once."""
+
+VERSION_FIELDS = """
+  number status publishedAt effectiveAt objectionDeadline note material contentHash previousHash
+  withdrawnAt withdrawalReason
+  changes { kind slug name field before after }
+"""
+
+SAVE_DRAFT = """
+mutation Save($input: SubprocessorInput!) {
+  saveSubprocessorDraft(input: $input) {
+    subprocessor { slug name countries transferMechanism thirdCountry }
+    userErrors { field message code }
+  }
+}
+"""
+
+REMOVE_DRAFT = """
+mutation Remove($slug: String!) {
+  removeSubprocessorDraft(slug: $slug) { subprocessor { slug } userErrors { field message code } }
+}
+"""
+
+PUBLISH = f"""
+mutation Publish($input: PublishVersionInput!) {{
+  publishVersion(input: $input) {{ version {{ {VERSION_FIELDS} }} userErrors {{ field message code }} }}
+}}
+"""
+
+WITHDRAW = f"""
+mutation Withdraw($number: Int!, $reason: String!) {{
+  withdrawVersion(number: $number, reason: $reason) {{
+    version {{ {VERSION_FIELDS} }} userErrors {{ field message code }}
+  }}
+}}
+"""
+
+VERSION = f"query Version($number: Int!) {{ registryVersion(number: $number) {{ {VERSION_FIELDS} }} }}"
+
+LIST_AS_OF = "query List($asOf: DateTime) { subprocessors(asOf: $asOf) { slug name countries } }"
+
+AUDIT = "{ auditLog(first: 50) { actor action target before after } }"
+
+NEW_SUBPROCESSOR = {
+    "slug": "mailgun", "name": "Mailgun Technologies", "legalEntity": "Mailgun Technologies, Inc.",
+    "purposeDa": "Afsendelse af e-mail", "purposeEn": "Sending e-mail",
+    "dataCategories": ["Navn", "E-mailadresse"], "countries": ["US", "de"], "transferMechanism": "DPF",
+    "services": ["Nyhedsbrev"], "website": "https://www.mailgun.com",
+}
