@@ -17,6 +17,19 @@ from registry.versions import service as versions
 COMMAND_GROUP = "registry.commands"
 
 
+def _run_in_transaction(work):
+    """Run `work(session)` in one transaction on the configured database and return its result."""
+    async def run():
+        db = Database(get_settings().database_url)
+        try:
+            async with db.transaction() as session:
+                return await work(session)
+        finally:
+            await db.dispose()
+
+    return asyncio.run(run())
+
+
 def _migrate(args: argparse.Namespace) -> int:
     settings = get_settings()
     if path := settings.sqlite_path():
@@ -28,57 +41,30 @@ def _migrate(args: argparse.Namespace) -> int:
 
 def _seed(args: argparse.Namespace) -> int:
     _migrate(args)
-
-    async def run() -> list[str]:
-        db = Database(get_settings().database_url)
-        try:
-            async with db.transaction() as session:
-                return await seed_demo(session=session, min_notice_days=get_settings().min_notice_days)
-        finally:
-            await db.dispose()
-
-    done = asyncio.run(run())
+    done = _run_in_transaction(lambda session: seed_demo(session=session,
+                                                         min_notice_days=get_settings().min_notice_days))
     print("\n".join(done) if done else "demo data already present; nothing to do")
     return 0
 
 
 def _token_create(args: argparse.Namespace) -> int:
-    async def run() -> str:
-        db = Database(get_settings().database_url)
-        try:
-            async with db.transaction() as session:
-                return await auth.create_token(session=session, name=args.name, role=Role(args.role))
-        finally:
-            await db.dispose()
-
-    print(asyncio.run(run()))
+    print(_run_in_transaction(lambda session: auth.create_token(session=session, name=args.name,
+                                                                role=Role(args.role))))
     print(f"(a {args.role} token for {args.name!r}; it is shown only this once)", file=sys.stderr)
     return 0
 
 
 def _token_revoke(args: argparse.Namespace) -> int:
-    async def run() -> int:
-        db = Database(get_settings().database_url)
-        try:
-            async with db.transaction() as session:
-                return await auth.revoke_token(session=session, name=args.name)
-        finally:
-            await db.dispose()
-
-    print(f"revoked {asyncio.run(run())} token(s) named {args.name!r}")
+    count = _run_in_transaction(lambda session: auth.revoke_token(session=session, name=args.name))
+    print(f"revoked {count} token(s) named {args.name!r}")
     return 0
 
 
 def _verify(args: argparse.Namespace) -> int:
-    async def run() -> tuple[list[str], int | None]:
-        db = Database(get_settings().database_url)
-        try:
-            async with db.session() as session:
-                return await versions.verify_chain(session=session), await versions.latest_number(session=session)
-        finally:
-            await db.dispose()
+    async def check(session) -> tuple[list[str], int | None]:
+        return await versions.verify_chain(session=session), await versions.latest_number(session=session)
 
-    problems, latest = asyncio.run(run())
+    problems, latest = _run_in_transaction(check)
     for problem in problems:
         print(problem, file=sys.stderr)
     print(f"hash chain {'BROKEN' if problems else 'intact'}: {latest or 0} version(s) checked")

@@ -110,6 +110,15 @@ async def draft_changes(*, session: AsyncSession) -> list[Change]:
     return diff_entries(base.entries if base else [], draft)
 
 
+def _required_text(value: str, field: str, missing: str) -> str:
+    value = value.strip()
+    if not value:
+        raise RegistryError.one(missing, ErrorCode.REQUIRED, field)
+    if len(value) > MAX_NOTE_LENGTH:
+        raise RegistryError.one(f"The {field} is longer than {MAX_NOTE_LENGTH} characters.", ErrorCode.TOO_LONG, field)
+    return value
+
+
 def _effective_at(*, now: datetime, notice_days: int | None, effective_at: datetime | None,
                   min_notice_days: int) -> datetime:
     if notice_days is not None and effective_at is not None:
@@ -138,11 +147,7 @@ async def publish_version(*, session: AsyncSession, actor: str, note: str, min_n
                           now: datetime | None = None) -> RegistryVersion:
     """Freeze the draft into version N+1, effective after the notice period; the first is effective at once."""
     now = now or utcnow()
-    note = note.strip()
-    if not note:
-        raise RegistryError.one("A note is required: say what changes and why.", ErrorCode.REQUIRED, "note")
-    if len(note) > MAX_NOTE_LENGTH:
-        raise RegistryError.one(f"The note is longer than {MAX_NOTE_LENGTH} characters.", ErrorCode.TOO_LONG, "note")
+    note = _required_text(note, "note", "A note is required: say what changes and why.")
     await _lock_and_bump(session)
     latest = await _latest(session, include_withdrawn=True)
     changes = await draft_changes(session=session)
@@ -183,11 +188,7 @@ async def withdraw_version(*, session: AsyncSession, actor: str, number: int, re
                            now: datetime | None = None) -> RegistryVersion:
     """Withdraw a pending version so that it never takes effect; the latest pending one only."""
     now = now or utcnow()
-    reason = reason.strip()
-    if not reason:
-        raise RegistryError.one("A reason is required.", ErrorCode.REQUIRED, "reason")
-    if len(reason) > MAX_NOTE_LENGTH:
-        raise RegistryError.one(f"The reason is longer than {MAX_NOTE_LENGTH} characters.", ErrorCode.TOO_LONG, "reason")
+    reason = _required_text(reason, "reason", "A reason is required.")
     await _lock_and_bump(session)
     version = await session.get(RegistryVersion, number)
     if version is None:
