@@ -9,6 +9,7 @@ from importlib.metadata import entry_points
 from registry.auth import service as auth
 from registry.auth.models import Role
 from registry.db import Database
+from registry.errors import RegistryError
 from registry.migrations import upgrade
 from registry.seed.service import seed_demo
 from registry.settings import get_settings
@@ -48,8 +49,13 @@ def _seed(args: argparse.Namespace) -> int:
 
 
 def _token_create(args: argparse.Namespace) -> int:
-    print(_run_in_transaction(lambda session: auth.create_token(session=session, name=args.name,
-                                                                role=Role(args.role))))
+    try:
+        token = _run_in_transaction(lambda session: auth.create_token(
+            session=session, name=args.name, role=Role(args.role), customer_id=args.customer))
+    except RegistryError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(token)
     print(f"(a {args.role} token for {args.name!r}; it is shown only this once)", file=sys.stderr)
     return 0
 
@@ -82,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     create = token.add_parser("create", help="create a token and print it once")
     create.add_argument("--role", choices=[role.value for role in Role], required=True)
     create.add_argument("--name", required=True, help="who or what holds the token; recorded in the audit log")
+    create.add_argument("--customer", type=int, help="the customer id a customer token acts for")
     create.set_defaults(run=_token_create)
     revoke = token.add_parser("revoke", help="revoke every token with that name")
     revoke.add_argument("--name", required=True)

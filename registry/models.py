@@ -12,6 +12,8 @@ from sqlmodel import SQLModel
 from registry.agreement.models import AgreementTemplate
 from registry.audit.models import AuditEntry
 from registry.auth.models import ApiToken
+from registry.customers.models import Agreement, Customer, CustomerNotice, NoticeContact
+from registry.objections.models import Objection
 from registry.subprocessors.models import DraftEntry
 from registry.versions.models import RegistryState, RegistryVersion
 
@@ -27,5 +29,5 @@ def load_all():
     return metadata
 
 
-__all__ = ["AgreementTemplate", "ApiToken", "AuditEntry", "DraftEntry", "RegistryState", "RegistryVersion",
-           "load_all", "metadata"]
+__all__ = ["Agreement", "AgreementTemplate", "ApiToken", "AuditEntry", "Customer", "CustomerNotice", "DraftEntry",
+           "NoticeContact", "Objection", "RegistryState", "RegistryVersion", "load_all", "metadata"]

@@ -17,13 +17,13 @@ def bearer_token(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-async def principal_of(request: Request, db: Database) -> Principal | None:
+async def principal_of(request: Request, db: Database, settings: Settings) -> Principal | None:
     """Who sent the request; None for anonymous callers and for unknown or revoked tokens."""
     token = bearer_token(request)
     if token is None:
         return None
     async with db.session() as session:
-        return await auth.authenticate(session=session, token=token)
+        return await auth.authenticate(session=session, token=token, secret_key=settings.secret_key)
 
 
 class RegistryGraphQL(GraphQL):
@@ -35,4 +35,4 @@ class RegistryGraphQL(GraphQL):
 
     async def get_context(self, request: Request, response: Response) -> Context:
         return Context(db=self.db, settings=self.settings, request=request, response=response,
-                       principal=await principal_of(request, self.db))
+                       principal=await principal_of(request, self.db, self.settings))

@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from registry.auth import service as auth
 from registry.auth.models import Role
+from registry.customers import service as customers
 from registry.db import Database
 from registry.migrations import upgrade
 from registry.models import load_all
@@ -96,9 +97,21 @@ async def client(db: Database, settings: Settings) -> AsyncIterator[httpx.AsyncC
         yield http
 
 
-async def make_token(db: Database, role: Role, name: str) -> str:
+async def make_token(db: Database, role: Role, name: str, customer_id: int | None = None) -> str:
     async with db.transaction() as session:
-        return await auth.create_token(session=session, name=name, role=role)
+        return await auth.create_token(session=session, name=name, role=role, customer_id=customer_id)
+
+
+async def make_customer(db: Database, name: str, *, contacts: list[tuple[str, str]] = (), services: list[str] = (),
+                        notice_days: int = 30, accepted_at=None) -> int:
+    """A customer with one active agreement on template 1; returns its id."""
+    async with db.transaction() as session:
+        customer, _ = await customers.create_customer(session=session, actor="test", name=name, cvr=None,
+                                                      contacts=list(contacts))
+        await customers.create_agreement(session=session, actor="test", customer_id=customer.id, template_version=1,
+                                         accepted_at=accepted_at, services=list(services), notice_days=notice_days,
+                                         min_notice_days=0)
+        return customer.id
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 from sqlmodel import select
 
 from registry.auth.models import ApiToken, Role
-from tests.conftest import make_token
+from tests.conftest import make_customer, make_token
 from tests.graphql_documents import AUDIT, NEW_SUBPROCESSOR, PUBLISH, REMOVE_DRAFT, SAVE_DRAFT, WITHDRAW
 
 ADMIN_OPERATIONS = [
@@ -23,7 +23,7 @@ ADMIN_OPERATIONS = [
 async def test_admin_operations_refuse_everyone_but_admins(seeded, gql, caller, document, variables):
     token = {"anonymous": None, "wrong-token": "rgt_not-a-real-token"}.get(caller)
     if caller == "customer":
-        token = await make_token(seeded, Role.CUSTOMER, "customer-a")
+        token = await make_token(seeded, Role.CUSTOMER, "customer-a", await make_customer(seeded, "Customer A"))
     if caller == "revoked-admin":
         token = await make_token(seeded, Role.ADMIN, "former-admin")
         async with seeded.transaction() as session:

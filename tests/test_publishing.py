@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
+from registry.calendar import add_days
 from registry.subprocessors import service as drafts
 from registry.versions import service as versions
 from tests.graphql_documents import LIST_AS_OF, NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT, VERSION, WITHDRAW
@@ -26,7 +27,7 @@ async def test_added_subprocessor_is_pending_for_the_notice_period_then_in_effec
     assert result["data"]["publishVersion"]["userErrors"] == []
     assert version["number"] == 2 and version["status"] == "PENDING" and version["material"] is True
     effective = parse(version["effectiveAt"])
-    assert effective - parse(version["publishedAt"]) == timedelta(days=30)
+    assert effective == add_days(parse(version["publishedAt"]), 30)
     assert version["objectionDeadline"] == version["effectiveAt"]
     assert version["changes"] == [{"kind": "ADDED", "slug": "mailgun", "name": "Mailgun Technologies",
                                    "field": None, "before": None, "after": None}]

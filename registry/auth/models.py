@@ -20,5 +20,6 @@ class ApiToken(SQLModel, table=True):
     name: str = Field(max_length=200)
     role: str = Field(max_length=20)
     token_hash: str = Field(max_length=64, unique=True)
+    customer_id: int | None = Field(default=None, foreign_key="customer.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from registry.auth.links import LinkPurpose, make_link_token, read_link_token
 from registry.auth.models import ApiToken, Role
+from registry.customers.models import Customer
 from registry.db import utcnow
+from registry.errors import ErrorCode, RegistryError
 
 TOKEN_PREFIX = "rgt_"
 
@@ -19,6 +22,7 @@ class Principal:
 
     name: str
     role: Role
+    customer_id: int | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -30,21 +34,38 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def create_token(*, session: AsyncSession, name: str, role: Role) -> str:
+async def create_token(*, session: AsyncSession, name: str, role: Role, customer_id: int | None = None) -> str:
     """Store a new token's hash and return the token itself, which is never stored."""
+    if (role is Role.CUSTOMER) != (customer_id is not None):
+        raise RegistryError.one("A customer token needs a customer, and only a customer token has one.",
+                                ErrorCode.INVALID, "customer_id")
+    if customer_id is not None and await session.get(Customer, customer_id) is None:
+        raise RegistryError.one("No such customer.", ErrorCode.NOT_FOUND, "customer_id")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(name=name, role=role, token_hash=_digest(token)))
+    session.add(ApiToken(name=name, role=role, token_hash=_digest(token), customer_id=customer_id))
+    await session.flush()
     return token
 
 
-async def authenticate(*, session: AsyncSession, token: str) -> Principal | None:
-    """The principal a bearer token stands for, or None for an unknown or revoked token."""
-    if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
+def customer_access_token(*, secret_key: str, customer_id: int, email: str) -> str:
+    """A short-lived bearer token for a customer's notice contact, sent to them as a magic link."""
+    return make_link_token(secret_key=secret_key, purpose=LinkPurpose.CUSTOMER_ACCESS,
+                           payload={"c": customer_id, "e": email})
+
+
+async def authenticate(*, session: AsyncSession, token: str, secret_key: str) -> Principal | None:
+    """The principal a bearer token stands for, or None for an unknown, revoked or expired token."""
+    if not token.startswith(TOKEN_PREFIX):
+        link = read_link_token(secret_key=secret_key, purpose=LinkPurpose.CUSTOMER_ACCESS, token=token)
+        if link is None or not isinstance(link.get("c"), int):
+            return None
+        return Principal(name=f"contact {link.get('e')}", role=Role.CUSTOMER, customer_id=link["c"])
+    if len(token) > 100:
         return None
     row = (await session.exec(
         select(ApiToken).where(ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None))
     )).one_or_none()
-    return Principal(name=row.name, role=Role(row.role)) if row else None
+    return Principal(name=row.name, role=Role(row.role), customer_id=row.customer_id) if row else None
 
 
 async def revoke_token(*, session: AsyncSession, name: str) -> int:

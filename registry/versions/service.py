@@ -1,13 +1,15 @@
 """Publishing, withdrawing, reading and verifying versions of the sub-processor list."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from registry.audit import service as audit
+from registry.calendar import add_days
+from registry.customers.models import Agreement, AgreementStatus
 from registry.db import utcnow
 from registry.errors import ErrorCode, RegistryError
 from registry.subprocessors import service as drafts
@@ -123,7 +125,7 @@ def _effective_at(*, now: datetime, notice_days: int | None, effective_at: datet
                   min_notice_days: int) -> datetime:
     if notice_days is not None and effective_at is not None:
         raise RegistryError.one("Give noticeDays or effectiveAt, not both.", ErrorCode.INVALID, "notice_days")
-    earliest = now + timedelta(days=min_notice_days)
+    earliest = add_days(now, min_notice_days)
     if effective_at is not None:
         if effective_at.tzinfo is None:
             raise RegistryError.one("effectiveAt needs a time zone offset.", ErrorCode.INVALID, "effective_at")
@@ -139,7 +141,7 @@ def _effective_at(*, now: datetime, notice_days: int | None, effective_at: datet
                                 "notice_days")
     if days > MAX_NOTICE_DAYS:
         raise RegistryError.one(f"noticeDays must be at most {MAX_NOTICE_DAYS}.", ErrorCode.INVALID, "notice_days")
-    return now + timedelta(days=days)
+    return add_days(now, days)
 
 
 async def publish_version(*, session: AsyncSession, actor: str, note: str, min_notice_days: int,
@@ -159,8 +161,11 @@ async def publish_version(*, session: AsyncSession, actor: str, note: str, min_n
     if latest is None:
         effective = now
     else:
+        # No customer may get less notice than their agreement promises.
+        longest = (await session.exec(select(func.max(Agreement.notice_days))
+                                      .where(Agreement.status == AgreementStatus.ACTIVE))).one_or_none()
         effective = _effective_at(now=now, notice_days=notice_days, effective_at=effective_at,
-                                  min_notice_days=min_notice_days)
+                                  min_notice_days=max(min_notice_days, longest or 0))
         for pending in await pending_versions(session=session, now=now):
             if effective < pending.effective_at:
                 raise RegistryError.one(

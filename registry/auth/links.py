@@ -1,0 +1,31 @@
+"""Signed tokens for links in emails: one salt per purpose, so a token for one thing opens nothing else."""
+
+from enum import StrEnum
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+
+class LinkPurpose(StrEnum):
+    OBJECTION = "objection"
+    CUSTOMER_ACCESS = "customer-access"
+
+
+# How long a link of each purpose works; the objection deadline itself is enforced by the service.
+MAX_AGE_SECONDS = {LinkPurpose.OBJECTION: 400 * 86400, LinkPurpose.CUSTOMER_ACCESS: 24 * 3600}
+
+
+def make_link_token(*, secret_key: str, purpose: LinkPurpose, payload: dict) -> str:
+    """Sign a small payload for one purpose."""
+    return URLSafeTimedSerializer(secret_key, salt=f"registry.{purpose.value}").dumps(payload)
+
+
+def read_link_token(*, secret_key: str, purpose: LinkPurpose, token: str) -> dict | None:
+    """The payload of a token signed for this purpose and not expired, or None."""
+    if len(token) > 1000:
+        return None
+    try:
+        payload = URLSafeTimedSerializer(secret_key, salt=f"registry.{purpose.value}").loads(
+            token, max_age=MAX_AGE_SECONDS[purpose])
+    except (BadSignature, SignatureExpired):
+        return None
+    return payload if isinstance(payload, dict) else None

@@ -1,0 +1,56 @@
+"""How long a customer may object to a version, and whether a version yet binds a customer.
+
+The one place that knows the deadline rules:
+- a version opens a window only if it is material for the customer's services;
+- the window closes at the version's effective time, but never sooner than the customer's agreed
+  notice period counted (on the processor's calendar) from when their notice was actually sent;
+- a customer not yet told has a window that has not started, so it cannot have closed.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from registry.calendar import add_days
+from registry.subprocessors.models import MATERIAL_FIELDS
+from registry.versions.models import ChangeKind, RegistryVersion
+
+
+@dataclass(frozen=True)
+class Window:
+    """One customer's window to object to one version."""
+
+    opens: bool
+    notified_at: datetime | None
+    closes_at: datetime | None
+
+    def accepts_objection(self, now: datetime) -> bool:
+        return self.opens and (self.closes_at is None or now < self.closes_at)
+
+    def has_closed(self, now: datetime) -> bool:
+        return not self.opens or (self.closes_at is not None and now >= self.closes_at)
+
+
+def serves(entry: dict, services: list[str]) -> bool:
+    """Whether a sub-processor is used for any of these services; empty lists on either side mean all."""
+    return not entry.get("services") or not services or bool(set(entry["services"]) & set(services))
+
+
+def concerns(version: RegistryVersion, services: list[str]) -> bool:
+    """Whether the version adds, or materially changes, a sub-processor used for these services."""
+    entries = {entry["slug"]: entry for entry in version.entries}
+    return any(
+        (change["kind"] == ChangeKind.ADDED or (change["kind"] == ChangeKind.CHANGED
+                                                 and change["field"] in MATERIAL_FIELDS))
+        and serves(entries.get(change["slug"], {}), services)
+        for change in version.changes
+    )
+
+
+def customer_window(*, version: RegistryVersion, services: list[str], notice_days: int,
+                    notified_at: datetime | None) -> Window:
+    """The customer's window for this version, from their services, notice period and notice time."""
+    opens = version.withdrawn_at is None and version.material and concerns(version, services)
+    if not opens or notified_at is None:
+        return Window(opens=opens, notified_at=notified_at, closes_at=None)
+    return Window(opens=True, notified_at=notified_at,
+                  closes_at=max(version.effective_at, add_days(notified_at, notice_days)))
