@@ -6,37 +6,12 @@ same signature, so these tests pin down what the form sends it and how the form 
 
 import re
 import sys
-import types
 
 import httpx
-import pytest
 
 from registry.errors import ErrorCode, RegistryError
 from schema.pages.public import SUBSCRIPTIONS_MODULE
-
-
-class SubscriptionsStandIn:
-    """Records calls to request_subscription and raises what a test tells it to."""
-
-    def __init__(self) -> None:
-        self.calls: list[dict] = []
-        self.error: RegistryError | None = None
-
-    async def request_subscription(self, *, session, settings, email: str, language: str, client: str,
-                                   now=None) -> None:
-        self.calls.append({"session": session, "settings": settings, "email": email, "language": language,
-                           "client": client})
-        if self.error:
-            raise self.error
-
-
-@pytest.fixture
-def subscriptions(monkeypatch) -> SubscriptionsStandIn:
-    stand_in = SubscriptionsStandIn()
-    module = types.ModuleType(SUBSCRIPTIONS_MODULE)
-    module.request_subscription = stand_in.request_subscription
-    monkeypatch.setitem(sys.modules, SUBSCRIPTIONS_MODULE, module)
-    return stand_in
+from tests.stand_ins import subscriptions  # noqa: F401 - the fixture
 
 
 async def form_token(client: httpx.AsyncClient, lang: str = "da") -> str:

@@ -40,7 +40,7 @@
       noPending: "Ingen ændringer er varslet.", version: "Version ", takesEffect: "Træder i kraft",
       deadline: "Frist for indsigelse", noWindow: "Ingen – ændringen tilføjer ingen underdatabehandler og ændrer ikke, hvor, hvordan eller hvorfor data behandles.",
       published: "Offentliggjort", withdrawnReason: "Begrundelse for tilbagetrækning",
-      added: "Tilføjet", removed: "Fjernet", changed: "Ændret", before: "Før: ", after: "Efter: ",
+      changes: "Ændringer", added: "Tilføjet", removed: "Fjernet", changed: "Ændret", before: "Før: ", after: "Efter: ",
       PENDING: "Varslet", EFFECTIVE: "Gældende", SUPERSEDED: "Erstattet", WITHDRAWN: "Trukket tilbage",
       subscribeIntro: "Skriv dig op, så sender vi en e-mail, når listen ændres. Du bekræfter din adresse via et link, som vi sender til dig.",
       email: "E-mailadresse", emailLanguage: "Sprog i e-mails", submit: "Tilmeld",
@@ -62,7 +62,7 @@
       noPending: "No changes are announced.", version: "Version ", takesEffect: "Takes effect",
       deadline: "Deadline for objections", noWindow: "None – the change adds no sub-processor and does not change where, how or why data is processed.",
       published: "Published", withdrawnReason: "Reason for withdrawal",
-      added: "Added", removed: "Removed", changed: "Changed", before: "Before: ", after: "After: ",
+      changes: "Changes", added: "Added", removed: "Removed", changed: "Changed", before: "Before: ", after: "After: ",
       PENDING: "Announced", EFFECTIVE: "In effect", SUPERSEDED: "Superseded", WITHDRAWN: "Withdrawn",
       subscribeIntro: "Sign up and we will email you when the list changes. You confirm your address through a link we send you.",
       email: "Email address", emailLanguage: "Language of the emails", submit: "Subscribe",
@@ -91,6 +91,7 @@
     ".spr-embed th,.spr-embed td{text-align:left;vertical-align:top;padding:.4em;border-bottom:1px solid #ccd3d9}" +
     ".spr-embed thead th{background:#eef2f5;color:#1b1b1b}" +
     ".spr-embed .spr-unknown{font-style:italic}" +
+    ".spr-embed td:last-child{min-width:7em}.spr-embed summary{cursor:pointer}" +
     ".spr-embed ins{background:#d8f0df;color:#0e4a22;text-decoration:none}" +
     ".spr-embed del{background:#f8dcdc;color:#7a1111}" +
     ".spr-embed .spr-badge{font-weight:700;margin-right:.4em}" +
@@ -196,7 +197,7 @@
   }
 
   function versionArticle(version, withDeadline) {
-    return el("article", { "class": "spr-version spr-" + version.status.toLowerCase() }, [
+    return el("article", { "class": "spr-version spr-status-" + version.status.toLowerCase() }, [
       heading(t.version + version.number + " – " + (t[version.status] || version.status), 1),
       versionFacts(version, withDeadline),
       el("p", {}, [version.note]),
@@ -214,7 +215,14 @@
 
   function historySection(versions) {
     var section = el("section", { "class": "spr-history" }, [heading(t.history)]);
-    versions.forEach(function (version) { section.appendChild(versionArticle(version, false)); });
+    versions.forEach(function (version, index) {
+      var article = versionArticle(version, false);
+      var changes = article.lastChild;
+      var details = el("details", {}, [el("summary", {}, [t.changes + " (" + version.changes.length + ")"]), changes]);
+      details.open = index === 0;
+      article.appendChild(details);
+      section.appendChild(article);
+    });
     section.appendChild(el("p", {}, [t.more, link(pageUrl, pageUrl)]));
     return section;
   }
