@@ -247,3 +247,44 @@ async def test_subscription_submitted_in_the_form_arrives_at_an_smtp_sink_as_a_c
     [envelope] = sink.messages
     assert envelope.rcpt_tos == ["kunde@example.dk"]
     assert "token=" in envelope.content.decode("utf-8", errors="replace")
+
+
+ACCESSIBILITY_AUDIT = """() => {
+  const luminance = ([r, g, b]) => {
+    const [R, G, B] = [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * R + 0.7152 * G + 0.0722 * B;
+  };
+  const rgb = colour => colour.match(/[\\d.]+/g).map(Number);
+  const background = element => {
+    for (let node = element; node; node = node.parentElement) {
+      const colour = getComputedStyle(node).backgroundColor;
+      if (rgb(colour)[3] !== 0) { return rgb(colour).slice(0, 3); }
+    }
+    return [255, 255, 255];
+  };
+  const lowContrast = [];
+  for (const element of document.querySelectorAll("body *")) {
+    const ownText = [...element.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!ownText || !element.getClientRects().length) { continue; }
+    const style = getComputedStyle(element);
+    const [a, b] = [luminance(rgb(style.color).slice(0, 3)), luminance(background(element))];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const large = parseFloat(style.fontSize) >= 24 || (parseFloat(style.fontSize) >= 18.66 && style.fontWeight >= 700);
+    if (ratio < (large ? 3 : 4.5)) { lowContrast.push(element.tagName + ": " + element.textContent.trim().slice(0, 40)); }
+  }
+  const unlabelled = [...document.querySelectorAll("input:not([type=hidden]), select, textarea")]
+    .filter(field => !field.labels.length).map(field => field.name);
+  const levels = [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")].map(h => Number(h.tagName[1]));
+  const skipped = levels.filter((level, i) => i > 0 && level > levels[i - 1] + 1);
+  return {lowContrast, unlabelled, h1: levels.filter(level => level === 1).length, firstLevel: levels[0], skipped};
+}"""
+
+
+@pytest.mark.parametrize("path", ["/subprocessors", "/subprocessors?lang=en", "/agreement?lang=en"])
+async def test_pages_pass_basic_accessibility_checks(seeded, registry, page, path):
+    await publish(seeded, note="Kaspersky udfases; Hetzner tilføjes.", add=[HETZNER], remove=["kaspersky"])
+    await page.goto(registry.url + path)
+
+    audit = await page.evaluate(ACCESSIBILITY_AUDIT)
+
+    assert audit == {"lowContrast": [], "unlabelled": [], "h1": 1, "firstLevel": 1, "skipped": []}
