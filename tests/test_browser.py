@@ -30,7 +30,8 @@ EMBEDDING_PAGE = """<!doctype html>
 header{{border-bottom:4px solid #e4572e;margin-bottom:1rem}}</style></head>
 <body><header><p>Office2go ApS – the company's own website</p></header>
 <main><h1>Our sub-processors</h1><div id="subprocessors"></div>
-<h2>Kun listen, på dansk</h2><div id="list-only"></div></main>
+<h2>Kun listen, på dansk</h2><div id="list-only"></div>
+<aside id="no-target"><script src="{registry}/embed.js" data-sections="pending" data-lang="en"></script></aside></main>
 <script src="{registry}/embed.js" data-target="#subprocessors" data-lang="en" async></script>
 <script src="{registry}/embed.js" data-target="#list-only" data-sections="list" data-heading-level="3" async></script>
 </body></html>"""
@@ -195,6 +196,9 @@ async def test_embed_renders_inside_a_page_of_an_allowed_origin(seeded, registry
     await expect(only_list.locator("section")).to_have_count(1)
     await expect(only_list.get_by_role("heading", level=3, name="Underdatabehandlere")).to_be_visible()
     await expect(only_list).to_contain_text("økonomisystem")
+    # Without data-target the embed renders right after its script tag.
+    await expect(page.locator("#no-target script + div > .spr-embed[data-state=ready] .spr-pending")).to_contain_text(
+        "Version 3")
     assert ("GET", f"{registry.url}/graphql") in [(method, url.split("?")[0]) for method, url in graphql_reads]
     assert all(method == "GET" for method, _ in graphql_reads), "reads go by GET, so caches can keep them"
     await page.screenshot(path=artifact("embed", seeded), full_page=True)

@@ -141,3 +141,9 @@ async def test_stylesheet_and_embed_script_are_served(db, client):
     assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
     assert script.headers["cache-control"] == "public, max-age=300"
     assert "/graphql?query=" in script.text
+
+
+async def test_the_site_root_leads_to_the_public_page(db, client):
+    response = await client.get("/", follow_redirects=False)
+
+    assert response.status_code in (302, 307) and response.headers["location"] == "/subprocessors"

@@ -307,9 +307,13 @@
 
   // --- putting it on the page -----------------------------------------------------------------------
 
-  function mount() {
+  function targetElement() {
     var selector = script.getAttribute("data-target");
-    var host = selector ? document.querySelector(selector) : null;
+    try { return selector ? document.querySelector(selector) : null; } catch (error) { return null; }
+  }
+
+  function mount() {
+    var host = targetElement();
     if (!host) {
       host = document.createElement("div");
       script.parentNode.insertBefore(host, script.nextSibling);
@@ -344,8 +348,7 @@
       });
   }
 
-  var target = script.getAttribute("data-target");
-  if (target && !document.querySelector(target) && document.readyState === "loading") {
+  if (script.getAttribute("data-target") && !targetElement() && document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", mount);
   } else {
     mount();
