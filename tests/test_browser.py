@@ -5,6 +5,7 @@ Screenshots land in test-artifacts/ (git-ignored), one per engine.
 
 import asyncio
 import importlib.util
+import json
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -202,6 +203,46 @@ async def test_embed_renders_inside_a_page_of_an_allowed_origin(seeded, registry
     assert ("GET", f"{registry.url}/graphql") in [(method, url.split("?")[0]) for method, url in graphql_reads]
     assert all(method == "GET" for method, _ in graphql_reads), "reads go by GET, so caches can keep them"
     await page.screenshot(path=artifact("embed", seeded), full_page=True)
+
+
+async def test_embed_subscribe_form_sends_the_subscribe_mutation_and_shows_the_answer(seeded, registry, website,
+                                                                                    page):
+    # The registry's answers about Mutation.subscribe come from the notifications package; here the browser is
+    # handed them, so this pins down what the embed asks and how it shows the replies.
+    sent: list[dict] = []
+    cors = {"Access-Control-Allow-Origin": website.origin, "Content-Type": "application/json"}
+
+    async def answer(route):
+        request = route.request
+        if request.method == "GET" and "RegistryEmbedMutations" in request.url:
+            await route.fulfill(headers=cors, body=json.dumps({"data": {"__type": {"fields": [
+                {"name": "subscribe", "args": [{"name": "input", "type": {"name": None,
+                                                                           "ofType": {"name": "SubscribeInput"}}}]}]}}}))
+        elif request.method == "POST":
+            sent.append(request.post_data_json)
+            problems = [{"field": "email", "message": "Not a valid email address.", "code": "INVALID"}]
+            await route.fulfill(headers=cors, body=json.dumps(
+                {"data": {"subscribe": {"userErrors": problems if len(sent) == 1 else []}}}))
+        else:
+            await route.continue_()
+
+    await page.route(f"{registry.url}/graphql*", answer)
+    await page.goto(website.origin)
+    form = page.locator("#subprocessors .spr-subscribe form")
+
+    await form.get_by_label("Email address").fill("not-an-address@x")
+    await form.get_by_role("radio", name="Dansk").check()
+    await form.get_by_role("button", name="Subscribe").click()
+    await expect(form.get_by_role("alert")).to_contain_text("The subscription was not completed.")
+    await expect(form).to_contain_text("Not a valid email address.")
+    await form.get_by_label("Email address").fill("kunde@example.dk")
+    await form.get_by_role("button", name="Subscribe").click()
+
+    await expect(form.get_by_role("status")).to_contain_text("Check your inbox")
+    assert "subscribe(input: $input)" in sent[0]["query"] and "$input: SubscribeInput!" in sent[0]["query"]
+    assert [request["variables"] for request in sent] == [
+        {"input": {"email": "not-an-address@x", "language": "DA"}},
+        {"input": {"email": "kunde@example.dk", "language": "DA"}}]
 
 
 async def test_embed_on_a_page_of_another_origin_is_refused_by_cors(seeded, registry, page):

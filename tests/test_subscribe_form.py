@@ -110,9 +110,11 @@ async def test_form_says_subscribing_is_unavailable_without_the_notifications_pa
     assert response.status_code == 503 and "Subscribing is not possible right now" in response.text
 
 
-async def test_page_sets_a_strict_http_only_form_cookie_and_is_not_shared_cached(seeded, client):
+async def test_page_sets_a_strict_form_cookie_and_is_neither_shared_cached_nor_framed(seeded, client):
     response = await client.get("/subprocessors")
 
     cookie = response.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=strict" in cookie
     assert response.headers["cache-control"] == "private, no-cache"
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'none'" in policy and "frame-ancestors 'none'" in policy and "form-action 'self'" in policy

@@ -82,9 +82,14 @@
     " subprocessors(language: $language) { name legalEntity purpose countries transferMechanism services website }" +
     " registryVersions(first: " + HISTORY_LENGTH + ") { edges { node { number status publishedAt effectiveAt" +
     " objectionDeadline note withdrawalReason changes { kind name field before after } } } } }";
-  var MUTATIONS_QUERY = "query RegistryEmbedMutations { __type(name: \"Mutation\") { fields { name } } }";
-  var SUBSCRIBE = "mutation RegistryEmbedSubscribe($input: SubscribeInput!) {" +
-    " subscribe(input: $input) { userErrors { field message code } } }";
+  // Whether the registry offers Mutation.subscribe(input: ...), and the input type's name, asked of the schema.
+  var MUTATIONS_QUERY = "query RegistryEmbedMutations { __type(name: \"Mutation\") {" +
+    " fields { name args { name type { name ofType { name } } } } } }";
+
+  function subscribeMutation(inputType) {
+    return "mutation RegistryEmbedSubscribe($input: " + inputType + "!) {" +
+      " subscribe(input: $input) { userErrors { field message code } } }";
+  }
 
   var CSS = ".spr-embed{font:inherit;line-height:1.5}" +
     ".spr-embed table{width:100%;border-collapse:collapse}" +
@@ -229,9 +234,9 @@
 
   var formCount = 0;
 
-  function subscribeSection(available) {
+  function subscribeSection(inputType) {
     var section = el("section", { "class": "spr-subscribe" }, [heading(t.subscribe)]);
-    if (!available) {
+    if (!inputType) {
       section.appendChild(el("p", {}, [t.subscribeElsewhere, link(pageUrl + "#subscribe", pageUrl)]));
       return section;
     }
@@ -255,7 +260,7 @@
       if (!input.checkValidity()) { input.reportValidity(); return; }
       var chosen = choices.map(function (label) { return label.firstChild; }).filter(function (radio) { return radio.checked; })[0];
       status.textContent = "";
-      post(SUBSCRIBE, { input: { email: input.value, language: (chosen ? chosen.value : lang).toUpperCase() } })
+      post(subscribeMutation(inputType), { input: { email: input.value, language: (chosen ? chosen.value : lang).toUpperCase() } })
         .then(function (result) {
           var payload = result.data && result.data.subscribe;
           if (!payload) { throw new Error("no subscribe payload"); }
@@ -298,11 +303,15 @@
     return response.json();
   }
 
-  function subscribeAvailable() {
+  function subscribeInputType() {
+    // The input type's name, or null when this registry takes no subscriptions (the form then links to the page).
     return get(MUTATIONS_QUERY).then(function (result) {
       var type = result.data && result.data.__type;
-      return !!(type && type.fields.some(function (field) { return field.name === "subscribe"; }));
-    }, function () { return false; });
+      var field = type && type.fields.filter(function (candidate) { return candidate.name === "subscribe"; })[0];
+      var input = field && field.args.filter(function (arg) { return arg.name === "input"; })[0];
+      var name = input && (input.type.name || (input.type.ofType && input.type.ofType.name));
+      return name && /^[_A-Za-z][_0-9A-Za-z]*$/.test(name) ? name : null;
+    }, function () { return null; });
   }
 
   // --- putting it on the page -----------------------------------------------------------------------
@@ -326,7 +335,7 @@
     host.replaceChildren(root);
 
     var wantsSubscribe = sections.indexOf("subscribe") >= 0;
-    Promise.all([get(QUERY, { language: lang.toUpperCase() }), wantsSubscribe ? subscribeAvailable() : false])
+    Promise.all([get(QUERY, { language: lang.toUpperCase() }), wantsSubscribe ? subscribeInputType() : null])
       .then(function (results) {
         var result = results[0];
         if (!result.data) { throw new Error("no data"); }
