@@ -1,9 +1,10 @@
-"""The Starlette application: GraphQL, the Atom feed and the health check."""
+"""The Starlette application: GraphQL, the public pages, the embed, the Atom feed and the health check."""
 
 from contextlib import asynccontextmanager
 
 from sqlmodel import select
 from starlette.applications import Starlette
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
@@ -13,6 +14,7 @@ from registry.settings import Settings, get_settings
 from schema.feed import atom_feed
 from schema.graphql_app import RegistryGraphQL
 from schema.limits import BodySizeLimit
+from schema.pages import assets, public
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -36,11 +38,17 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         await db.dispose()
 
     graphql = RegistryGraphQL(db=db, settings=settings)
+    # Browsers on the operator's own websites (the embed) may call the API; no other site may read it.
+    cross_origin_graphql = CORSMiddleware(graphql, allow_origins=settings.cors_origins,
+                                          allow_methods=["GET", "POST"], allow_headers=["content-type"],
+                                          max_age=600)
     routes = [
-        Route("/", lambda request: RedirectResponse("/graphql")),
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/", lambda request: RedirectResponse("/subprocessors")),
+        Route("/graphql", cross_origin_graphql, methods=["GET", "POST", "OPTIONS"]),
         Route("/feed.atom", atom_feed),
         Route("/healthz", healthz),
+        *public.routes,
+        *assets.routes,
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.add_middleware(BodySizeLimit, max_bytes=64 * 1024)
