@@ -14,7 +14,7 @@ from registry.settings import Settings, get_settings
 from schema.feed import atom_feed
 from schema.graphql_app import RegistryGraphQL
 from schema.limits import BodySizeLimit
-from schema.pages import assets, public
+from schema.pages import assets, objections, public
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         Route("/feed.atom", atom_feed),
         Route("/healthz", healthz),
         *public.routes,
+        *objections.routes,
         *assets.routes,
     ]
     app = Starlette(routes=routes, lifespan=lifespan)

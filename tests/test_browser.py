@@ -7,22 +7,20 @@ import asyncio
 import importlib.util
 import json
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Page, expect
 
 from registry.db import Database
 from registry.settings import Settings
 from schema.schema import build_schema
+from tests.browsing import browser, page  # noqa: F401 - fixtures
 from tests.live import HostPage, LiveRegistry, free_socket
 from tests.publishing import HETZNER, publish
 from tests.stand_ins import subscriptions  # noqa: F401 - the fixture
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).parents[1] / "test-artifacts"
 HOSTILE_NAME = '<img src=x onerror="window.pwned=1">Evil & Co'
 
@@ -53,23 +51,6 @@ NOTIFICATIONS = installed("notifications.subscriptions")
 def offers_subscribe() -> bool:
     """Whether the GraphQL schema has Mutation.subscribe, which the embed's form uses when it is there."""
     return re.search(r"^\s+subscribe\(", build_schema(Settings()).as_str(), re.M) is not None
-
-
-@pytest.fixture(scope="session")
-async def browser() -> AsyncIterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing; install Debian's browser: apt-get install -y chromium", pytrace=False)
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        await chromium.close()
-
-
-@pytest.fixture
-async def page(browser: Browser) -> AsyncIterator[Page]:
-    context = await browser.new_context(viewport={"width": 1280, "height": 900})
-    yield await context.new_page()
-    await context.close()
 
 
 @pytest.fixture

@@ -64,6 +64,25 @@ _TEXTS = {
         "danish_only": "Dette afsnit findes kun på dansk.",
         "no_agreement": "Aftalen er ikke offentliggjort endnu.",
         "sha": "SHA-256",
+        "objection_title": "Indsigelse mod version {number}",
+        "objection_intro": "{customer} kan gøre indsigelse mod ændringerne i version {number} af listen over "
+                           "underdatabehandlere. Indsigelsen sendes til {org}, som svarer jer.",
+        "your_deadline": "Jeres frist for indsigelse",
+        "not_notified": "Fristen løber fra det tidspunkt, hvor I fik besked om ændringen.",
+        "reason_label": "Begrundelse for indsigelsen",
+        "reason_hint": "Fortæl hvilken ændring I ikke kan acceptere, og hvorfor.",
+        "submit_objection": "Send indsigelse",
+        "objection_received_title": "Indsigelsen er modtaget",
+        "objection_received_body": "Vi har registreret jeres indsigelse mod version {number} den {date}. "
+                                   "Referencenummer: {id}. Status: {status}.",
+        "objection_exists": "I har allerede gjort indsigelse mod denne version. Status: {status}.",
+        "deadline_passed": "Fristen for indsigelse mod version {number} udløb {date}.",
+        "objection_closed": "Der kan ikke gøres indsigelse mod version {number}.",
+        "objection_invalid_title": "Linket virker ikke",
+        "objection_invalid_body": "Linket til indsigelse er ugyldigt eller ufuldstændigt. Brug linket i den "
+                                  "seneste e-mail om ændringen, eller kontakt os.",
+        "objection_errors": "Indsigelsen blev ikke sendt",
+        "RECEIVED": "Modtaget", "ACKNOWLEDGED": "Under behandling", "RESOLVED": "Afgjort",
     },
     "en": {
         "title": "Sub-processors",
@@ -110,6 +129,25 @@ _TEXTS = {
         "danish_only": "This section is available in Danish only.",
         "no_agreement": "The agreement has not been published yet.",
         "sha": "SHA-256",
+        "objection_title": "Objection to version {number}",
+        "objection_intro": "{customer} may object to the changes in version {number} of the list of "
+                           "sub-processors. The objection goes to {org}, who will answer you.",
+        "your_deadline": "Your deadline for objections",
+        "not_notified": "Your deadline runs from when you were told of the change.",
+        "reason_label": "Reason for the objection",
+        "reason_hint": "Say which change you cannot accept, and why.",
+        "submit_objection": "Send objection",
+        "objection_received_title": "Your objection has been received",
+        "objection_received_body": "We recorded your objection to version {number} on {date}. "
+                                   "Reference: {id}. Status: {status}.",
+        "objection_exists": "You have already objected to this version. Status: {status}.",
+        "deadline_passed": "The deadline for objections to version {number} passed on {date}.",
+        "objection_closed": "Version {number} cannot be objected to.",
+        "objection_invalid_title": "This link does not work",
+        "objection_invalid_body": "The objection link is invalid or incomplete. Use the link in the latest email "
+                                  "about the change, or contact us.",
+        "objection_errors": "The objection was not sent",
+        "RECEIVED": "Received", "ACKNOWLEDGED": "Being handled", "RESOLVED": "Resolved",
     },
 }
 

@@ -28,7 +28,7 @@ _PAGE_HEADERS = {
 }
 
 
-def _render(request: Request, name: str, language: str, context: dict, *, status_code: int = 200) -> HTMLResponse:
+def render_page(request: Request, name: str, language: str, context: dict, *, status_code: int = 200) -> HTMLResponse:
     settings = request.app.state.settings
     other = i18n.texts(language).switch_language
     common = {"t": i18n.texts(language), "lang": language, "organisation": settings.organisation_name,
@@ -39,7 +39,7 @@ def _render(request: Request, name: str, language: str, context: dict, *, status
 
 def _with_form(request: Request, name: str, language: str, context: dict, *, status_code: int = 200) -> Response:
     nonce, token = form_token.issue(request, request.app.state.settings)
-    response = _render(request, name, language, context | {"form_token": token}, status_code=status_code)
+    response = render_page(request, name, language, context | {"form_token": token}, status_code=status_code)
     form_token.set_cookie(response, request, nonce)
     return response
 
@@ -63,10 +63,10 @@ async def agreement_page(request: Request) -> Response:
     language = i18n.language_of(request.query_params.get("lang"))
     async with request.app.state.db.session() as session:
         template = await agreements.get_template(session=session)
-    return _render(request, "agreement.html", language, {"template": template})
+    return render_page(request, "agreement.html", language, {"template": template})
 
 
-def _form(body: bytes) -> dict[str, str] | None:
+def parse_form(body: bytes) -> dict[str, str] | None:
     try:
         fields = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True,
                           max_num_fields=_MAX_FORM_FIELDS)
@@ -82,10 +82,10 @@ def _client(request: Request) -> str:
 async def subscribe(request: Request) -> Response:
     """POST /subscribe: ask for a double opt-in subscription; every valid address gets the same answer."""
     settings = request.app.state.settings
-    form = _form(await request.body()) or {}
+    form = parse_form(await request.body()) or {}
     language = i18n.language_of(form.get("lang"))
     if not (form_token.same_origin(request, settings) and form_token.verify(request, settings, form.get("token", ""))):
-        return _render(request, "message.html", language, {"kind": "expired"}, status_code=403)
+        return render_page(request, "message.html", language, {"kind": "expired"}, status_code=403)
     email = form.get("email", "")
     email_language = i18n.language_of(form.get("language") or language)
     try:
@@ -93,7 +93,7 @@ async def subscribe(request: Request) -> Response:
     except ModuleNotFoundError as error:
         if not (error.name or "").startswith("notifications"):
             raise
-        return _render(request, "message.html", language, {"kind": "unavailable"}, status_code=503)
+        return render_page(request, "message.html", language, {"kind": "unavailable"}, status_code=503)
     try:
         async with request.app.state.db.transaction() as session:
             await subscriptions.request_subscription(session=session, settings=settings, email=email,
@@ -103,7 +103,7 @@ async def subscribe(request: Request) -> Response:
         return _with_form(request, "subscribe_failed.html", language,
                           {"problems": error.problems, "email": email, "email_language": email_language},
                           status_code=429 if limited else 422)
-    return _render(request, "message.html", language, {"kind": "inbox"})
+    return render_page(request, "message.html", language, {"kind": "inbox"})
 
 
 routes = [
