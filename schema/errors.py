@@ -16,3 +16,10 @@ def should_mask(error: GraphQLError) -> bool:
     """Mask crashes; keep GraphQL's own errors (syntax, validation, permission, bad input) readable."""
     original = error.original_error
     return original is not None and not isinstance(original, (GraphQLError, RegistryError))
+
+
+class Forbidden(GraphQLError):
+    """The caller may not do this; the same answer whatever exists."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, extensions={"code": "FORBIDDEN"})

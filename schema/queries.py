@@ -1,4 +1,4 @@
-"""The Query root: public reads of the list, its history and the agreement; admin reads of the draft and audit."""
+"""Queries of the registry: reads of the list, its history and the agreement; admin reads of the draft and audit."""
 
 from datetime import datetime
 
@@ -43,7 +43,7 @@ def _page_size(info: Info, first: int | None) -> int:
 
 
 @strawberry.type
-class Query:
+class RegistryQuery:
     @strawberry.field(description="The list in effect at asOf (default now).")
     async def subprocessors(self, info: Info, as_of: datetime | None = None,
                             language: Language = Language.DA) -> list[Subprocessor]:

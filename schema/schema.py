@@ -4,6 +4,7 @@ from functools import partial
 from pathlib import Path
 
 import strawberry
+from strawberry.tools import merge_types
 from strawberry.extensions import (
     MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache,
 )
@@ -11,7 +12,10 @@ from strawberry.extensions import (
 from registry.settings import Settings
 from schema.errors import should_mask
 from schema.mutations import Mutation
-from schema.queries import Query
+from schema.customer_queries import CustomerQuery
+from schema.queries import RegistryQuery
+
+Query = merge_types("Query", (RegistryQuery, CustomerQuery))
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 

@@ -64,6 +64,12 @@ async def get_customer(*, session: AsyncSession, customer_id: int) -> Customer |
     return await session.get(Customer, customer_id)
 
 
+async def customers_by_id(*, session: AsyncSession, customer_ids: list[int]) -> list[Customer]:
+    """Several customers at once, by name."""
+    return list((await session.exec(select(Customer).where(Customer.id.in_(customer_ids))
+                                    .order_by(Customer.name, Customer.id))).all())
+
+
 async def list_customers(*, session: AsyncSession) -> list[Customer]:
     """Every customer, by name."""
     return list((await session.exec(select(Customer).order_by(Customer.name, Customer.id))).all())

@@ -7,6 +7,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from registry.audit import service as audit
+from registry.auth.links import LinkPurpose, make_link_token, read_link_token
 from registry.customers.models import Agreement, AgreementStatus, CustomerNotice
 from registry.db import utcnow
 from registry.errors import ErrorCode, RegistryError
@@ -26,15 +27,19 @@ class Terms:
     accepted_at: datetime
 
 
-async def customer_terms(*, session: AsyncSession, customer_id: int) -> Terms | None:
-    """The customer's active terms, or None without an active agreement."""
-    agreements = (await session.exec(select(Agreement).where(
-        Agreement.customer_id == customer_id, Agreement.status == AgreementStatus.ACTIVE))).all()
+def terms_of(agreements: list[Agreement]) -> Terms | None:
+    """Several active agreements add up: every service chosen, the longest notice, the first acceptance."""
     if not agreements:
         return None
     services = [] if any(not a.services for a in agreements) else sorted({s for a in agreements for s in a.services})
     return Terms(services=services, notice_days=max(a.notice_days for a in agreements),
                  accepted_at=min(a.accepted_at for a in agreements))
+
+
+async def customer_terms(*, session: AsyncSession, customer_id: int) -> Terms | None:
+    """The customer's active terms, or None without an active agreement."""
+    return terms_of(list((await session.exec(select(Agreement).where(
+        Agreement.customer_id == customer_id, Agreement.status == AgreementStatus.ACTIVE))).all()))
 
 
 async def window_for(*, session: AsyncSession, customer_id: int, version: RegistryVersion,
@@ -203,3 +208,55 @@ async def customer_standing(*, session: AsyncSession, customer_id: int, now: dat
                                                     authorised=not held_back))
     entries = [e for e in (authorised.entries if authorised else []) if serves(e, terms.services)]
     return CustomerStanding(authorised=authorised, entries=entries, open_versions=open_versions)
+
+
+@dataclass(frozen=True)
+class CustomerForVersion:
+    """Where one customer stands towards one version: told when, until when, objecting or not."""
+
+    customer_id: int
+    window: Window
+    objection: Objection | None
+    holds_back: bool
+
+
+async def version_audience(*, session: AsyncSession, version_number: int,
+                           now: datetime | None = None) -> list[CustomerForVersion]:
+    """Every customer with an active agreement, as they stand towards one version."""
+    now = now or utcnow()
+    version = await session.get(RegistryVersion, version_number)
+    if version is None:
+        raise RegistryError.one(f"There is no version {version_number}.", ErrorCode.NOT_FOUND, "number")
+    agreements = (await session.exec(select(Agreement).where(Agreement.status == AgreementStatus.ACTIVE))).all()
+    notices = {n.customer_id: n.sent_at for n in (await session.exec(
+        select(CustomerNotice).where(CustomerNotice.version_number == version_number))).all()}
+    objections = {o.customer_id: o for o in (await session.exec(
+        select(Objection).where(Objection.version_number == version_number))).all()}
+    by_customer: dict[int, list[Agreement]] = {}
+    for agreement in agreements:
+        by_customer.setdefault(agreement.customer_id, []).append(agreement)
+    audience = []
+    for customer_id, own in sorted(by_customer.items()):
+        terms = terms_of(own)
+        window = customer_window(version=version, services=terms.services, notice_days=terms.notice_days,
+                                 notified_at=notices.get(customer_id))
+        objection = objections.get(customer_id)
+        holds_back = window.opens and (not window.has_closed(now) or bool(objection and objection.blocks()))
+        audience.append(CustomerForVersion(customer_id=customer_id, window=window, objection=objection,
+                                           holds_back=holds_back))
+    return audience
+
+
+def objection_link_token(*, secret_key: str, customer_id: int, version_number: int) -> str:
+    """The signed token in a notice's "object" link, bound to one customer and one version."""
+    return make_link_token(secret_key=secret_key, purpose=LinkPurpose.OBJECTION,
+                           payload={"c": customer_id, "v": version_number})
+
+
+def read_objection_link(*, secret_key: str, token: str) -> tuple[int, int]:
+    """The (customer, version) an objection link stands for; a RegistryError for any other token."""
+    payload = read_link_token(secret_key=secret_key, purpose=LinkPurpose.OBJECTION, token=token) or {}
+    if not isinstance(payload.get("c"), int) or not isinstance(payload.get("v"), int):
+        raise RegistryError.one("This objection link is not valid. Use the link in the latest notice.",
+                                ErrorCode.INVALID, "token")
+    return payload["c"], payload["v"]

@@ -54,3 +54,10 @@ def customer_window(*, version: RegistryVersion, services: list[str], notice_day
         return Window(opens=opens, notified_at=notified_at, closes_at=None)
     return Window(opens=True, notified_at=notified_at,
                   closes_at=max(version.effective_at, add_days(notified_at, notice_days)))
+
+
+def changes_for(version: RegistryVersion, services: list[str]) -> list[dict]:
+    """The version's changes that touch sub-processors used for these services (removals always)."""
+    entries = {entry["slug"]: entry for entry in version.entries}
+    return [change for change in version.changes
+            if change["slug"] not in entries or serves(entries[change["slug"]], services)]

@@ -1,0 +1,110 @@
+"""Queries about customers: the customer's own view (me) and the admins' overview."""
+
+from datetime import datetime
+
+import strawberry
+from strawberry.types import Info
+
+from registry.customers import service as customers
+from registry.db import utcnow
+from registry.errors import RegistryError
+from registry.objections import service as objections
+from registry.objections.models import ObjectionStatus as DomainObjectionStatus
+from registry.objections.windows import changes_for
+from registry.versions.models import Change as DomainChange
+from registry.subprocessors.models import SubprocessorEntry
+from registry.versions import service as versions
+from registry.versions.service import VersionView
+from schema.errors import BadInput
+from schema.permissions import IsAdmin, IsCustomer
+from schema.types.common import Language
+from schema.types.customers import Customer, CustomerNoticeRecord, Objection, ObjectionStatus, PendingChange
+from schema.types.subprocessors import Subprocessor
+from schema.types.versions import Change, RegistryVersion
+
+
+@strawberry.type(description="What one customer sees: their agreements, their authorised list, what is pending.")
+class CustomerView:
+    customer: Customer
+    authorised_version: int | None = strawberry.field(description="The version the customer's list rests on.")
+    authorised_entries: strawberry.Private[list[dict]]
+    pending_changes: list[PendingChange]
+    notices: list[CustomerNoticeRecord]
+    objections: list[Objection]
+
+    @strawberry.field(description="The sub-processors the customer has authorised, for their services.")
+    def authorised_subprocessors(self, language: Language = Language.DA) -> list[Subprocessor]:
+        return [Subprocessor.from_entry(SubprocessorEntry.model_validate(e), language) for e in self.authorised_entries]
+
+
+@strawberry.type(description="Where one customer stands towards one version.")
+class VersionAudienceEntry:
+    customer: Customer
+    notified_at: datetime | None
+    deadline: datetime | None
+    holds_back: bool
+    objection: Objection | None
+
+
+async def load_customers(session, ids: list[int]) -> dict[int, Customer]:
+    """Customers with their contacts and agreements: three queries for any number of them."""
+    contacts = await customers.contacts_of(session=session, customer_ids=ids)
+    agreements = await customers.agreements_of(session=session, customer_ids=ids)
+    return {row.id: Customer.from_domain(row, contacts[row.id], agreements[row.id])
+            for row in await customers.customers_by_id(session=session, customer_ids=ids)}
+
+
+@strawberry.type
+class CustomerQuery:
+    @strawberry.field(permission_classes=[IsCustomer], description="The calling customer's own view.")
+    async def me(self, info: Info) -> CustomerView:
+        customer_id, now = info.context.principal.customer_id, utcnow()
+        async with info.context.db.session() as session:
+            customer = (await load_customers(session, [customer_id]))[customer_id]
+            standing = await objections.customer_standing(session=session, customer_id=customer_id, now=now)
+            notices = await customers.notices_of(session=session, customer_ids=[customer_id])
+            own = await objections.list_objections(session=session, customer_id=customer_id)
+            terms = await objections.customer_terms(session=session, customer_id=customer_id)
+            current = await versions.effective_number(session=session, at=now)
+        services = terms.services if terms else []
+        pending = []
+        for item in standing.open_versions:
+            view = VersionView(item.version, item.version.status(now=now, effective_number=current))
+            changes = [Change.from_domain(DomainChange.from_json(c)) for c in changes_for(item.version, services)]
+            pending.append(PendingChange.from_domain(item, RegistryVersion.from_view(view), changes,
+                                                     can_object=item.window.accepts_objection(now)))
+        return CustomerView(customer=customer, authorised_version=standing.authorised and standing.authorised.number,
+                            authorised_entries=standing.entries, pending_changes=pending,
+                            notices=[CustomerNoticeRecord.from_domain(n) for n in notices],
+                            objections=[Objection.from_domain(o) for o in own])
+
+    @strawberry.field(permission_classes=[IsAdmin], description="Every customer with contacts and agreements.")
+    async def customers(self, info: Info) -> list[Customer]:
+        async with info.context.db.session() as session:
+            rows = await customers.list_customers(session=session)
+            loaded = await load_customers(session, [row.id for row in rows])
+        return [loaded[row.id] for row in rows]
+
+    @strawberry.field(permission_classes=[IsAdmin], description="Objections, newest first, by version and status.")
+    async def objections(self, info: Info, version_number: int | None = None,
+                         status: ObjectionStatus | None = None) -> list[Objection]:
+        async with info.context.db.session() as session:
+            rows = await objections.list_objections(
+                session=session, version_number=version_number,
+                status=DomainObjectionStatus(status.value) if status else None)
+        return [Objection.from_domain(row) for row in rows]
+
+    @strawberry.field(permission_classes=[IsAdmin], description=(
+        "Every customer with an active agreement as they stand towards a version: notified when (null: not yet), "
+        "their own deadline, their objection, and whether they still hold the change back."))
+    async def version_audience(self, info: Info, number: int) -> list[VersionAudienceEntry]:
+        try:
+            async with info.context.db.session() as session:
+                audience = await objections.version_audience(session=session, version_number=number)
+                loaded = await load_customers(session, [a.customer_id for a in audience])
+        except RegistryError as error:
+            raise BadInput(str(error)) from None
+        return [VersionAudienceEntry(customer=loaded[a.customer_id], notified_at=a.window.notified_at,
+                                     deadline=a.window.closes_at, holds_back=a.holds_back,
+                                     objection=Objection.from_domain(a.objection) if a.objection else None)
+                for a in audience]

@@ -1,0 +1,46 @@
+import strawberry
+from strawberry.types import Info
+
+from registry.errors import ErrorCode, RegistryError
+from registry.objections import service as objections
+from schema.errors import Forbidden
+from schema.types.common import UserError, user_errors
+from schema.types.customers import Objection
+
+
+@strawberry.input(description="Either the token from a notice's object link, or a customer token and a version.")
+class FileObjectionInput:
+    reason: str
+    token: str | None = None
+    version_number: int | None = None
+
+
+@strawberry.type
+class ObjectionPayload:
+    objection: Objection | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.mutation(description="Object to a version within your window; a repeat returns the first objection.")
+async def file_objection(info: Info, input: FileObjectionInput) -> ObjectionPayload:
+    principal, settings = info.context.principal, info.context.settings
+    if input.token is None and (principal is None or principal.customer_id is None):
+        raise Forbidden("Use the object link from your notice, or a customer token.")
+    try:
+        if input.token is not None:
+            customer_id, version_number = objections.read_objection_link(secret_key=settings.secret_key,
+                                                                         token=input.token)
+            filed_by = "objection link"
+        else:
+            if input.version_number is None:
+                raise RegistryError.one("Say which version you object to.", ErrorCode.REQUIRED, "version_number")
+            customer_id, version_number, filed_by = principal.customer_id, input.version_number, principal.name
+        async with info.context.db.transaction() as session:
+            objection, created = await objections.file_objection(
+                session=session, customer_id=customer_id, version_number=version_number, reason=input.reason,
+                filed_by=filed_by)
+    except RegistryError as error:
+        return ObjectionPayload(user_errors=user_errors(error))
+    repeat = [] if created else [UserError(field="versionNumber", code=ErrorCode.DUPLICATE,
+                                           message="You have objected to this version already; this is that objection.")]
+    return ObjectionPayload(objection=Objection.from_domain(objection), user_errors=repeat)

@@ -1,0 +1,128 @@
+"""Customers, agreements, objections and notices, as admins and the customer themselves read them."""
+
+from datetime import datetime
+
+import strawberry
+
+from registry.customers.models import Agreement as DomainAgreement
+from registry.customers.models import AgreementStatus as DomainAgreementStatus
+from registry.customers.models import Customer as DomainCustomer
+from registry.customers.models import CustomerNotice
+from registry.customers.models import NoticeContact as DomainContact
+from registry.customers.models import TerminationChoice as DomainTerminationChoice
+from registry.objections.models import Objection as DomainObjection
+from registry.objections.models import ObjectionOutcome as DomainOutcome
+from registry.objections.models import ObjectionStatus as DomainObjectionStatus
+from registry.objections.service import VersionForCustomer
+from schema.types.common import Language
+from schema.types.versions import Change, RegistryVersion
+
+AgreementStatus = strawberry.enum(DomainAgreementStatus)
+TerminationChoice = strawberry.enum(DomainTerminationChoice)
+ObjectionStatus = strawberry.enum(DomainObjectionStatus)
+ObjectionOutcome = strawberry.enum(DomainOutcome)
+
+
+@strawberry.type(description="An address that receives change notices for the customer once it confirms.")
+class NoticeContact:
+    email: str
+    language: Language
+
+    @classmethod
+    def from_domain(cls, contact: DomainContact) -> "NoticeContact":
+        return cls(email=contact.email, language=Language(contact.language))
+
+
+@strawberry.type(description="A customer's acceptance of one agreement template.")
+class Agreement:
+    id: int
+    template_version: int
+    accepted_at: datetime
+    services: list[str] = strawberry.field(description="The services chosen; empty means all.")
+    notice_days: int
+    status: AgreementStatus
+    terminated_at: datetime | None
+    termination_choice: TerminationChoice | None
+    deletion_documented_at: datetime | None
+    deletion_documentation: str | None
+
+    @classmethod
+    def from_domain(cls, agreement: DomainAgreement) -> "Agreement":
+        return cls(id=agreement.id, template_version=agreement.template_version, accepted_at=agreement.accepted_at,
+                   services=list(agreement.services), notice_days=agreement.notice_days,
+                   status=DomainAgreementStatus(agreement.status), terminated_at=agreement.terminated_at,
+                   termination_choice=agreement.termination_choice and DomainTerminationChoice(
+                       agreement.termination_choice),
+                   deletion_documented_at=agreement.deletion_documented_at,
+                   deletion_documentation=agreement.deletion_documentation)
+
+
+@strawberry.type
+class Customer:
+    id: int
+    name: str
+    cvr: str | None
+    contacts: list[NoticeContact]
+    agreements: list[Agreement]
+
+    @classmethod
+    def from_domain(cls, customer: DomainCustomer, contacts: list[DomainContact],
+                    agreements: list[DomainAgreement]) -> "Customer":
+        return cls(id=customer.id, name=customer.name, cvr=customer.cvr,
+                   contacts=[NoticeContact.from_domain(c) for c in contacts],
+                   agreements=[Agreement.from_domain(a) for a in agreements])
+
+
+@strawberry.type(description="A customer's objection to a version of the list.")
+class Objection:
+    id: int
+    customer_id: int
+    version_number: int
+    reason: str
+    status: ObjectionStatus
+    outcome: ObjectionOutcome | None
+    resolution_note: str | None
+    filed_at: datetime
+    acknowledged_at: datetime | None
+    resolved_at: datetime | None
+    withdrawn_at: datetime | None
+
+    @classmethod
+    def from_domain(cls, objection: DomainObjection) -> "Objection":
+        return cls(id=objection.id, customer_id=objection.customer_id, version_number=objection.version_number,
+                   reason=objection.reason, status=DomainObjectionStatus(objection.status),
+                   outcome=objection.outcome and DomainOutcome(objection.outcome),
+                   resolution_note=objection.resolution_note, filed_at=objection.filed_at,
+                   acknowledged_at=objection.acknowledged_at, resolved_at=objection.resolved_at,
+                   withdrawn_at=objection.withdrawn_at)
+
+
+@strawberry.type(description="The first notice of a version that reached one of the customer's contacts.")
+class CustomerNoticeRecord:
+    version_number: int
+    sent_at: datetime
+    message_id: str
+    recipient: str
+
+    @classmethod
+    def from_domain(cls, notice: CustomerNotice) -> "CustomerNoticeRecord":
+        return cls(version_number=notice.version_number, sent_at=notice.sent_at, message_id=notice.message_id,
+                   recipient=notice.recipient)
+
+
+@strawberry.type(description="A version that does not bind the customer yet, and their window to object to it.")
+class PendingChange:
+    version: RegistryVersion
+    notified_at: datetime | None = strawberry.field(description="Null until a notice reached the customer.")
+    deadline: datetime | None = strawberry.field(
+        description="The customer's own last moment to object; null while they have not been notified.")
+    can_object: bool
+    objection: Objection | None
+    changes: list[Change] = strawberry.field(description="The changes that concern the customer's services.")
+
+    @classmethod
+    def from_domain(cls, item: VersionForCustomer, version: RegistryVersion, changes: list[Change],
+                    can_object: bool) -> "PendingChange":
+        return cls(version=version, notified_at=item.window.notified_at, deadline=item.window.closes_at,
+                   can_object=can_object, changes=changes,
+                   objection=Objection.from_domain(item.objection) if item.objection else None)
