@@ -19,6 +19,11 @@ INVALID_LINK = "This link is invalid or has expired. Subscribe again to get a ne
 MAX_CONSENT_SOURCE = 200
 
 
+def _address(email: str) -> str:
+    # Mailboxes are case-insensitive in practice: one subscription per address however it is typed.
+    return normalise_email(email).lower()
+
+
 async def _by_email(session: AsyncSession, email: str) -> Subscription | None:
     return (await session.exec(select(Subscription).where(Subscription.email == email))).one_or_none()
 
@@ -27,7 +32,7 @@ async def request_subscription(*, session: AsyncSession, settings: Settings, ema
                                client: str, now: datetime | None = None) -> None:
     """Ask for notices: queue a confirmation (or, when already confirmed, a manage) email; same outcome for all."""
     now = now or utcnow()
-    email = normalise_email(email)
+    email = _address(email)
     language = normalise_language(language)
     secret = settings.secret_key
     await limits.count_hit(session=session, scope="client", subject=client, limit=settings.subscribe_per_client_per_hour,
@@ -85,7 +90,7 @@ async def unsubscribe(*, session: AsyncSession, settings: Settings, token: str, 
 async def import_subscriber(*, session: AsyncSession, email: str, language: str, consented_at: datetime,
                             consent_source: str) -> bool:
     """Record a consent given elsewhere as a confirmed subscription; False when it was already there."""
-    email = normalise_email(email)
+    email = _address(email)
     language = normalise_language(language)
     consent_source = consent_source.strip()
     if not consent_source or len(consent_source) > MAX_CONSENT_SOURCE:
