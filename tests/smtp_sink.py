@@ -46,7 +46,7 @@ class Sink:
         if answer == "550":
             return "550 5.1.1 No such user here"
         if answer == "drop":
-            session.transport.close()  # the message arrived, the 250 never leaves: a dropped connection
+            server.transport.close()  # the message arrived, the 250 never leaves: a dropped connection
             return "250 never seen"
         with self.lock:
             self.messages.append(message_from_bytes(envelope.original_content or envelope.content,

@@ -1,0 +1,60 @@
+"""Publishing and its notices commit together: none lost, none twice."""
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from notifications.outbox import service as outbox
+from notifications.outbox.models import NotificationKind, NotificationStatus
+from registry.versions.models import RegistryVersion
+from tests.notify_helpers import PUBLISH, add_confirmed, notifications, publish_change
+
+WITHDRAW = """mutation($n: Int!) { withdrawVersion(number: $n, reason: "Fejl i aftalen") {
+  version { status } userErrors { message } } }"""
+
+
+async def test_publishing_queues_one_notice_per_confirmed_subscriber(seeded, gql, admin_token):
+    # Given two confirmed subscribers and one who never confirmed
+    await add_confirmed(seeded, ("a@example.dk", "da"), ("b@example.dk", "en"))
+    await gql("mutation { subscribe(input: {email: \"pending@example.dk\", language: DA}) { ok } }")
+
+    # When an admin publishes a change
+    number = await publish_change(gql, admin_token)
+
+    # Then exactly the confirmed subscribers have a queued notice, in their language
+    notices = [n for n in await notifications(seeded) if n.kind == NotificationKind.VERSION_PUBLISHED]
+    assert sorted((n.to_address, n.language, n.version_number, n.status) for n in notices) == [
+        ("a@example.dk", "da", number, NotificationStatus.QUEUED),
+        ("b@example.dk", "en", number, NotificationStatus.QUEUED)]
+
+
+async def test_a_refused_publish_queues_nothing(seeded, gql, admin_token):
+    await add_confirmed(seeded, ("a@example.dk", "da"))
+
+    # The draft equals the current list, so publishing is refused
+    answer = await gql(PUBLISH, {"note": "Intet nyt"}, token=admin_token)
+
+    assert answer["data"]["publishVersion"]["userErrors"][0]["code"] == "NO_CHANGES"
+    assert await notifications(seeded) == []
+
+
+async def test_withdrawing_a_pending_version_notifies_the_subscribers(seeded, gql, admin_token):
+    await add_confirmed(seeded, ("a@example.dk", "da"))
+    number = await publish_change(gql, admin_token)
+
+    answer = await gql(WITHDRAW, {"n": number}, token=admin_token)
+
+    assert answer["data"]["withdrawVersion"]["version"]["status"] == "WITHDRAWN"
+    kinds = sorted(n.kind for n in await notifications(seeded))
+    assert kinds == [NotificationKind.VERSION_PUBLISHED, NotificationKind.VERSION_WITHDRAWN]
+
+
+async def test_a_notice_cannot_be_queued_twice(seeded, gql, admin_token):
+    await add_confirmed(seeded, ("a@example.dk", "da"))
+    number = await publish_change(gql, admin_token)
+
+    with pytest.raises(IntegrityError):
+        async with seeded.transaction() as session:
+            version = await session.get(RegistryVersion, number)
+            await outbox.enqueue_version_notices(session=session, version=version,
+                                                 kind=NotificationKind.VERSION_PUBLISHED)
+    assert len(await notifications(seeded)) == 1
