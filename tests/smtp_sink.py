@@ -1,5 +1,6 @@
 """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it accepts and misbehaves on request."""
 
+import asyncio
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ class Sink:
     messages: list[EmailMessage] = field(default_factory=list)
     scripts: dict[str, list[str]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    delay: float = 0.0  # seconds per message, so a fan-out is still running when a test interrupts it
 
     def script(self, recipient: str, *answers: str) -> None:
         self.scripts[recipient] = list(answers)
@@ -35,6 +37,8 @@ class Sink:
             return [m["Message-ID"] for m in self.messages]
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         recipient = envelope.rcpt_tos[0]
         answers = self.scripts.get(recipient)
         answer = None
