@@ -8,7 +8,6 @@ import socket
 import time
 from datetime import timedelta
 
-from email import policy
 from sqlmodel import select
 
 from notifications import metrics
@@ -17,16 +16,19 @@ from notifications.delivery.circuit import CircuitBreaker
 from notifications.outbox import service as outbox
 from notifications.outbox.models import Notification, NotificationKind
 from notifications.outbox.retry import retry_delay
-from notifications.rendering.render import Bodies, build_message, message_id, render_bodies
+from notifications.rendering.render import Bodies, build_message, message_id, render_bodies, shared_headers
 from registry.db import Database, utcnow
 from registry.settings import Settings
 from registry.versions.models import RegistryVersion
 
 log = logging.getLogger("notifications.worker")
 
-# Messages accepted by the server but not yet recorded as sent: what a crash can make us send twice.
-MAX_UNSETTLED = 4
-SMTP_POLICY = policy.SMTP
+# Accepted messages are recorded as sent in groups of SETTLE_GROUP, or sooner when the oldest has
+# waited SETTLE_WITHIN_SECONDS. A crash can resend at most the group being written and the one
+# being filled, plus the message on the wire: MAX_UNSETTLED per crash.
+SETTLE_GROUP = 16
+SETTLE_WITHIN_SECONDS = 0.05
+MAX_UNSETTLED = 2 * SETTLE_GROUP + 1
 
 
 class Worker:
@@ -40,7 +42,7 @@ class Worker:
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self.rng = rng or random.Random()
         self.circuit = CircuitBreaker(pause_seconds=settings.circuit_pause_seconds)
-        self._bodies: dict[tuple, Bodies] = {}
+        self._bodies: dict[tuple, tuple[Bodies, bytes]] = {}
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set; an idle queue is polled, a tripped circuit waits out its pause."""
@@ -84,30 +86,34 @@ class Worker:
         rows = await session.exec(select(RegistryVersion).where(RegistryVersion.number.in_(numbers)))
         return {version.number: version for version in rows}
 
-    def _bodies_for(self, row: Notification, versions: dict[int, RegistryVersion]) -> Bodies:
+    def _bodies_for(self, row: Notification, versions: dict[int, RegistryVersion]) -> tuple[Bodies, bytes]:
         key = (row.kind, row.language, row.version_number)
         if key not in self._bodies:
-            self._bodies[key] = render_bodies(kind=NotificationKind(row.kind), language=row.language,
-                                              version=versions.get(row.version_number), settings=self.settings)
+            bodies = render_bodies(kind=NotificationKind(row.kind), language=row.language,
+                                   version=versions.get(row.version_number), settings=self.settings)
+            self._bodies[key] = bodies, shared_headers(bodies=bodies, settings=self.settings)
         return self._bodies[key]
 
     async def _deliver(self, batch: list[Notification], versions: dict[int, RegistryVersion]) -> None:
         pending = outbox.Outcomes()
+        oldest = time.monotonic()
         settling: asyncio.Task | None = None
         for index, row in enumerate(batch):
+            if not len(pending):
+                oldest = time.monotonic()
             outcome = await self._send_one(row, versions, pending)
             if outcome == "unavailable":
                 pending.released.extend(other.id for other in batch[index:])
                 break
-            # Record while the next message goes out; never let more than a few accepted ones go unrecorded.
-            if settling is None or settling.done() or len(pending) >= MAX_UNSETTLED:
+            # Record in small groups while the next messages go out: a commit per message would cost
+            # more than the send, and a crash can repeat at most the unrecorded group.
+            if len(pending) >= SETTLE_GROUP or time.monotonic() - oldest >= SETTLE_WITHIN_SECONDS:
                 if settling is not None:
                     await settling
                 settling, pending = asyncio.create_task(self._settle(pending)), outbox.Outcomes()
         if settling is not None:
             await settling
-        if len(pending):
-            await self._settle(pending)
+        await self._settle(pending)
 
     async def _settle(self, outcomes: outbox.Outcomes) -> None:
         if not len(outcomes):
@@ -117,12 +123,13 @@ class Worker:
 
     async def _send_one(self, row: Notification, versions: dict[int, RegistryVersion],
                         pending: outbox.Outcomes) -> str:
-        message = build_message(notification=row, bodies=self._bodies_for(row, versions), settings=self.settings)
+        bodies, shared = self._bodies_for(row, versions)
+        message = build_message(notification=row, bodies=bodies, shared=shared, settings=self.settings)
         mid = message_id(row, self.settings)
         started = time.perf_counter()
         try:
             reply = await self.transport.send(sender=self.settings.mail_from, recipient=row.to_address,
-                                              message=message.as_bytes(policy=SMTP_POLICY), message_id=mid)
+                                              message=message, message_id=mid)
         except Unavailable as error:
             pause = self.circuit.trip()
             metrics.CIRCUIT_OPEN.set(1)

@@ -12,7 +12,7 @@ from notifications.worker import MAX_UNSETTLED
 from tests.notify_helpers import add_confirmed, notifications, publish_change
 
 ROOT = Path(__file__).parents[1]
-SUBSCRIBERS = 120
+SUBSCRIBERS = 200
 KILLS = 2
 
 
@@ -67,4 +67,5 @@ async def test_sigkill_mid_fan_out_loses_nothing_and_duplicates_stay_bounded(see
     assert len(notices) == SUBSCRIBERS
     assert {n.message_id for n in notices} <= set(received)
     duplicates = len(received) - len(set(received))
-    assert duplicates <= KILLS * (MAX_UNSETTLED + 2)
+    print(f"{duplicates} duplicate(s) after {KILLS} SIGKILLs")
+    assert duplicates <= KILLS * MAX_UNSETTLED

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, literal, or_, update
+from sqlalchemy import bindparam, func, literal, or_, update
 from sqlalchemy import insert as sa_insert
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -96,26 +96,37 @@ class Outcomes:
                             "subscription_id": notification.subscription_id})
 
 
+def _by_id(columns: list[str]):
+    # Core executemany keyed by id: one statement for the whole group, no ORM bookkeeping per row.
+    table = Notification.__table__
+    return update(table).where(table.c.id == bindparam("row_id")).values(
+        {name: bindparam(name) for name in columns})
+
+
+async def _update_rows(session: AsyncSession, rows: list[dict]) -> None:
+    if rows:
+        columns = [name for name in rows[0] if name not in ("id", "subscription_id")]
+        await session.exec(_by_id(columns), params=[
+            {"row_id": row["id"], **{name: row[name] for name in columns}} for row in rows])
+
+
 async def settle(*, session: AsyncSession, outcomes: Outcomes, now: datetime | None = None) -> None:
     """Write sent, retry, failed and released rows; a hard failure also suppresses the address."""
     now = now or utcnow()
-    for rows in (outcomes.sent, outcomes.retry):
-        if rows:
-            await session.exec(update(Notification), params=rows)
-    if outcomes.failed:
-        await session.exec(update(Notification), params=[
-            {k: v for k, v in row.items() if k != "subscription_id"} for row in outcomes.failed])
-        for row in outcomes.failed:
-            await session.exec(update(Subscription)
-                               .where(Subscription.id == row["subscription_id"], Subscription.suppressed_at.is_(None))
-                               .values(suppressed_at=now, suppressed_reason=row["last_error"][:500])
-                               .execution_options(synchronize_session=False))
-            # Nothing else queued for that mailbox can arrive either.
-            await session.exec(update(Notification)
-                               .where(Notification.subscription_id == row["subscription_id"],
-                                      Notification.status.in_(PENDING_STATUSES), Notification.lease_until.is_(None))
-                               .values(status=NotificationStatus.CANCELLED)
-                               .execution_options(synchronize_session=False))
+    await _update_rows(session, outcomes.sent)
+    await _update_rows(session, outcomes.retry)
+    await _update_rows(session, outcomes.failed)
+    for row in outcomes.failed:
+        await session.exec(update(Subscription)
+                           .where(Subscription.id == row["subscription_id"], Subscription.suppressed_at.is_(None))
+                           .values(suppressed_at=now, suppressed_reason=row["last_error"][:500])
+                           .execution_options(synchronize_session=False))
+        # Nothing else queued for that mailbox can arrive either.
+        await session.exec(update(Notification)
+                           .where(Notification.subscription_id == row["subscription_id"],
+                                  Notification.status.in_(PENDING_STATUSES), Notification.lease_until.is_(None))
+                           .values(status=NotificationStatus.CANCELLED)
+                           .execution_options(synchronize_session=False))
     if outcomes.released:
         await session.exec(update(Notification).where(Notification.id.in_(outcomes.released))
                            .values(lease_owner=None, lease_until=None).execution_options(synchronize_session=False))

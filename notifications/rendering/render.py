@@ -1,9 +1,8 @@
 """Turning an outbox row into a MIME message: templates, links, headers, Message-ID."""
 
+import hashlib
 import html
 from dataclasses import dataclass
-from email.headerregistry import Address
-from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from functools import cache
 from pathlib import Path
@@ -12,6 +11,7 @@ from urllib.parse import quote, urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from notifications.outbox.models import Notification, NotificationKind
+from notifications.rendering.mime import assemble, header
 from notifications.rendering.texts import FIELD_LABELS, SUBJECTS, field_value, local_date
 from notifications.subscriptions.tokens import TokenPurpose, make_objection_token, make_token
 from registry.db import utcnow
@@ -111,24 +111,30 @@ def _links(notification: Notification, settings: Settings) -> dict[str, str]:
     return links
 
 
-def build_message(*, notification: Notification, bodies: Bodies, settings: Settings) -> EmailMessage:
+def shared_headers(*, bodies: Bodies, settings: Settings) -> bytes:
+    """The header lines every recipient of these bodies gets, encoded once."""
+    return b"".join([
+        header("Subject", bodies.subject),
+        header("From", formataddr((settings.organisation_name, settings.mail_from))),
+        header("List-Id", f"{settings.organisation_name} sub-processor notices <subprocessors.{mail_host(settings)}>"),
+        header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+        header("Auto-Submitted", "auto-generated"),
+    ])
+
+
+def build_message(*, notification: Notification, bodies: Bodies, settings: Settings,
+                  shared: bytes | None = None) -> bytes:
     """The complete message to one subscriber, with one-click unsubscribe headers (RFC 8058)."""
     links = _links(notification, settings)
     text, markup = bodies.text, bodies.html
     for key, marker in MARKERS.items():
         text = text.replace(marker, links[key])
         markup = markup.replace(marker, html.escape(links[key]))
-    message = EmailMessage()
-    message["Subject"] = bodies.subject
-    message["From"] = formataddr((settings.organisation_name, settings.mail_from))
-    message["To"] = Address(addr_spec=notification.to_address)
-    message["Date"] = format_datetime(utcnow())
-    message["Message-ID"] = message_id(notification, settings)
-    message["List-Id"] = f"{settings.organisation_name} sub-processor notices <subprocessors.{mail_host(settings)}>"
     token = links["unsubscribe_url"].rsplit("=", 1)[1]
-    message["List-Unsubscribe"] = f"<{links['unsubscribe_url']}>, <mailto:{settings.mail_from}?subject=unsubscribe%20{token}>"
-    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(text)
-    message.add_alternative(markup, subtype="html")
-    return message
+    mid = message_id(notification, settings)
+    own = [("To", notification.to_address), ("Date", format_datetime(utcnow())), ("Message-ID", mid),
+           ("List-Unsubscribe", f"<{links['unsubscribe_url']}>, <mailto:{settings.mail_from}?subject=unsubscribe%20{token}>")]
+    # The boundary only has to be absent from base64 text: a fixed one derived from the Message-ID is.
+    boundary = "=_" + hashlib.sha256(mid.encode()).hexdigest()[:32]
+    return assemble(shared=shared if shared is not None else shared_headers(bodies=bodies, settings=settings),
+                    own=own, text=text, html=markup, boundary=boundary)
