@@ -8,6 +8,7 @@ import socket
 import time
 from datetime import timedelta
 
+from jinja2 import TemplateError
 from sqlmodel import select
 
 from notifications import metrics
@@ -123,11 +124,11 @@ class Worker:
 
     async def _send_one(self, row: Notification, versions: dict[int, RegistryVersion],
                         pending: outbox.Outcomes) -> str:
-        bodies, shared = self._bodies_for(row, versions)
-        message = build_message(notification=row, bodies=bodies, shared=shared, settings=self.settings)
-        mid = message_id(row, self.settings)
         started = time.perf_counter()
         try:
+            bodies, shared = self._bodies_for(row, versions)
+            message = build_message(notification=row, bodies=bodies, shared=shared, settings=self.settings)
+            mid = message_id(row, self.settings)
             reply = await self.transport.send(sender=self.settings.mail_from, recipient=row.to_address,
                                               message=message, message_id=mid)
         except Unavailable as error:
@@ -136,7 +137,9 @@ class Worker:
             log.warning("mail server unavailable; pausing the queue",
                         extra={"error": str(error), "pause_seconds": round(pause, 1)})
             return "unavailable"
-        except TemporaryFailure as error:
+        except (TemporaryFailure, TemplateError, ValueError, LookupError) as error:
+            # A message that cannot even be built counts its attempts too, so it ends in dead-letter
+            # for an admin to see instead of being claimed again forever.
             now = utcnow()
             delay = retry_delay(attempts=row.attempts + 1, base_seconds=self.settings.retry_base_seconds,
                                 cap_seconds=self.settings.retry_cap_seconds, rng=self.rng)

@@ -4,7 +4,6 @@ import asyncio
 from contextlib import asynccontextmanager
 
 from prometheus_client import CONTENT_TYPE_LATEST
-
 from sqlmodel import select
 from starlette.applications import Starlette
 from starlette.requests import Request

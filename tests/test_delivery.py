@@ -16,7 +16,8 @@ async def test_the_notice_is_bilingual_multipart_and_escapes_what_admins_typed(s
                                                                                 mail_settings):
     # Given a Danish and an English subscriber, and a change whose texts hold æøå and markup
     await add_confirmed(seeded, ("dansk@example.dk", "da"), ("english@example.com", "en"))
-    number = await publish_change(gql, admin_token, name="Ærø <b>Søfart</b> & Co", note="Vi skifter <script>x</script> drift")
+    number = await publish_change(gql, admin_token, name="Ærø <b>Søfart</b> & Co",
+                                  note="Vi skifter <script>x</script> drift")
 
     # When the worker delivers
     await deliver(seeded, mail_settings)
@@ -78,7 +79,8 @@ async def test_a_550_fails_for_good_and_suppresses_the_address(seeded, gql, admi
     assert failed["status"] == "FAILED" and failed["serverReply"].startswith("550")
     assert (await subscription(seeded, "gone@example.dk")).suppressed_at is not None
     # A later version is not even queued for the suppressed address
-    assert smtp.sink.to("here@example.dk")
+    later = await publish_change(gql, admin_token, name="Fællesskabet Holding ApS")
+    assert [n.to_address for n in await notifications(seeded) if n.version_number == later] == ["here@example.dk"]
 
 
 async def test_a_dropped_connection_mid_message_is_retried_on_a_new_connection(seeded, gql, admin_token, smtp,
@@ -175,3 +177,49 @@ async def test_two_workers_at_once_never_send_the_same_notice_twice(seeded, gql,
     ids = smtp.sink.message_ids()
     assert len(ids) == 60 and len(set(ids)) == 60
     assert {n.status for n in await notifications(seeded)} == {NotificationStatus.SENT}
+
+
+async def test_an_admin_can_redrive_a_whole_versions_dead_letters(seeded, gql, admin_token, smtp, mail_settings):
+    await add_confirmed(seeded, ("x@example.dk", "da"), ("y@example.dk", "en"))
+    smtp.sink.script("x@example.dk", "451!")
+    smtp.sink.script("y@example.dk", "451!")
+    number = await publish_change(gql, admin_token)
+    await deliver(seeded, mail_settings)
+    assert {n.status for n in await notifications(seeded)} == {NotificationStatus.DEAD}
+
+    smtp.sink.script("x@example.dk")
+    smtp.sink.script("y@example.dk")
+    answer = await gql("mutation($v: Int) { redriveNotification(versionNumber: $v) { requeued } }", {"v": number},
+                       token=admin_token)
+    await deliver(seeded, mail_settings)
+
+    assert answer["data"]["redriveNotification"]["requeued"] == 2
+    assert {n.status for n in await notifications(seeded)} == {NotificationStatus.SENT}
+
+
+async def test_unsubscribing_cancels_what_is_still_queued(seeded, gql, admin_token, smtp, mail_settings):
+    await add_confirmed(seeded, ("leaving@example.dk", "en"))
+    number = await publish_change(gql, admin_token)
+    sub = await subscription(seeded, "leaving@example.dk")
+    from notifications.subscriptions.tokens import TokenPurpose, make_token
+
+    token = make_token(secret_key=mail_settings.secret_key, purpose=TokenPurpose.UNSUBSCRIBE, subscription_id=sub.id)
+    await gql("mutation($t: String!) { unsubscribe(token: $t) { ok } }", {"t": token})
+    await deliver(seeded, mail_settings)
+
+    assert smtp.sink.to("leaving@example.dk") == []
+    report = (await gql(REPORT, {"n": number}, token=admin_token))["data"]["noticeReport"]
+    assert report["recipients"][0]["status"] == "CANCELLED" and report["totals"]["sent"] == 0
+
+
+async def test_the_withdrawal_notice_says_why_in_the_readers_language(seeded, gql, admin_token, smtp, mail_settings):
+    await add_confirmed(seeded, ("da@example.dk", "da"))
+    number = await publish_change(gql, admin_token)
+    await gql("mutation($n: Int!, $r: String!) { withdrawVersion(number: $n, reason: $r) { version { status } } }",
+              {"n": number, "r": "Forkert land – rettes"}, token=admin_token)
+
+    await deliver(seeded, mail_settings)
+
+    [_notice, withdrawal] = sorted(smtp.sink.to("da@example.dk"), key=lambda m: "trukket" in m["Subject"])
+    assert "trukket tilbage" in withdrawal["Subject"]
+    assert "Forkert land – rettes" in withdrawal.get_body(preferencelist=("plain",)).get_content()

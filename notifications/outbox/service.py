@@ -42,7 +42,8 @@ async def enqueue_subscription_email(*, session: AsyncSession, subscription: Sub
 async def cancel_pending(*, session: AsyncSession, subscription_id: int) -> None:
     """Cancel what is still waiting to go to a subscriber who left."""
     await session.exec(update(Notification)
-                       .where(Notification.subscription_id == subscription_id, Notification.status.in_(PENDING_STATUSES))
+                       .where(Notification.subscription_id == subscription_id,
+                              Notification.status.in_(PENDING_STATUSES))
                        .values(status=NotificationStatus.CANCELLED, lease_owner=None, lease_until=None)
                        .execution_options(synchronize_session=False))
 
@@ -142,8 +143,8 @@ async def redrive(*, session: AsyncSession, actor: str, notification_id: int | N
         query = query.where(Notification.id == notification_id)
     else:
         query = query.where(Notification.version_number == version_number)
-    result = await session.exec(query.values(status=NotificationStatus.QUEUED, attempts=0, next_attempt_at=now or utcnow(),
-                                             lease_owner=None, lease_until=None)
+    result = await session.exec(query.values(status=NotificationStatus.QUEUED, attempts=0,
+                                             next_attempt_at=now or utcnow(), lease_owner=None, lease_until=None)
                                 .execution_options(synchronize_session=False))
     if result.rowcount == 0:
         field_name = "id" if notification_id is not None else "version_number"

@@ -80,11 +80,13 @@ def render_bodies(*, kind: NotificationKind, language: str, version: RegistryVer
     if version is not None:
         context |= {"number": version.number, "note": version.note, "content_hash": version.content_hash,
                     "effective": local_date(version.effective_at, language),
-                    "deadline": local_date(version.objection_deadline, language) if version.objection_deadline else None,
+                    "deadline": (local_date(version.objection_deadline, language)
+                                 if version.objection_deadline else None),
                     "withdrawn_reason": version.withdrawn_reason,
                     "version_url": version_url(settings.public_url, version.number),
                     "changes": _changes(version, language)}
-    name = {NotificationKind.VERSION_PUBLISHED: "version_notice", NotificationKind.VERSION_WITHDRAWN: "version_withdrawn",
+    name = {NotificationKind.VERSION_PUBLISHED: "version_notice",
+            NotificationKind.VERSION_WITHDRAWN: "version_withdrawn",
             NotificationKind.CONFIRM: "confirm", NotificationKind.MANAGE: "manage"}[NotificationKind(kind)]
     env = environment()
     subject = SUBJECTS[language][kind].format(org=settings.organisation_name, number=context.get("number"))
@@ -98,7 +100,8 @@ def _links(notification: Notification, settings: Settings) -> dict[str, str]:
                              subscription_id=notification.subscription_id)
     links = {"unsubscribe_url": f"{base}/subscriptions/unsubscribe?token={unsubscribe}"}
     if notification.kind == NotificationKind.CONFIRM:
-        confirm = make_token(secret_key=secret, purpose=TokenPurpose.CONFIRM, subscription_id=notification.subscription_id)
+        confirm = make_token(secret_key=secret, purpose=TokenPurpose.CONFIRM,
+                             subscription_id=notification.subscription_id)
         links["action_url"] = f"{base}/subscriptions/confirm?token={confirm}"
     else:
         links["action_url"] = links["unsubscribe_url"]
@@ -133,7 +136,8 @@ def build_message(*, notification: Notification, bodies: Bodies, settings: Setti
     token = links["unsubscribe_url"].rsplit("=", 1)[1]
     mid = message_id(notification, settings)
     own = [("To", notification.to_address), ("Date", format_datetime(utcnow())), ("Message-ID", mid),
-           ("List-Unsubscribe", f"<{links['unsubscribe_url']}>, <mailto:{settings.mail_from}?subject=unsubscribe%20{token}>")]
+           ("List-Unsubscribe",
+            f"<{links['unsubscribe_url']}>, <mailto:{settings.mail_from}?subject=unsubscribe%20{token}>")]
     # The boundary only has to be absent from base64 text: a fixed one derived from the Message-ID is.
     boundary = "=_" + hashlib.sha256(mid.encode()).hexdigest()[:32]
     return assemble(shared=shared if shared is not None else shared_headers(bodies=bodies, settings=settings),

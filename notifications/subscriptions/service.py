@@ -35,8 +35,8 @@ async def request_subscription(*, session: AsyncSession, settings: Settings, ema
     email = _address(email)
     language = normalise_language(language)
     secret = settings.secret_key
-    await limits.count_hit(session=session, scope="client", subject=client, limit=settings.subscribe_per_client_per_hour,
-                           secret_key=secret, now=now)
+    await limits.count_hit(session=session, scope="client", subject=client,
+                           limit=settings.subscribe_per_client_per_hour, secret_key=secret, now=now)
     await limits.count_hit(session=session, scope="address", subject=email,
                            limit=settings.subscribe_per_address_per_hour, secret_key=secret, now=now)
     subscription = await _by_email(session, email)

@@ -33,7 +33,8 @@ async def publish_version(info: Info, input: PublishVersionInput) -> PublishVers
                 session=session, actor=info.context.actor, note=input.note, notice_days=input.notice_days,
                 effective_at=input.effective_at, min_notice_days=info.context.settings.min_notice_days)
             # Same transaction: a version is never published without its notices, nor they without it.
-            await outbox.enqueue_version_notices(session=session, version=version, kind=NotificationKind.VERSION_PUBLISHED)
+            await outbox.enqueue_version_notices(session=session, version=version,
+                                                 kind=NotificationKind.VERSION_PUBLISHED)
             view = await versions.get_version(session=session, number=version.number)
     except RegistryError as error:
         return PublishVersionPayload(user_errors=user_errors(error))

@@ -22,7 +22,8 @@ async def withdraw_version(info: Info, number: int, reason: str) -> WithdrawVers
         async with info.context.db.transaction() as session:
             version = await versions.withdraw_version(session=session, actor=info.context.actor, number=number,
                                                       reason=reason)
-            await outbox.enqueue_version_notices(session=session, version=version, kind=NotificationKind.VERSION_WITHDRAWN)
+            await outbox.enqueue_version_notices(session=session, version=version,
+                                                 kind=NotificationKind.VERSION_WITHDRAWN)
             view = await versions.get_version(session=session, number=number)
     except RegistryError as error:
         return WithdrawVersionPayload(user_errors=user_errors(error))

@@ -37,8 +37,8 @@ def _language(request: Request) -> str:
 def _page(request: Request, name: str, *, status_code: int = 200, **context) -> HTMLResponse:
     html = _environment().get_template(name).render(
         lang=_language(request), org=request.app.state.settings.organisation_name, **context)
-    return HTMLResponse(html, status_code=status_code, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
-                                       "X-Robots-Tag": "noindex"})
+    return HTMLResponse(html, status_code=status_code, headers={
+        "Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"})
 
 
 async def _token(request: Request) -> str:
