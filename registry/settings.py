@@ -1,10 +1,12 @@
 """Operator configuration, read once from REGISTRY_* environment variables."""
 
+import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -27,6 +29,19 @@ class Settings(BaseSettings):
     max_query_aliases: int = 15
     max_page_size: int = 100
     graphiql: bool = True
+    # Web origins (scheme://host[:port]) whose pages may call /graphql from a browser, e.g. for the embed.
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        # The environment gives one string: accept "https://a.dk,https://b.dk" as well as a JSON list.
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [origin.strip().rstrip("/") for origin in text.split(",") if origin.strip()]
+        return value
 
     # Change notifications (notifications/): delivery, retries and the limits on the public form.
     smtp_url: str | None = None  # smtp://user:pass@host:587?starttls=true; unset writes .eml files instead

@@ -1,4 +1,4 @@
-"""The Starlette application: GraphQL, the Atom feed and the health check."""
+"""The Starlette application: GraphQL, the public pages, the embed, the Atom feed and the health check."""
 
 import asyncio
 from contextlib import asynccontextmanager
@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlmodel import select
 from starlette.applications import Starlette
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -17,6 +18,7 @@ from registry.settings import Settings, get_settings
 from schema.feed import atom_feed
 from schema.graphql_app import RegistryGraphQL
 from schema.limits import BodySizeLimit
+from schema.pages import assets, public
 from schema.pages.subscriptions import routes as subscription_pages
 
 
@@ -55,12 +57,18 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         await db.dispose()
 
     graphql = RegistryGraphQL(db=db, settings=settings)
+    # Browsers on the operator's own websites (the embed) may call the API; no other site may read it.
+    cross_origin_graphql = CORSMiddleware(graphql, allow_origins=settings.cors_origins,
+                                          allow_methods=["GET", "POST"], allow_headers=["content-type"],
+                                          max_age=600)
     routes = [
-        Route("/", lambda request: RedirectResponse("/graphql")),
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/", lambda request: RedirectResponse("/subprocessors")),
+        Route("/graphql", cross_origin_graphql, methods=["GET", "POST", "OPTIONS"]),
         Route("/feed.atom", atom_feed),
         Route("/healthz", healthz),
         Route("/metrics", metrics),
+        *public.routes,
+        *assets.routes,
         *subscription_pages,
     ]
     app = Starlette(routes=routes, lifespan=lifespan)

@@ -45,15 +45,12 @@ class AgreementTemplate:
 
     @classmethod
     def from_domain(cls, template: DomainTemplate, language: Language, settings: Settings) -> "AgreementTemplate":
-        def section(raw: dict) -> AgreementSection:
-            english = language is Language.EN and raw.get("body_en")
-            return AgreementSection(
-                key=raw["key"], heading=raw["heading_en"] if english else raw["heading_da"],
-                body=raw["body_en"] if english else raw["body_da"], language=Language.EN if english else Language.DA,
-                heading_da=raw["heading_da"], body_da=raw["body_da"], heading_en=raw.get("heading_en"),
-                body_en=raw.get("body_en"))
-
-        title = template.title_en if language is Language.EN and template.title_en else template.title_da
-        return cls(version=template.version, published_at=template.published_at, title=title,
-                   sections=[section(raw) for raw in template.sections],
+        sections = [
+            AgreementSection(key=localised.key, heading=localised.heading, body=localised.body,
+                             language=Language(localised.language), heading_da=raw["heading_da"],
+                             body_da=raw["body_da"], heading_en=raw.get("heading_en"), body_en=raw.get("body_en"))
+            for raw, localised in zip(template.sections, template.sections_in(language.value), strict=True)
+        ]
+        return cls(version=template.version, published_at=template.published_at,
+                   title=template.title_in(language.value), sections=sections,
                    organisation=Organisation.from_settings(settings))

@@ -1,0 +1,187 @@
+"""The public pages' words in Danish and English, and how dates, countries and values read in each."""
+
+import gettext
+from datetime import datetime
+from functools import cache
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+import pycountry
+
+LANGUAGES = ("da", "en")
+DEFAULT_LANGUAGE = "da"
+# Customers are in Denmark: every instant is shown as Danish wall-clock time, with its zone.
+LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
+
+_MONTHS = {
+    "da": "januar februar marts april maj juni juli august september oktober november december".split(),
+    "en": "January February March April May June July August September October November December".split(),
+}
+
+_TEXTS = {
+    "da": {
+        "title": "Underdatabehandlere",
+        "intro": "{org} bruger disse underdatabehandlere til at behandle personoplysninger på vegne af sine "
+                 "kunder (databeskyttelsesforordningens artikel 28, stk. 2).",
+        "skip": "Spring til indhold",
+        "switch_label": "English",
+        "switch_language": "en",
+        "contents": "Indhold",
+        "current_heading": "Gældende liste",
+        "current_meta": "Version {number}, gældende fra {date}.",
+        "no_list": "Der er endnu ikke offentliggjort nogen liste.",
+        "col_name": "Navn", "col_purpose": "Formål", "col_countries": "Lande",
+        "col_mechanism": "Overførselsgrundlag", "col_services": "Ydelser",
+        "unknown": "Ukendt", "all_services": "Alle ydelser", "empty": "(tom)",
+        "pending_heading": "Varslede ændringer",
+        "no_pending": "Ingen ændringer er varslet.",
+        "takes_effect": "Træder i kraft", "objection_deadline": "Frist for indsigelse",
+        "no_objection_window": "Ingen – ændringen tilføjer ingen underdatabehandler og ændrer ikke, hvor, "
+                               "hvordan eller hvorfor data behandles.",
+        "history_heading": "Historik",
+        "version": "Version {number}", "published": "Offentliggjort", "status": "Status",
+        "withdrawn_reason": "Begrundelse for tilbagetrækning",
+        "changes": "Ændringer", "no_changes": "Ingen ændringer.",
+        "added": "Tilføjet", "removed": "Fjernet", "changed": "Ændret", "before": "Før", "after": "Efter",
+        "PENDING": "Varslet", "EFFECTIVE": "Gældende", "SUPERSEDED": "Erstattet", "WITHDRAWN": "Trukket tilbage",
+        "subscribe_heading": "Få besked om ændringer",
+        "subscribe_intro": "Skriv dig op, så sender vi en e-mail, når listen ændres. Du bekræfter din "
+                           "adresse via et link, som vi sender til dig.",
+        "email_label": "E-mailadresse", "language_label": "Sprog i e-mails", "submit": "Tilmeld",
+        "feed": "Atom-feed med alle versioner", "agreement": "Databehandleraftalen",
+        "contact": "Spørgsmål om databeskyttelse",
+        "phone": "tlf.",
+        "inbox_title": "Tjek din indbakke",
+        "inbox_body": "Hvis adressen kan modtage e-mails fra os, har vi sendt en e-mail med et link. "
+                      "Følg linket for at bekræfte tilmeldingen.",
+        "back": "Tilbage til listen over underdatabehandlere",
+        "expired_title": "Formularen er udløbet",
+        "expired_body": "Hent siden igen, og send formularen en gang til.",
+        "unavailable_title": "Tilmelding er ikke mulig lige nu",
+        "unavailable_body": "Prøv igen senere, eller følg med i Atom-feedet.",
+        "errors_title": "Tilmeldingen blev ikke gennemført",
+        "agreement_version": "Version {number}, offentliggjort {date}.",
+        "danish_only": "Dette afsnit findes kun på dansk.",
+        "no_agreement": "Aftalen er ikke offentliggjort endnu.",
+        "sha": "SHA-256",
+    },
+    "en": {
+        "title": "Sub-processors",
+        "intro": "{org} uses these sub-processors to process personal data on behalf of its customers "
+                 "(GDPR Article 28(2)).",
+        "skip": "Skip to content",
+        "switch_label": "Dansk",
+        "switch_language": "da",
+        "contents": "Contents",
+        "current_heading": "List in effect",
+        "current_meta": "Version {number}, in effect since {date}.",
+        "no_list": "No list has been published yet.",
+        "col_name": "Name", "col_purpose": "Purpose", "col_countries": "Countries",
+        "col_mechanism": "Transfer mechanism", "col_services": "Services",
+        "unknown": "Unknown", "all_services": "All services", "empty": "(empty)",
+        "pending_heading": "Announced changes",
+        "no_pending": "No changes are announced.",
+        "takes_effect": "Takes effect", "objection_deadline": "Deadline for objections",
+        "no_objection_window": "None – the change adds no sub-processor and does not change where, how or why "
+                               "data is processed.",
+        "history_heading": "History",
+        "version": "Version {number}", "published": "Published", "status": "Status",
+        "withdrawn_reason": "Reason for withdrawal",
+        "changes": "Changes", "no_changes": "No changes.",
+        "added": "Added", "removed": "Removed", "changed": "Changed", "before": "Before", "after": "After",
+        "PENDING": "Announced", "EFFECTIVE": "In effect", "SUPERSEDED": "Superseded", "WITHDRAWN": "Withdrawn",
+        "subscribe_heading": "Get notified of changes",
+        "subscribe_intro": "Sign up and we will email you when the list changes. You confirm your address "
+                           "through a link we send you.",
+        "email_label": "Email address", "language_label": "Language of the emails", "submit": "Subscribe",
+        "feed": "Atom feed of all versions", "agreement": "The data processing agreement",
+        "contact": "Questions about data protection",
+        "phone": "phone",
+        "inbox_title": "Check your inbox",
+        "inbox_body": "If the address can receive email from us, we have sent you an email with a link. "
+                      "Follow the link to confirm your subscription.",
+        "back": "Back to the list of sub-processors",
+        "expired_title": "The form has expired",
+        "expired_body": "Load the page again and submit the form once more.",
+        "unavailable_title": "Subscribing is not possible right now",
+        "unavailable_body": "Please try again later, or follow the Atom feed.",
+        "errors_title": "The subscription was not completed",
+        "agreement_version": "Version {number}, published {date}.",
+        "danish_only": "This section is available in Danish only.",
+        "no_agreement": "The agreement has not been published yet.",
+        "sha": "SHA-256",
+    },
+}
+
+_FIELDS = {
+    "da": {"name": "Navn", "legal_entity": "Juridisk enhed", "purpose_da": "Formål (dansk)",
+           "purpose_en": "Formål (engelsk)", "data_categories": "Kategorier af personoplysninger",
+           "countries": "Lande", "transfer_mechanism": "Overførselsgrundlag", "services": "Ydelser",
+           "website": "Websted"},
+    "en": {"name": "Name", "legal_entity": "Legal entity", "purpose_da": "Purpose (Danish)",
+           "purpose_en": "Purpose (English)", "data_categories": "Categories of personal data",
+           "countries": "Countries", "transfer_mechanism": "Transfer mechanism", "services": "Services",
+           "website": "Website"},
+}
+
+_MECHANISMS = {
+    "da": {"EEA": "Inden for EU/EØS", "ADEQUACY": "Tilstrækkelighedsafgørelse",
+           "DPF": "EU-US Data Privacy Framework", "SCC": "Standardkontraktbestemmelser (SCC)",
+           "BCR": "Bindende virksomhedsregler (BCR)", "UNKNOWN": "Ukendt"},
+    "en": {"EEA": "Within the EU/EEA", "ADEQUACY": "Adequacy decision",
+           "DPF": "EU-US Data Privacy Framework", "SCC": "Standard contractual clauses (SCC)",
+           "BCR": "Binding corporate rules (BCR)", "UNKNOWN": "Unknown"},
+}
+
+
+def language_of(value: str | None) -> str:
+    """The language asked for, or Danish for anything else."""
+    return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def texts(language: str) -> SimpleNamespace:
+    return SimpleNamespace(**_TEXTS[language])
+
+
+def local_time(moment: datetime, language: str) -> str:
+    """An instant as Copenhagen wall-clock time: '1. marts 2026 kl. 09:30 CET' or '1 March 2026, 09:30 CET'."""
+    local = moment.astimezone(LOCAL_TIME)
+    month = _MONTHS[language][local.month - 1]
+    if language == "da":
+        return f"{local.day}. {month} {local.year} kl. {local:%H:%M} {local.tzname()}"
+    return f"{local.day} {month} {local.year}, {local:%H:%M} {local.tzname()}"
+
+
+@cache
+def _country_names(language: str) -> gettext.NullTranslations:
+    if language == "en":
+        return gettext.NullTranslations()
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True)
+
+
+def country_name(code: str, language: str) -> str:
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    return _country_names(language).gettext(getattr(country, "common_name", None) or country.name)
+
+
+def field_label(field: str | None, language: str) -> str:
+    return _FIELDS[language].get(field or "", field or "")
+
+
+def mechanism_label(mechanism: str, language: str) -> str:
+    return _MECHANISMS[language].get(mechanism, mechanism)
+
+
+def value_text(field: str | None, value: object, language: str) -> str:
+    """A stored field value as a reader would say it; an empty value is marked, never left blank."""
+    if value is None or value == [] or value == "":
+        return _TEXTS[language]["empty"]
+    if field == "countries":
+        return ", ".join(country_name(code, language) for code in value)
+    if field == "transfer_mechanism":
+        return mechanism_label(str(value), language)
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)

@@ -1,0 +1,113 @@
+"""GET /subprocessors, GET /agreement and POST /subscribe: the registry's own public pages, Danish and English."""
+
+import importlib
+from urllib.parse import parse_qs
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from registry.agreement import service as agreements
+from registry.db import utcnow
+from registry.errors import RegistryError
+from registry.versions import service as versions
+from schema.pages import form_token, i18n
+from schema.pages.templating import templates
+
+HISTORY_LENGTH = 100
+# Written in the notifications package; imported on use so the pages work before it is installed.
+SUBSCRIPTIONS_MODULE = "notifications.subscriptions.service"
+_MAX_FORM_FIELDS = 10
+# The pages need no script at all; the form posts only here, and no other site may frame it (clickjacking).
+_PAGE_HEADERS = {
+    "Cache-Control": "private, no-cache",  # pages carry a per-browser form token: no shared caches
+    "Content-Security-Policy": "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; "
+                               "form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def _render(request: Request, name: str, language: str, context: dict, *, status_code: int = 200) -> HTMLResponse:
+    settings = request.app.state.settings
+    other = i18n.texts(language).switch_language
+    common = {"t": i18n.texts(language), "lang": language, "organisation": settings.organisation_name,
+              "settings": settings, "switch_url": f"{request.url.path}?lang={other}"}
+    return templates.TemplateResponse(request, name, common | context, status_code=status_code,
+                                      headers=_PAGE_HEADERS)
+
+
+def _with_form(request: Request, name: str, language: str, context: dict, *, status_code: int = 200) -> Response:
+    nonce, token = form_token.issue(request, request.app.state.settings)
+    response = _render(request, name, language, context | {"form_token": token}, status_code=status_code)
+    form_token.set_cookie(response, request, nonce)
+    return response
+
+
+async def subprocessors_page(request: Request) -> Response:
+    """The list in effect, the announced changes, the history with its diffs, and the subscribe form."""
+    language = i18n.language_of(request.query_params.get("lang"))
+    now = utcnow()
+    async with request.app.state.db.session() as session:
+        current = await versions.effective_version(session=session, at=now)
+        pending = await versions.pending_versions(session=session, now=now)
+        history = await versions.list_versions(session=session, limit=HISTORY_LENGTH, now=now)
+    entries = sorted(current.entries(), key=lambda entry: entry.name.casefold()) if current else []
+    return _with_form(request, "subprocessors.html", language, {
+        "current": current.version if current else None, "entries": entries, "pending": pending,
+        "history": history, "email": ""})
+
+
+async def agreement_page(request: Request) -> Response:
+    """The newest agreement template, each section in the language asked for or else in Danish."""
+    language = i18n.language_of(request.query_params.get("lang"))
+    async with request.app.state.db.session() as session:
+        template = await agreements.get_template(session=session)
+    return _render(request, "agreement.html", language, {"template": template})
+
+
+def _form(body: bytes) -> dict[str, str] | None:
+    try:
+        fields = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True,
+                          max_num_fields=_MAX_FORM_FIELDS)
+    except ValueError:
+        return None
+    return {name: values[0] for name, values in fields.items()}
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def subscribe(request: Request) -> Response:
+    """POST /subscribe: ask for a double opt-in subscription; every valid address gets the same answer."""
+    settings = request.app.state.settings
+    form = _form(await request.body()) or {}
+    language = i18n.language_of(form.get("lang"))
+    if not (form_token.same_origin(request, settings) and form_token.verify(request, settings, form.get("token", ""))):
+        return _render(request, "message.html", language, {"kind": "expired"}, status_code=403)
+    email = form.get("email", "")
+    email_language = i18n.language_of(form.get("language") or language)
+    try:
+        subscriptions = importlib.import_module(SUBSCRIPTIONS_MODULE)
+    except ModuleNotFoundError as error:
+        if not (error.name or "").startswith("notifications"):
+            raise
+        return _render(request, "message.html", language, {"kind": "unavailable"}, status_code=503)
+    try:
+        async with request.app.state.db.transaction() as session:
+            await subscriptions.request_subscription(session=session, settings=settings, email=email,
+                                                     language=email_language, client=_client(request))
+    except RegistryError as error:
+        limited = any(str(problem.code) == "RATE_LIMITED" for problem in error.problems)
+        return _with_form(request, "subscribe_failed.html", language,
+                          {"problems": error.problems, "email": email, "email_language": email_language},
+                          status_code=429 if limited else 422)
+    return _render(request, "message.html", language, {"kind": "inbox"})
+
+
+routes = [
+    Route("/subprocessors", subprocessors_page, methods=["GET"]),
+    Route("/agreement", agreement_page, methods=["GET"]),
+    Route("/subscribe", subscribe, methods=["POST"]),
+]
