@@ -40,6 +40,16 @@ async def test_subscribing_sends_a_confirmation_link_that_confirms_only_on_post(
     assert (await subscription(db, "kunde@example.dk")).status == SubscriptionStatus.CONFIRMED
 
 
+async def test_a_danish_visitor_gets_a_danish_confirmation_with_its_subject_encoded(db, gql, smtp, mail_settings):
+    await gql(SUBSCRIBE, {"email": "kunde@example.dk", "language": "DA"})
+
+    await deliver(db, mail_settings)
+
+    [message] = smtp.sink.to("kunde@example.dk")
+    assert message["Subject"] == f"Bekræft dit abonnement på ændringer hos {mail_settings.organisation_name}"
+    assert "Bekræft abonnementet her" in message.get_body(preferencelist=("plain",)).get_content()
+
+
 @pytest.mark.parametrize("state", ["new", "pending", "confirmed", "unsubscribed"])
 async def test_subscribe_answers_the_same_whatever_the_address_state(db, gql, state):
     # Given an address in each state

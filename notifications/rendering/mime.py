@@ -15,7 +15,7 @@ def header(name: str, value: str) -> bytes:
     """One header line, RFC 2047-encoded and folded where needed (æøå in a subject, say)."""
     if value.isascii() and len(name) + len(value) < 996 and not any(ch in value for ch in "\r\n\0"):
         return f"{name}: {value}\r\n".encode("ascii")
-    return SMTP.fold_binary(name, value)
+    return SMTP.fold_binary(name, SMTP.header_store_parse(name, value)[1])
 
 
 def _part(content_type: str, body: str) -> bytes:
