@@ -17,11 +17,25 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the time, so a replaced stderr never leaves it writing to a closed one."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
 def configure(level: int = logging.INFO) -> None:
-    """Send the notifications package's logs to stderr as JSON lines."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
+    """Send the notifications package's logs to stderr as JSON lines (once; later calls keep the first setup)."""
     logger = logging.getLogger("notifications")
+    if any(isinstance(h.formatter, JsonFormatter) for h in logger.handlers):
+        return
+    handler = _StderrHandler()
+    handler.setFormatter(JsonFormatter())
     logger.handlers[:] = [handler]
     logger.setLevel(level)
     logger.propagate = False

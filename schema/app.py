@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from notifications import logs as notification_logs
 from notifications import metrics as notification_metrics
 from notifications.worker import Worker
 from registry.db import Database
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         stop, delivery = asyncio.Event(), None
         if settings.runs_inprocess_worker:
             # The embedded default needs no second process: this server drains the outbox itself.
+            notification_logs.configure()
             delivery = asyncio.create_task(Worker(db=db, settings=settings).run(stop))
         yield
         if delivery is not None:

@@ -44,3 +44,18 @@ def test_each_kind_and_language_makes_a_readable_multipart_message(kind, languag
         # Effective 22:30 UTC on 1 July is 00:30 on 2 July in Copenhagen (summer time)
         assert ("2. juli 2026 kl. 00:30" if language == "da" else "2 July 2026, 00:30") in text
         assert "Åbenrå IT" in html and "Gammel ApS" in text and "DK, US" in text
+
+
+def test_worker_logs_are_one_json_object_per_line():
+    import json
+    import logging
+
+    from notifications.logs import JsonFormatter
+
+    record = logging.LogRecord("notifications.worker", logging.WARNING, __file__, 1, "temporary failure", None, None)
+    record.notification, record.error = 7, "451 4.3.0 try later"
+
+    line = json.loads(JsonFormatter().format(record))
+
+    assert line["message"] == "temporary failure" and line["level"] == "WARNING"
+    assert line["notification"] == 7 and line["error"] == "451 4.3.0 try later"
