@@ -95,7 +95,7 @@ async def _ceiling(port: int, message: bytes, count: int) -> float:
     return count / elapsed
 
 
-async def one_run(url: str, port: int, subscribers: int) -> dict:
+async def one_run(url: str, port: int, subscribers: int, settle_group: int) -> dict:
     from notifications.outbox.models import Notification
     from notifications.rendering.render import build_message, render_bodies
     from notifications.worker import Worker
@@ -104,7 +104,7 @@ async def one_run(url: str, port: int, subscribers: int) -> dict:
 
     settings = Settings(database_url=url, smtp_url=f"smtp://127.0.0.1:{port}?starttls=false",
                         public_url="https://registry.example", mail_from="noreply@registry.example",
-                        worker_batch_size=500)
+                        worker_batch_size=500, worker_settle_group=settle_group)
     db = await _prepare(url, subscribers)
     enqueue_seconds, publish_seconds, queued = await _publish(db)
     async with db.session() as session:
@@ -122,7 +122,8 @@ async def one_run(url: str, port: int, subscribers: int) -> dict:
     rate = queued / (time.perf_counter() - started)
     await worker.transport.close()
     await db.dispose()
-    return {"subscribers": subscribers, "queued": queued, "enqueue_ms": round(enqueue_seconds * 1000, 1),
+    return {"subscribers": subscribers, "settle_group": settle_group, "queued": queued,
+            "enqueue_ms": round(enqueue_seconds * 1000, 1),
             "publish_ms": round(publish_seconds * 1000, 1), "worker_msgs_per_s": round(rate),
             "ceiling_msgs_per_s": round(ceiling), "ratio": round(rate / ceiling, 2), "message_bytes": len(message),
             "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
@@ -134,6 +135,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--subscribers", type=int, nargs="+", default=[10_000, 2_000])
     parser.add_argument("--database-url", help="default: a fresh SQLite file per run")
+    parser.add_argument("--settle-group", type=int, default=16, help="REGISTRY_WORKER_SETTLE_GROUP to measure")
     parser.add_argument("--sink", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
@@ -144,7 +146,7 @@ def main() -> None:
         from registry.migrations import upgrade
 
         upgrade(args.database_url)
-        print(json.dumps(asyncio.run(one_run(args.database_url, args.port, args.one))))
+        print(json.dumps(asyncio.run(one_run(args.database_url, args.port, args.one, args.settle_group))))
         return None
 
     from tests.smtp_sink import free_port
@@ -160,14 +162,15 @@ def main() -> None:
                 url = args.database_url or f"sqlite+aiosqlite:///{scratch}/bench.db"
                 # Each count in a fresh process, so its peak RSS is its own.
                 out = subprocess.run([sys.executable, __file__, "--one", str(count), "--port", str(port),
-                                      "--database-url", url], capture_output=True, text=True, check=True)
+                                      "--database-url", url, "--settle-group", str(args.settle_group)],
+                                     capture_output=True, text=True, check=True)
                 results.append(json.loads(out.stdout.strip().splitlines()[-1]))
                 print(json.dumps(results[-1]), flush=True)
     finally:
         sink.stdin.close()
         sink.wait(timeout=30)
     engine = (args.database_url or "sqlite").split(":")[0]
-    print(f"\nengine {engine}")
+    print(f"\nengine {engine}, settle group {args.settle_group}")
     print(f"{'subscribers':>11} {'enqueue ms':>10} {'publish ms':>10} {'worker/s':>9} {'ceiling/s':>9} "
           f"{'ratio':>6} {'peak RSS MiB':>12} {'RSS growth in fan-out MiB':>25}")
     for r in results:

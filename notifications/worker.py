@@ -24,12 +24,15 @@ from registry.versions.models import RegistryVersion
 
 log = logging.getLogger("notifications.worker")
 
-# Accepted messages are recorded as sent in groups of SETTLE_GROUP, or sooner when the oldest has
-# waited SETTLE_WITHIN_SECONDS. A crash can resend at most the group being written and the one
-# being filled, plus the message on the wire: MAX_UNSETTLED per crash.
-SETTLE_GROUP = 16
+# Accepted messages are recorded as sent in groups of REGISTRY_WORKER_SETTLE_GROUP, or sooner when
+# the oldest has waited SETTLE_WITHIN_SECONDS. A crash can resend at most the group being written and
+# the one being filled, plus the message on the wire.
 SETTLE_WITHIN_SECONDS = 0.05
-MAX_UNSETTLED = 2 * SETTLE_GROUP + 1
+
+
+def max_resent_per_crash(settle_group: int) -> int:
+    """The most messages one crash can make the next worker send a second time."""
+    return 2 * settle_group + 1
 
 
 class Worker:
@@ -108,7 +111,7 @@ class Worker:
                 break
             # Record in small groups while the next messages go out: a commit per message would cost
             # more than the send, and a crash can repeat at most the unrecorded group.
-            if len(pending) >= SETTLE_GROUP or time.monotonic() - oldest >= SETTLE_WITHIN_SECONDS:
+            if len(pending) >= self.settings.worker_settle_group or time.monotonic() - oldest >= SETTLE_WITHIN_SECONDS:
                 if settling is not None:
                     await settling
                 settling, pending = asyncio.create_task(self._settle(pending)), outbox.Outcomes()

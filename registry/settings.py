@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     worker_batch_size: int = Field(default=100, ge=1, le=1000)
     worker_lease_seconds: int = Field(default=300, ge=1)
     worker_poll_seconds: float = Field(default=2.0, gt=0)
+    # Sent marks are written in groups this large: larger is faster, and a crash may resend up to 2x+1 of it.
+    worker_settle_group: int = Field(default=16, ge=1, le=500)
     delivery_max_attempts: int = Field(default=8, ge=1)
     retry_base_seconds: float = Field(default=60.0, gt=0)
     retry_cap_seconds: float = Field(default=6 * 3600.0, gt=0)

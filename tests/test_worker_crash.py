@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from notifications.outbox.models import NotificationStatus
-from notifications.worker import MAX_UNSETTLED
+from notifications.worker import max_resent_per_crash
 from tests.notify_helpers import add_confirmed, notifications, publish_change
 
 ROOT = Path(__file__).parents[1]
@@ -68,4 +68,4 @@ async def test_sigkill_mid_fan_out_loses_nothing_and_duplicates_stay_bounded(see
     assert {n.message_id for n in notices} <= set(received)
     duplicates = len(received) - len(set(received))
     print(f"{duplicates} duplicate(s) after {KILLS} SIGKILLs")
-    assert duplicates <= KILLS * MAX_UNSETTLED
+    assert duplicates <= KILLS * max_resent_per_crash(settings.worker_settle_group)

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import bindparam, func, literal, or_, update
 from sqlalchemy import insert as sa_insert
@@ -97,7 +98,8 @@ class Outcomes:
                             "subscription_id": notification.subscription_id})
 
 
-def _by_id(columns: list[str]):
+@cache
+def _by_id(columns: tuple[str, ...]):
     # Core executemany keyed by id: one statement for the whole group, no ORM bookkeeping per row.
     table = Notification.__table__
     return update(table).where(table.c.id == bindparam("row_id")).values(
@@ -106,7 +108,7 @@ def _by_id(columns: list[str]):
 
 async def _update_rows(session: AsyncSession, rows: list[dict]) -> None:
     if rows:
-        columns = [name for name in rows[0] if name not in ("id", "subscription_id")]
+        columns = tuple(name for name in rows[0] if name not in ("id", "subscription_id"))
         await session.exec(_by_id(columns), params=[
             {"row_id": row["id"], **{name: row[name] for name in columns}} for row in rows])
 
