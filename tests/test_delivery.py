@@ -223,3 +223,39 @@ async def test_the_withdrawal_notice_says_why_in_the_readers_language(seeded, gq
     [_notice, withdrawal] = sorted(smtp.sink.to("da@example.dk"), key=lambda m: "trukket" in m["Subject"])
     assert "trukket tilbage" in withdrawal["Subject"]
     assert "Forkert land – rettes" in withdrawal.get_body(preferencelist=("plain",)).get_content()
+
+
+async def test_a_rejected_login_pauses_the_queue_without_spending_attempts(seeded, gql, admin_token, mail_settings):
+    import asyncio
+
+    async def refuse_every_login(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        # A mail server that knows the registry's login is wrong: 535 to every AUTH.
+        writer.write(b"220 mail.example.test ESMTP\r\n")
+        while line := await reader.readline():
+            verb = line.split(b" ")[0].strip().upper()
+            if verb == b"EHLO":
+                writer.write(b"250-mail.example.test\r\n250 AUTH PLAIN LOGIN\r\n")
+            elif verb == b"AUTH":
+                writer.write(b"535 5.7.8 Authentication credentials invalid\r\n")
+            elif verb == b"QUIT":
+                writer.write(b"221 Bye\r\n")
+                break
+            else:
+                writer.write(b"503 5.5.1 Authenticate first\r\n")
+            await writer.drain()
+        writer.close()
+
+    await add_confirmed(seeded, ("a@example.dk", "da"))
+    await publish_change(gql, admin_token)
+    server = await asyncio.start_server(refuse_every_login, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        wrong_password = mail_settings.model_copy(
+            update={"smtp_url": f"smtp://registry:wrong@127.0.0.1:{port}?starttls=false"})
+        worker = await deliver(seeded, wrong_password)
+    finally:
+        server.close()
+
+    assert worker.circuit.is_open
+    [notice] = await notifications(seeded)
+    assert (notice.status, notice.attempts, notice.lease_until) == (NotificationStatus.QUEUED, 0, None)
