@@ -76,8 +76,10 @@ async def db(session_db: Database) -> AsyncIterator[Database]:
 
 @pytest.fixture
 def settings(database_url, tmp_path: Path) -> Settings:
+    # Mail goes to .eml files under the test's own directory unless a test points it at an SMTP server.
     return Settings(database_url=database_url, public_url="https://registry.example.test",
-                    secret_key="test-secret-key-not-for-production", min_notice_days=30)
+                    secret_key="test-secret-key-not-for-production", min_notice_days=30,
+                    mail_dir=tmp_path / "mail")
 
 
 @pytest.fixture
