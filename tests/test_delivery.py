@@ -215,6 +215,7 @@ async def test_unsubscribing_cancels_what_is_still_queued(seeded, gql, admin_tok
 async def test_the_withdrawal_notice_says_why_in_the_readers_language(seeded, gql, admin_token, smtp, mail_settings):
     await add_confirmed(seeded, ("da@example.dk", "da"))
     number = await publish_change(gql, admin_token)
+    await deliver(seeded, mail_settings)
     await gql("mutation($n: Int!, $r: String!) { withdrawVersion(number: $n, reason: $r) { version { status } } }",
               {"n": number, "r": "Forkert land – rettes"}, token=admin_token)
 

@@ -4,9 +4,9 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from notifications.outbox import service as outbox
-from notifications.outbox.models import NotificationKind, NotificationStatus
+from notifications.outbox.models import Notification, NotificationKind, NotificationStatus
 from registry.versions.models import RegistryVersion
-from tests.notify_helpers import PUBLISH, add_confirmed, notifications, publish_change
+from tests.notify_helpers import PUBLISH, add_confirmed, deliver, notifications, publish_change, subscription
 
 WITHDRAW = """mutation($n: Int!) { withdrawVersion(number: $n, reason: "Fejl i aftalen") {
   version { status } userErrors { message } } }"""
@@ -37,15 +37,28 @@ async def test_a_refused_publish_queues_nothing(seeded, gql, admin_token):
     assert await notifications(seeded) == []
 
 
-async def test_withdrawing_a_pending_version_notifies_the_subscribers(seeded, gql, admin_token):
-    await add_confirmed(seeded, ("a@example.dk", "da"))
+async def test_withdrawing_a_version_tells_those_who_were_told_and_cancels_the_rest(seeded, gql, admin_token,
+                                                                                   mail_settings):
+    # Given a notice already sent to one subscriber, and a subscriber whose notice has not gone out yet
+    await add_confirmed(seeded, ("told@example.dk", "da"))
     number = await publish_change(gql, admin_token)
+    await deliver(seeded, mail_settings)
+    await add_confirmed(seeded, ("late@example.dk", "en"))
+    late = await subscription(seeded, "late@example.dk")
+    async with seeded.transaction() as session:
+        session.add(Notification(kind=NotificationKind.VERSION_PUBLISHED, version_number=number,
+                                 subscription_id=late.id, to_address=late.email, language=late.language))
 
+    # When the version is withdrawn
     answer = await gql(WITHDRAW, {"n": number}, token=admin_token)
 
+    # Then the subscriber who was told gets the withdrawal, and the other gets neither email
     assert answer["data"]["withdrawVersion"]["version"]["status"] == "WITHDRAWN"
-    kinds = sorted(n.kind for n in await notifications(seeded))
-    assert kinds == [NotificationKind.VERSION_PUBLISHED, NotificationKind.VERSION_WITHDRAWN]
+    notices = {(n.to_address, n.kind): n.status for n in await notifications(seeded)}
+    assert notices == {
+        ("told@example.dk", NotificationKind.VERSION_PUBLISHED): NotificationStatus.SENT,
+        ("told@example.dk", NotificationKind.VERSION_WITHDRAWN): NotificationStatus.QUEUED,
+        ("late@example.dk", NotificationKind.VERSION_PUBLISHED): NotificationStatus.CANCELLED}
 
 
 async def test_a_notice_cannot_be_queued_twice(seeded, gql, admin_token):

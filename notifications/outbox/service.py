@@ -19,12 +19,28 @@ from registry.versions.models import RegistryVersion
 
 async def enqueue_version_notices(*, session: AsyncSession, version: RegistryVersion, kind: NotificationKind,
                                   now: datetime | None = None) -> int:
-    """Queue one notice of `kind` about `version` per confirmed subscriber, in the caller's transaction."""
+    """Queue one notice of `kind` about `version` per confirmed subscriber, in the caller's transaction.
+
+    A withdrawal first cancels the version's notices not yet handed to a worker, and then goes to
+    exactly those whose notice of the version was sent or is being sent.
+    """
     now = now or utcnow()
     recipients = select(
         literal(kind.value), literal(version.number), Subscription.id, Subscription.email, Subscription.language,
         literal(NotificationStatus.QUEUED.value), literal(0), literal(now, UTCDateTime), literal(now, UTCDateTime),
     ).where(Subscription.status == SubscriptionStatus.CONFIRMED, Subscription.suppressed_at.is_(None))
+    if kind == NotificationKind.VERSION_WITHDRAWN:
+        await session.exec(update(Notification)
+                           .where(Notification.version_number == version.number,
+                                  Notification.kind == NotificationKind.VERSION_PUBLISHED,
+                                  Notification.status.in_(PENDING_STATUSES),
+                                  or_(Notification.lease_until.is_(None), Notification.lease_until < now))
+                           .values(status=NotificationStatus.CANCELLED, lease_owner=None, lease_until=None)
+                           .execution_options(synchronize_session=False))
+        told = select(Notification.subscription_id).where(
+            Notification.version_number == version.number, Notification.kind == NotificationKind.VERSION_PUBLISHED,
+            Notification.status != NotificationStatus.CANCELLED)
+        recipients = recipients.where(Subscription.id.in_(told))
     # One INSERT ... SELECT, however many subscribers: the publish transaction stays short.
     statement = sa_insert(Notification).from_select(
         ["kind", "version_number", "subscription_id", "to_address", "language", "status", "attempts",
