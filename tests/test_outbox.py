@@ -71,3 +71,27 @@ async def test_a_notice_cannot_be_queued_twice(seeded, gql, admin_token):
             await outbox.enqueue_version_notices(session=session, version=version,
                                                  kind=NotificationKind.VERSION_PUBLISHED)
     assert len(await notifications(seeded)) == 1
+
+
+async def test_a_version_is_never_published_without_its_notices(seeded, gql, admin_token, monkeypatch):
+    # Given the outbox write fails (say, the database refuses it)
+    await add_confirmed(seeded, ("a@example.dk", "da"))
+
+    async def refuse(**_kwargs):
+        raise RuntimeError("outbox unavailable")
+
+    monkeypatch.setattr(outbox, "enqueue_version_notices", refuse)
+
+    # When an admin publishes
+    await gql(SAVE_HETZNER, token=admin_token)
+    answer = await gql(PUBLISH, {"note": "Ny leverandør"}, token=admin_token)
+
+    # Then nothing is published either: the version and its notices commit together or not at all
+    assert answer["data"] is None and answer["errors"]
+    versions = await gql("{ registryVersions { totalCount } }")
+    assert versions["data"]["registryVersions"]["totalCount"] == 1
+    assert await notifications(seeded) == []
+
+
+SAVE_HETZNER = """mutation { saveSubprocessorDraft(input: {slug: "hetzner", name: "Hetzner Online GmbH",
+  purposeDa: "Hosting", purposeEn: "Hosting", countries: ["DE"]}) { userErrors { message } } }"""
