@@ -43,9 +43,32 @@ class Settings(BaseSettings):
             return [origin.strip().rstrip("/") for origin in text.split(",") if origin.strip()]
         return value
 
+    # Change notifications (notifications/): delivery, retries and the limits on the public form.
+    smtp_url: str | None = None  # smtp://user:pass@host:587?starttls=true; unset writes .eml files instead
+    mail_dir: Path = Path("./var/mail")
+    mail_from: str = "no-reply@registry.invalid"
+    inprocess_worker: bool | None = None  # serve runs the worker too; default: only on SQLite
+    worker_batch_size: int = Field(default=100, ge=1, le=1000)
+    worker_lease_seconds: int = Field(default=300, ge=1)
+    worker_poll_seconds: float = Field(default=2.0, gt=0)
+    # Sent marks are written in groups this large: larger is faster, and a crash may resend up to 2x+1 of it.
+    worker_settle_group: int = Field(default=16, ge=1, le=500)
+    delivery_max_attempts: int = Field(default=8, ge=1)
+    retry_base_seconds: float = Field(default=60.0, gt=0)
+    retry_cap_seconds: float = Field(default=6 * 3600.0, gt=0)
+    circuit_pause_seconds: float = Field(default=60.0, gt=0)
+    subscribe_per_address_per_hour: int = Field(default=3, ge=1)
+    subscribe_per_client_per_hour: int = Field(default=20, ge=1)
+    confirmation_emails_per_hour: int = Field(default=500, ge=1)
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def runs_inprocess_worker(self) -> bool:
+        """Whether `serve` delivers mail itself: by default only for the embedded SQLite setup."""
+        return self.is_sqlite if self.inprocess_worker is None else self.inprocess_worker
 
     def sqlite_path(self) -> Path | None:
         """The database file of a SQLite URL, or None for memory and other engines."""

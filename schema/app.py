@@ -1,20 +1,26 @@
 """The Starlette application: GraphQL, the public pages, the embed, the Atom feed and the health check."""
 
+import asyncio
 from contextlib import asynccontextmanager
 
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlmodel import select
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from notifications import logs as notification_logs
+from notifications import metrics as notification_metrics
+from notifications.worker import Worker
 from registry.db import Database
 from registry.settings import Settings, get_settings
 from schema.feed import atom_feed
 from schema.graphql_app import RegistryGraphQL
 from schema.limits import BodySizeLimit
 from schema.pages import assets, objections, public
+from schema.pages.subscriptions import routes as subscription_pages
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -27,6 +33,13 @@ async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
+async def metrics(request: Request) -> Response:
+    """GET /metrics: Prometheus text format, with the outbox depth read now."""
+    async with request.app.state.db.session() as session:
+        body = await notification_metrics.exposition(session=session)
+    return Response(body, media_type=CONTENT_TYPE_LATEST)
+
+
 def create_app(settings: Settings | None = None, *, db: Database | None = None) -> Starlette:
     """Build the app; it uses the given database or opens one from the settings."""
     settings = settings or get_settings()
@@ -34,7 +47,15 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
+        stop, delivery = asyncio.Event(), None
+        if settings.runs_inprocess_worker:
+            # The embedded default needs no second process: this server drains the outbox itself.
+            notification_logs.configure()
+            delivery = asyncio.create_task(Worker(db=db, settings=settings).run(stop))
         yield
+        if delivery is not None:
+            stop.set()
+            await delivery
         await db.dispose()
 
     graphql = RegistryGraphQL(db=db, settings=settings)
@@ -47,9 +68,11 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         Route("/graphql", cross_origin_graphql, methods=["GET", "POST", "OPTIONS"]),
         Route("/feed.atom", atom_feed),
         Route("/healthz", healthz),
+        Route("/metrics", metrics),
         *public.routes,
         *objections.routes,
         *assets.routes,
+        *subscription_pages,
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.add_middleware(BodySizeLimit, max_bytes=64 * 1024)

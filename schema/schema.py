@@ -13,9 +13,10 @@ from registry.settings import Settings
 from schema.errors import should_mask
 from schema.mutations import Mutation
 from schema.customer_queries import CustomerQuery
+from schema.notification_queries import NotificationQuery
 from schema.queries import RegistryQuery
 
-Query = merge_types("Query", (RegistryQuery, CustomerQuery))
+Query = merge_types("Query", (RegistryQuery, CustomerQuery, NotificationQuery))
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 

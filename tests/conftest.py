@@ -76,8 +76,10 @@ async def db(session_db: Database) -> AsyncIterator[Database]:
 
 @pytest.fixture
 def settings(database_url, tmp_path: Path) -> Settings:
+    # Mail goes to .eml files under the test's own directory unless a test points it at an SMTP server.
     return Settings(database_url=database_url, public_url="https://registry.example.test",
-                    secret_key="test-secret-key-not-for-production", min_notice_days=30)
+                    secret_key="test-secret-key-not-for-production", min_notice_days=30,
+                    mail_dir=tmp_path / "mail")
 
 
 @pytest.fixture
@@ -136,3 +138,20 @@ class GraphQLClient:
 @pytest.fixture
 def gql(client: httpx.AsyncClient) -> GraphQLClient:
     return GraphQLClient(client)
+
+
+@pytest.fixture
+def smtp():
+    """A real aiosmtpd server on 127.0.0.1, its accepted messages in smtp.sink."""
+    from tests.smtp_sink import SmtpServer
+
+    with SmtpServer() as server:
+        yield server
+
+
+@pytest.fixture
+def mail_settings(settings: Settings, smtp) -> Settings:
+    """Settings that send through the test SMTP server, retrying at once so tests need not wait."""
+    return settings.model_copy(update={"smtp_url": smtp.url, "mail_from": "noreply@registry.example.test",
+                                       "retry_base_seconds": 0.0001, "retry_cap_seconds": 0.0001,
+                                       "delivery_max_attempts": 3})

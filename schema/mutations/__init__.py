@@ -3,15 +3,19 @@
 import strawberry
 
 from schema.mutations.acknowledge_objection import acknowledge_objection
+from schema.mutations.confirm_subscription import confirm_subscription
 from schema.mutations.create_agreement import create_agreement
 from schema.mutations.create_customer import create_customer
 from schema.mutations.document_deletion import document_deletion
 from schema.mutations.file_objection import file_objection
 from schema.mutations.publish_version import publish_version
+from schema.mutations.redrive_notification import redrive_notification
 from schema.mutations.remove_subprocessor_draft import remove_subprocessor_draft
 from schema.mutations.resolve_objection import resolve_objection
 from schema.mutations.save_subprocessor_draft import save_subprocessor_draft
+from schema.mutations.subscribe import subscribe
 from schema.mutations.terminate_agreement import terminate_agreement
+from schema.mutations.unsubscribe import unsubscribe
 from schema.mutations.withdraw_objection import withdraw_objection
 from schema.mutations.withdraw_version import withdraw_version
 
@@ -30,3 +34,7 @@ class Mutation:
     withdraw_objection = withdraw_objection
     acknowledge_objection = acknowledge_objection
     resolve_objection = resolve_objection
+    subscribe = subscribe
+    confirm_subscription = confirm_subscription
+    unsubscribe = unsubscribe
+    redrive_notification = redrive_notification

@@ -1,0 +1,187 @@
+"""Fan-out benchmark (not a test): publish to N subscribers and deliver to a local aiosmtpd sink.
+
+Reports, in one run and per subscriber count: the time publishVersion spends enqueueing, the worker's
+messages per second, the same sink's rate for a bare aiosmtplib loop on one reused connection (the
+ceiling, measured before and after the fan-out), their ratio (target >= 0.8), and the peak RSS of the
+process that did it and its growth during the fan-out (should stay flat).
+
+    .venv/bin/python bench/fanout.py                       # 10,000 and 2,000 subscribers on SQLite
+    .venv/bin/python bench/fanout.py --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/bench
+"""
+
+import argparse
+import asyncio
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def sink_main(port: int) -> None:
+    """A counting SMTP sink in its own process, so it does not share the benchmark's event loop."""
+    from aiosmtpd.controller import Controller
+
+    class Count:
+        async def handle_DATA(self, server, session, envelope):
+            return "250 2.0.0 Ok"
+
+    controller = Controller(Count(), hostname="127.0.0.1", port=port)
+    controller.start()
+    print("ready", flush=True)
+    sys.stdin.read()  # run until the parent closes our stdin
+    controller.stop()
+
+
+async def _prepare(url: str, subscribers: int):
+    from sqlalchemy import insert, text
+
+    from notifications.subscriptions.models import Subscription, SubscriptionStatus
+    from registry.db import Database
+    from registry.models import load_all
+    from registry.seed.service import seed_demo
+
+    db = Database(url)
+    async with db.engine.begin() as connection:
+        for table in reversed(load_all().sorted_tables):
+            await connection.execute(text(f"DELETE FROM {table.name}"))
+    async with db.transaction() as session:
+        await seed_demo(session=session, min_notice_days=30)
+    now = datetime.now(UTC)
+    for start in range(0, subscribers, 1000):  # in chunks, so setup does not set the peak RSS
+        rows = [{"email": f"subscriber{i}@example.dk", "language": "da" if i % 3 else "en",
+                 "status": SubscriptionStatus.CONFIRMED.value, "created_at": now, "confirmed_at": now,
+                 "consent_source": "benchmark"} for i in range(start, min(start + 1000, subscribers))]
+        async with db.transaction() as session:
+            await session.exec(insert(Subscription), params=rows)
+    return db
+
+
+async def _publish(db) -> tuple[float, float, int]:
+    from notifications.outbox import service as outbox
+    from notifications.outbox.models import NotificationKind
+    from registry.subprocessors import service as drafts
+    from registry.versions import service as versions
+
+    async with db.transaction() as session:
+        entry = drafts.parse_entry({"slug": "bench-co", "name": "Bænch Cø A/S", "purpose_da": "Drift",
+                                    "purpose_en": "Operations", "countries": ["DK"]})
+        await drafts.save_draft_entry(session=session, actor="bench", entry=entry)
+    started = time.perf_counter()
+    async with db.transaction() as session:
+        version = await versions.publish_version(session=session, actor="bench", note="Benchmark", min_notice_days=30)
+        enqueue_started = time.perf_counter()
+        queued = await outbox.enqueue_version_notices(session=session, version=version,
+                                                      kind=NotificationKind.VERSION_PUBLISHED)
+        enqueue_seconds = time.perf_counter() - enqueue_started
+    return enqueue_seconds, time.perf_counter() - started, queued
+
+
+async def _ceiling(port: int, message: bytes, count: int) -> float:
+    import aiosmtplib
+
+    client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, start_tls=False)
+    await client.connect()
+    started = time.perf_counter()
+    for i in range(count):
+        await client.sendmail("noreply@registry.example", [f"subscriber{i}@example.dk"], message)
+    elapsed = time.perf_counter() - started
+    await client.quit()
+    return count / elapsed
+
+
+async def one_run(url: str, port: int, subscribers: int, settle_group: int) -> dict:
+    from notifications.outbox.models import Notification
+    from notifications.rendering.render import build_message, render_bodies
+    from notifications.worker import Worker
+    from registry.settings import Settings
+    from registry.versions.models import RegistryVersion
+
+    settings = Settings(database_url=url, smtp_url=f"smtp://127.0.0.1:{port}?starttls=false",
+                        public_url="https://registry.example", mail_from="noreply@registry.example",
+                        worker_batch_size=500, worker_settle_group=settle_group)
+    db = await _prepare(url, subscribers)
+    enqueue_seconds, publish_seconds, queued = await _publish(db)
+    async with db.session() as session:
+        from sqlmodel import select
+
+        sample = (await session.exec(select(Notification).limit(1))).one()
+        version = await session.get(RegistryVersion, sample.version_number)
+    bodies = render_bodies(kind=sample.kind, language=sample.language, version=version, settings=settings)
+    message = build_message(notification=sample, bodies=bodies, settings=settings)
+    # The machine is shared: measure the ceiling before and after the fan-out and take the mean,
+    # so a load change during the run does not favour either side.
+    ceiling_before = await _ceiling(port, message, subscribers)
+    worker = Worker(db=db, settings=settings)
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    await worker.drain()
+    rate = queued / (time.perf_counter() - started)
+    await worker.transport.close()
+    ceiling = (ceiling_before + await _ceiling(port, message, subscribers)) / 2
+    await db.dispose()
+    return {"subscribers": subscribers, "settle_group": settle_group, "queued": queued,
+            "enqueue_ms": round(enqueue_seconds * 1000, 1),
+            "publish_ms": round(publish_seconds * 1000, 1), "worker_msgs_per_s": round(rate),
+            "ceiling_msgs_per_s": round(ceiling), "ratio": round(rate / ceiling, 2), "message_bytes": len(message),
+            "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "rss_growth_during_fanout_mib": round(
+                (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024, 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--subscribers", type=int, nargs="+", default=[10_000, 2_000])
+    parser.add_argument("--database-url", help="default: a fresh SQLite file per run")
+    parser.add_argument("--settle-group", type=int, default=16, help="REGISTRY_WORKER_SETTLE_GROUP to measure")
+    parser.add_argument("--sink", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.sink:
+        return sink_main(args.sink)
+    if args.one:
+        from registry.migrations import upgrade
+
+        upgrade(args.database_url)
+        print(json.dumps(asyncio.run(one_run(args.database_url, args.port, args.one, args.settle_group))))
+        return None
+
+    from tests.smtp_sink import free_port
+
+    port = free_port()
+    sink = subprocess.Popen([sys.executable, __file__, "--sink", str(port)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert sink.stdout.readline().strip() == "ready"
+        results = []
+        for count in args.subscribers:
+            with tempfile.TemporaryDirectory() as scratch:
+                url = args.database_url or f"sqlite+aiosqlite:///{scratch}/bench.db"
+                # Each count in a fresh process, so its peak RSS is its own.
+                out = subprocess.run([sys.executable, __file__, "--one", str(count), "--port", str(port),
+                                      "--database-url", url, "--settle-group", str(args.settle_group)],
+                                     capture_output=True, text=True, check=True)
+                results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+                print(json.dumps(results[-1]), flush=True)
+    finally:
+        sink.stdin.close()
+        sink.wait(timeout=30)
+    engine = (args.database_url or "sqlite").split(":")[0]
+    print(f"\nengine {engine}, settle group {args.settle_group}")
+    print(f"{'subscribers':>11} {'enqueue ms':>10} {'publish ms':>10} {'worker/s':>9} {'ceiling/s':>9} "
+          f"{'ratio':>6} {'peak RSS MiB':>12} {'RSS growth in fan-out MiB':>25}")
+    for r in results:
+        print(f"{r['subscribers']:>11} {r['enqueue_ms']:>10} {r['publish_ms']:>10} {r['worker_msgs_per_s']:>9} "
+              f"{r['ceiling_msgs_per_s']:>9} {r['ratio']:>6} {r['peak_rss_mib']:>12} "
+              f"{r['rss_growth_during_fanout_mib']:>25}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Change notifications: subscriptions, the outbox, delivery and the worker that drains it."""

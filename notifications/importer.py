@@ -1,0 +1,58 @@
+"""Reading a mailing list's CSV export into confirmed subscriptions."""
+
+import csv
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from notifications.subscriptions import service as subscriptions
+from registry.db import Database
+from registry.errors import RegistryError
+
+HEADER = ["email", "language", "consented_at", "consent_source"]
+CHUNK = 500
+
+
+@dataclass
+class ImportSummary:
+    imported: int = 0
+    unchanged: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)  # (line number, why)
+
+
+def _rows(path: Path) -> Iterator[tuple[int, dict]]:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        if [name.strip().lower() for name in reader.fieldnames or []] != HEADER:
+            raise ValueError(f"the header row must be {','.join(HEADER)}")
+        for row in reader:
+            yield reader.line_num, {key.strip().lower(): (value or "").strip() for key, value in row.items() if key}
+
+
+async def import_csv(*, db: Database, path: Path, progress: Callable[[int], None] = lambda done: None) -> ImportSummary:
+    """Import every valid row, one savepoint per row and one transaction per chunk; safe to run again."""
+    summary = ImportSummary()
+    rows = list(_rows(path))
+    for start in range(0, len(rows), CHUNK):
+        async with db.transaction() as session:
+            for line, row in rows[start:start + CHUNK]:
+                try:
+                    consented_at = datetime.fromisoformat(row.get("consented_at", ""))
+                except ValueError:
+                    summary.rejected.append((line, "consented_at is not an ISO 8601 date and time"))
+                    continue
+                try:
+                    async with session.begin_nested():
+                        added = await subscriptions.import_subscriber(
+                            session=session, email=row.get("email", ""), language=row.get("language", ""),
+                            consented_at=consented_at, consent_source=row.get("consent_source", ""))
+                except RegistryError as error:
+                    summary.rejected.append((line, str(error)))
+                    continue
+                if added:
+                    summary.imported += 1
+                else:
+                    summary.unchanged += 1
+        progress(min(start + CHUNK, len(rows)))
+    return summary

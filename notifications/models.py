@@ -1,0 +1,6 @@
+"""Every table of the notifications package, registered through the "registry.models" entry point."""
+
+from notifications.outbox.models import Notification
+from notifications.subscriptions.models import RateCounter, Subscription
+
+__all__ = ["Notification", "RateCounter", "Subscription"]

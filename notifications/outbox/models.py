@@ -1,0 +1,57 @@
+"""The outbox: one row per email to send, written in the transaction that makes it necessary."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from registry.db import UTCDateTime, utcnow
+
+
+class NotificationKind(StrEnum):
+    VERSION_PUBLISHED = "VERSION_PUBLISHED"
+    VERSION_WITHDRAWN = "VERSION_WITHDRAWN"
+    CONFIRM = "CONFIRM"
+    MANAGE = "MANAGE"
+
+
+class NotificationStatus(StrEnum):
+    QUEUED = "QUEUED"
+    RETRYING = "RETRYING"
+    SENT = "SENT"
+    FAILED = "FAILED"  # the server refused it for good (5xx)
+    DEAD = "DEAD"  # gave up after too many temporary failures; an admin may re-drive it
+    CANCELLED = "CANCELLED"  # the subscriber left before it was sent
+
+
+PENDING_STATUSES = (NotificationStatus.QUEUED, NotificationStatus.RETRYING)
+
+
+class Notification(SQLModel, table=True):
+    """One email to one subscriber, and the proof of what became of it."""
+
+    __tablename__ = "notification"
+    # A version notice can never be enqueued twice for the same subscriber. Confirmation and
+    # manage emails have no version; NULLs never collide, so those may repeat (rate limited).
+    __table_args__ = (
+        UniqueConstraint("version_number", "subscription_id", "kind", name="uq_notification_once"),
+        Index("ix_notification_due", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=30)
+    version_number: int | None = Field(default=None, index=True)
+    subscription_id: int = Field(foreign_key="subscription.id", index=True)
+    to_address: str = Field(max_length=254)
+    language: str = Field(max_length=2)
+    status: str = Field(default=NotificationStatus.QUEUED, max_length=20)
+    attempts: int = 0
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    lease_owner: str | None = Field(default=None, max_length=100)
+    lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    message_id: str | None = Field(default=None, max_length=300)
+    server_reply: str | None = Field(default=None, max_length=1000)
+    last_error: str | None = Field(default=None, max_length=1000)

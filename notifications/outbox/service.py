@@ -1,0 +1,193 @@
+"""Writing, claiming, settling and reporting outbox rows."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cache
+
+from sqlalchemy import bindparam, func, literal, or_, update
+from sqlalchemy import insert as sa_insert
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from notifications.outbox.models import PENDING_STATUSES, Notification, NotificationKind, NotificationStatus
+from notifications.subscriptions.models import Subscription, SubscriptionStatus
+from registry.audit import service as audit
+from registry.db import UTCDateTime, utcnow
+from registry.errors import ErrorCode, RegistryError
+from registry.versions.models import RegistryVersion
+
+
+async def enqueue_version_notices(*, session: AsyncSession, version: RegistryVersion, kind: NotificationKind,
+                                  now: datetime | None = None) -> int:
+    """Queue one notice of `kind` about `version` per confirmed subscriber, in the caller's transaction.
+
+    A withdrawal first cancels the version's notices not yet handed to a worker, and then goes to
+    exactly those whose notice of the version was sent or is being sent.
+    """
+    now = now or utcnow()
+    recipients = select(
+        literal(kind.value), literal(version.number), Subscription.id, Subscription.email, Subscription.language,
+        literal(NotificationStatus.QUEUED.value), literal(0), literal(now, UTCDateTime), literal(now, UTCDateTime),
+    ).where(Subscription.status == SubscriptionStatus.CONFIRMED, Subscription.suppressed_at.is_(None))
+    if kind == NotificationKind.VERSION_WITHDRAWN:
+        await session.exec(update(Notification)
+                           .where(Notification.version_number == version.number,
+                                  Notification.kind == NotificationKind.VERSION_PUBLISHED,
+                                  Notification.status.in_(PENDING_STATUSES),
+                                  or_(Notification.lease_until.is_(None), Notification.lease_until < now))
+                           .values(status=NotificationStatus.CANCELLED, lease_owner=None, lease_until=None)
+                           .execution_options(synchronize_session=False))
+        told = select(Notification.subscription_id).where(
+            Notification.version_number == version.number, Notification.kind == NotificationKind.VERSION_PUBLISHED,
+            Notification.status != NotificationStatus.CANCELLED)
+        recipients = recipients.where(Subscription.id.in_(told))
+    # One INSERT ... SELECT, however many subscribers: the publish transaction stays short.
+    statement = sa_insert(Notification).from_select(
+        ["kind", "version_number", "subscription_id", "to_address", "language", "status", "attempts",
+         "created_at", "next_attempt_at"], recipients)
+    return (await session.exec(statement)).rowcount
+
+
+async def enqueue_subscription_email(*, session: AsyncSession, subscription: Subscription, kind: NotificationKind,
+                                     now: datetime | None = None) -> None:
+    """Queue a confirmation or manage email to one subscriber."""
+    now = now or utcnow()
+    session.add(Notification(kind=kind, subscription_id=subscription.id, to_address=subscription.email,
+                             language=subscription.language, created_at=now, next_attempt_at=now))
+
+
+async def cancel_pending(*, session: AsyncSession, subscription_id: int) -> None:
+    """Cancel what is still waiting to go to a subscriber who left."""
+    await session.exec(update(Notification)
+                       .where(Notification.subscription_id == subscription_id,
+                              Notification.status.in_(PENDING_STATUSES))
+                       .values(status=NotificationStatus.CANCELLED, lease_owner=None, lease_until=None)
+                       .execution_options(synchronize_session=False))
+
+
+async def claim_batch(*, session: AsyncSession, owner: str, limit: int, lease_seconds: float,
+                      now: datetime | None = None) -> list[Notification]:
+    """Lease up to `limit` due rows to `owner`; rows whose lease ran out are due again."""
+    now = now or utcnow()
+    due = (select(Notification.id)
+           .where(Notification.status.in_(PENDING_STATUSES), Notification.next_attempt_at <= now,
+                  or_(Notification.lease_until.is_(None), Notification.lease_until < now))
+           .order_by(Notification.id).limit(limit)
+           # PostgreSQL: concurrent workers skip each other's rows; SQLite has one writer anyway.
+           .with_for_update(skip_locked=True))
+    statement = (update(Notification).where(Notification.id.in_(due.scalar_subquery()))
+                 .values(lease_owner=owner, lease_until=now + timedelta(seconds=lease_seconds))
+                 .returning(Notification).execution_options(synchronize_session=False))
+    rows = list((await session.exec(statement)).scalars().all())
+    return sorted(rows, key=lambda row: row.id)
+
+
+@dataclass
+class Outcomes:
+    """What became of claimed rows, settled together in one short transaction."""
+
+    sent: list[dict] = field(default_factory=list)
+    retry: list[dict] = field(default_factory=list)
+    failed: list[dict] = field(default_factory=list)
+    released: list[int] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.sent) + len(self.retry) + len(self.failed) + len(self.released)
+
+    def add_sent(self, notification_id: int, *, message_id: str, reply: str, at: datetime) -> None:
+        self.sent.append({"id": notification_id, "status": NotificationStatus.SENT, "sent_at": at,
+                          "message_id": message_id, "server_reply": reply[:1000], "lease_owner": None,
+                          "lease_until": None, "last_error": None})
+
+    def add_retry(self, notification: Notification, *, error: str, next_attempt_at: datetime,
+                  max_attempts: int) -> None:
+        attempts = notification.attempts + 1
+        status = NotificationStatus.DEAD if attempts >= max_attempts else NotificationStatus.RETRYING
+        self.retry.append({"id": notification.id, "status": status, "attempts": attempts,
+                           "next_attempt_at": next_attempt_at, "last_error": error[:1000],
+                           "lease_owner": None, "lease_until": None})
+
+    def add_failed(self, notification: Notification, *, error: str) -> None:
+        self.failed.append({"id": notification.id, "status": NotificationStatus.FAILED,
+                            "attempts": notification.attempts + 1, "last_error": error[:1000],
+                            "server_reply": error[:1000], "lease_owner": None, "lease_until": None,
+                            "subscription_id": notification.subscription_id})
+
+
+@cache
+def _by_id(columns: tuple[str, ...]):
+    # Core executemany keyed by id: one statement for the whole group, no ORM bookkeeping per row.
+    table = Notification.__table__
+    return update(table).where(table.c.id == bindparam("row_id")).values(
+        {name: bindparam(name) for name in columns})
+
+
+async def _update_rows(session: AsyncSession, rows: list[dict]) -> None:
+    if rows:
+        columns = tuple(name for name in rows[0] if name not in ("id", "subscription_id"))
+        await session.exec(_by_id(columns), params=[
+            {"row_id": row["id"], **{name: row[name] for name in columns}} for row in rows])
+
+
+async def settle(*, session: AsyncSession, outcomes: Outcomes, now: datetime | None = None) -> None:
+    """Write sent, retry, failed and released rows; a hard failure also suppresses the address."""
+    now = now or utcnow()
+    await _update_rows(session, outcomes.sent)
+    await _update_rows(session, outcomes.retry)
+    await _update_rows(session, outcomes.failed)
+    for row in outcomes.failed:
+        await session.exec(update(Subscription)
+                           .where(Subscription.id == row["subscription_id"], Subscription.suppressed_at.is_(None))
+                           .values(suppressed_at=now, suppressed_reason=row["last_error"][:500])
+                           .execution_options(synchronize_session=False))
+        # Nothing else queued for that mailbox can arrive either.
+        await session.exec(update(Notification)
+                           .where(Notification.subscription_id == row["subscription_id"],
+                                  Notification.status.in_(PENDING_STATUSES), Notification.lease_until.is_(None))
+                           .values(status=NotificationStatus.CANCELLED)
+                           .execution_options(synchronize_session=False))
+    if outcomes.released:
+        await session.exec(update(Notification).where(Notification.id.in_(outcomes.released))
+                           .values(lease_owner=None, lease_until=None).execution_options(synchronize_session=False))
+
+
+async def redrive(*, session: AsyncSession, actor: str, notification_id: int | None = None,
+                  version_number: int | None = None, now: datetime | None = None) -> int:
+    """Queue dead-lettered messages again, one by id or all of a version's; returns how many."""
+    if (notification_id is None) == (version_number is None):
+        raise RegistryError.one("Give a notification id or a version number.", ErrorCode.INVALID, "id")
+    query = update(Notification).where(Notification.status == NotificationStatus.DEAD)
+    if notification_id is not None:
+        query = query.where(Notification.id == notification_id)
+    else:
+        query = query.where(Notification.version_number == version_number)
+    result = await session.exec(query.values(status=NotificationStatus.QUEUED, attempts=0,
+                                             next_attempt_at=now or utcnow(), lease_owner=None, lease_until=None)
+                                .execution_options(synchronize_session=False))
+    if result.rowcount == 0:
+        field_name = "id" if notification_id is not None else "version_number"
+        raise RegistryError.one("No dead-lettered notification matches.", ErrorCode.NOT_FOUND, field_name)
+    target = f"notification {notification_id}" if notification_id is not None else f"version {version_number}"
+    await audit.record(session=session, actor=actor, action="redriveNotification", target=target,
+                       after={"requeued": result.rowcount})
+    return result.rowcount
+
+
+async def status_counts(*, session: AsyncSession, version_number: int | None = None) -> dict[str, int]:
+    """How many rows are in each status, for one version or the whole outbox."""
+    query = select(Notification.status, func.count()).group_by(Notification.status)
+    if version_number is not None:
+        query = query.where(Notification.version_number == version_number)
+    counts = {status.value: 0 for status in NotificationStatus}
+    counts.update({status: count for status, count in (await session.exec(query)).all()})
+    return counts
+
+
+async def version_recipients(*, session: AsyncSession, version_number: int, limit: int,
+                             after_id: int | None = None) -> list[Notification]:
+    """Every notice about a version, oldest first, `limit` at a time after `after_id`."""
+    query = (select(Notification).where(Notification.version_number == version_number)
+             .order_by(Notification.id).limit(limit))
+    if after_id is not None:
+        query = query.where(Notification.id > after_id)
+    return list((await session.exec(query)).all())

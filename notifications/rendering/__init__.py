@@ -1,0 +1,1 @@
+"""Emails rendered from Jinja2 templates in Danish and English."""

@@ -1,0 +1,144 @@
+"""Turning an outbox row into a MIME message: templates, links, headers, Message-ID."""
+
+import hashlib
+import html
+from dataclasses import dataclass
+from email.utils import format_datetime, formataddr
+from functools import cache
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from notifications.outbox.models import Notification, NotificationKind
+from notifications.rendering.mime import assemble, header
+from notifications.rendering.texts import FIELD_LABELS, SUBJECTS, field_value, local_date
+from notifications.subscriptions.tokens import TokenPurpose, make_objection_token, make_token
+from registry.db import utcnow
+from registry.settings import Settings
+from registry.versions.models import ChangeKind, RegistryVersion
+
+TEMPLATES = Path(__file__).with_name("templates")
+# Per-recipient links go into the once-rendered bodies by replacing these markers.
+MARKERS = {"unsubscribe_url": "@@UNSUBSCRIBE_URL@@", "object_url": "@@OBJECT_URL@@", "action_url": "@@ACTION_URL@@"}
+
+
+@cache
+def environment() -> Environment:
+    # HTML is autoescaped, so whatever an admin typed shows as text; plain text needs no escaping.
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def version_url(base: str, number: int) -> str:
+    """A link anyone can open that shows the version: the same GraphQL GET read the Atom feed links to."""
+    query = (f"{{registryVersion(number:{number}){{number status publishedAt effectiveAt objectionDeadline note "
+             f"changes{{kind name field before after}} contentHash previousHash}}}}")
+    return f"{base}/graphql?query={quote(query)}"
+
+
+def mail_host(settings: Settings) -> str:
+    return urlsplit(settings.public_url).hostname or "registry.invalid"
+
+
+def message_id(notification: Notification, settings: Settings) -> str:
+    """The same Message-ID on every attempt, so a receiver can tell a resend from a new notice."""
+    return f"<{notification.kind.lower()}.{notification.version_number or 0}.{notification.id}@{mail_host(settings)}>"
+
+
+def _changes(version: RegistryVersion, language: str) -> dict[str, list]:
+    labels = FIELD_LABELS[language]
+    grouped: dict[str, list] = {"added": [], "removed": [], "changed": []}
+    changed: dict[str, dict] = {}
+    for change in version.change_list():
+        if change.kind is ChangeKind.ADDED:
+            grouped["added"].append(change.name)
+        elif change.kind is ChangeKind.REMOVED:
+            grouped["removed"].append(change.name)
+        else:
+            entry = changed.setdefault(change.slug, {"name": change.name, "fields": []})
+            entry["fields"].append({"label": labels.get(change.field, change.field),
+                                    "before": field_value(change.before), "after": field_value(change.after)})
+    grouped["changed"] = list(changed.values())
+    return grouped
+
+
+@dataclass(frozen=True)
+class Bodies:
+    """Subject and bodies of one kind of email in one language, with markers for the links."""
+
+    subject: str
+    text: str
+    html: str
+
+
+def render_bodies(*, kind: NotificationKind, language: str, version: RegistryVersion | None,
+                  settings: Settings) -> Bodies:
+    """Render the templates once; the same bodies serve every recipient of a version notice."""
+    context = {"org": settings.organisation_name, "contact_email": settings.privacy_contact_email,
+               "public_url": settings.public_url, **MARKERS}
+    if version is not None:
+        context |= {"number": version.number, "note": version.note, "content_hash": version.content_hash,
+                    "effective": local_date(version.effective_at, language),
+                    "deadline": (local_date(version.objection_deadline, language)
+                                 if version.objection_deadline else None),
+                    "withdrawn_reason": version.withdrawn_reason,
+                    "version_url": version_url(settings.public_url, version.number),
+                    "changes": _changes(version, language)}
+    name = {NotificationKind.VERSION_PUBLISHED: "version_notice",
+            NotificationKind.VERSION_WITHDRAWN: "version_withdrawn",
+            NotificationKind.CONFIRM: "confirm", NotificationKind.MANAGE: "manage"}[NotificationKind(kind)]
+    env = environment()
+    subject = SUBJECTS[language][kind].format(org=settings.organisation_name, number=context.get("number"))
+    return Bodies(subject=subject, text=env.get_template(f"{language}/{name}.txt").render(context),
+                  html=env.get_template(f"{language}/{name}.html").render(context))
+
+
+def _links(notification: Notification, settings: Settings) -> dict[str, str]:
+    secret, base = settings.secret_key, settings.public_url
+    unsubscribe = make_token(secret_key=secret, purpose=TokenPurpose.UNSUBSCRIBE,
+                             subscription_id=notification.subscription_id)
+    links = {"unsubscribe_url": f"{base}/subscriptions/unsubscribe?token={unsubscribe}"}
+    if notification.kind == NotificationKind.CONFIRM:
+        confirm = make_token(secret_key=secret, purpose=TokenPurpose.CONFIRM,
+                             subscription_id=notification.subscription_id)
+        links["action_url"] = f"{base}/subscriptions/confirm?token={confirm}"
+    else:
+        links["action_url"] = links["unsubscribe_url"]
+    if notification.version_number is not None:
+        objection = make_objection_token(secret_key=secret, subscription_id=notification.subscription_id,
+                                         version_number=notification.version_number)
+        links["object_url"] = f"{base}/objections/new?token={objection}"
+    else:
+        links["object_url"] = ""
+    return links
+
+
+def shared_headers(*, bodies: Bodies, settings: Settings) -> bytes:
+    """The header lines every recipient of these bodies gets, encoded once."""
+    return b"".join([
+        header("Subject", bodies.subject),
+        header("From", formataddr((settings.organisation_name, settings.mail_from))),
+        header("List-Id", f"{settings.organisation_name} sub-processor notices <subprocessors.{mail_host(settings)}>"),
+        header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+        header("Auto-Submitted", "auto-generated"),
+    ])
+
+
+def build_message(*, notification: Notification, bodies: Bodies, settings: Settings,
+                  shared: bytes | None = None) -> bytes:
+    """The complete message to one subscriber, with one-click unsubscribe headers (RFC 8058)."""
+    links = _links(notification, settings)
+    text, markup = bodies.text, bodies.html
+    for key, marker in MARKERS.items():
+        text = text.replace(marker, links[key])
+        markup = markup.replace(marker, html.escape(links[key]))
+    token = links["unsubscribe_url"].rsplit("=", 1)[1]
+    mid = message_id(notification, settings)
+    own = [("To", notification.to_address), ("Date", format_datetime(utcnow())), ("Message-ID", mid),
+           ("List-Unsubscribe",
+            f"<{links['unsubscribe_url']}>, <mailto:{settings.mail_from}?subject=unsubscribe%20{token}>")]
+    # The boundary only has to be absent from base64 text: a fixed one derived from the Message-ID is.
+    boundary = "=_" + hashlib.sha256(mid.encode()).hexdigest()[:32]
+    return assemble(shared=shared if shared is not None else shared_headers(bodies=bodies, settings=settings),
+                    own=own, text=text, html=markup, boundary=boundary)

@@ -1,0 +1,122 @@
+"""Double opt-in subscriptions: ask, confirm, unsubscribe, import, suppress."""
+
+from datetime import datetime
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from notifications.outbox import service as outbox
+from notifications.outbox.models import NotificationKind
+from notifications.subscriptions import limits
+from notifications.subscriptions.models import Subscription, SubscriptionStatus
+from notifications.subscriptions.tokens import TokenPurpose, read_token
+from registry.customers.validation import normalise_email, normalise_language
+from registry.db import utcnow
+from registry.errors import ErrorCode, RegistryError
+from registry.settings import Settings
+
+INVALID_LINK = "This link is invalid or has expired. Subscribe again to get a new one."
+MAX_CONSENT_SOURCE = 200
+
+
+def _address(email: str) -> str:
+    # Mailboxes are case-insensitive in practice: one subscription per address however it is typed.
+    return normalise_email(email).lower()
+
+
+async def _by_email(session: AsyncSession, email: str) -> Subscription | None:
+    return (await session.exec(select(Subscription).where(Subscription.email == email))).one_or_none()
+
+
+async def request_subscription(*, session: AsyncSession, settings: Settings, email: str, language: str,
+                               client: str, now: datetime | None = None) -> None:
+    """Ask for notices: queue a confirmation (or, when already confirmed, a manage) email; same outcome for all."""
+    now = now or utcnow()
+    email = _address(email)
+    language = normalise_language(language)
+    secret = settings.secret_key
+    await limits.count_hit(session=session, scope="client", subject=client,
+                           limit=settings.subscribe_per_client_per_hour, secret_key=secret, now=now)
+    await limits.count_hit(session=session, scope="address", subject=email,
+                           limit=settings.subscribe_per_address_per_hour, secret_key=secret, now=now)
+    subscription = await _by_email(session, email)
+    if subscription is not None and subscription.suppressed_at is not None:
+        return  # the mailbox bounced for good; writing to it again would only bounce again
+    await limits.count_hit(session=session, scope="confirmations", subject="all",
+                           limit=settings.confirmation_emails_per_hour, secret_key=secret, now=now)
+    await limits.forget_expired(session=session, now=now)
+    if subscription is None:
+        subscription = Subscription(email=email, language=language, status=SubscriptionStatus.PENDING, created_at=now)
+        session.add(subscription)
+        await session.flush()
+    elif subscription.status == SubscriptionStatus.UNSUBSCRIBED:
+        subscription.status, subscription.language = SubscriptionStatus.PENDING, language
+    elif subscription.status == SubscriptionStatus.PENDING:
+        subscription.language = language
+    kind = NotificationKind.MANAGE if subscription.status == SubscriptionStatus.CONFIRMED else NotificationKind.CONFIRM
+    await outbox.enqueue_subscription_email(session=session, subscription=subscription, kind=kind, now=now)
+
+
+async def _from_token(session: AsyncSession, settings: Settings, token: str, purpose: TokenPurpose) -> Subscription:
+    subscription_id = read_token(secret_key=settings.secret_key, purpose=purpose, token=token)
+    subscription = await session.get(Subscription, subscription_id) if subscription_id is not None else None
+    if subscription is None:
+        raise RegistryError.one(INVALID_LINK, ErrorCode.INVALID, "token")
+    return subscription
+
+
+async def confirm_subscription(*, session: AsyncSession, settings: Settings, token: str,
+                               now: datetime | None = None) -> Subscription:
+    """Confirm the address a confirmation token was sent to; confirming twice is harmless."""
+    subscription = await _from_token(session, settings, token, TokenPurpose.CONFIRM)
+    if subscription.status == SubscriptionStatus.CONFIRMED:
+        return subscription
+    if subscription.status != SubscriptionStatus.PENDING:
+        # An unsubscribe after the confirmation email outranks the older link.
+        raise RegistryError.one(INVALID_LINK, ErrorCode.INVALID, "token")
+    subscription.status, subscription.confirmed_at = SubscriptionStatus.CONFIRMED, now or utcnow()
+    subscription.consent_source = "double opt-in"
+    return subscription
+
+
+async def unsubscribe(*, session: AsyncSession, settings: Settings, token: str, now: datetime | None = None) -> None:
+    """Stop all notices to the address an unsubscribe token names; unsubscribing twice is harmless."""
+    subscription = await _from_token(session, settings, token, TokenPurpose.UNSUBSCRIBE)
+    if subscription.status != SubscriptionStatus.UNSUBSCRIBED:
+        subscription.status, subscription.unsubscribed_at = SubscriptionStatus.UNSUBSCRIBED, now or utcnow()
+    await outbox.cancel_pending(session=session, subscription_id=subscription.id)
+
+
+async def import_subscriber(*, session: AsyncSession, email: str, language: str, consented_at: datetime,
+                            consent_source: str) -> bool:
+    """Record a consent given elsewhere as a confirmed subscription; False when it was already there."""
+    email = _address(email)
+    language = normalise_language(language)
+    consent_source = consent_source.strip()
+    if not consent_source or len(consent_source) > MAX_CONSENT_SOURCE:
+        raise RegistryError.one(f"consent_source must be 1 to {MAX_CONSENT_SOURCE} characters.",
+                                ErrorCode.INVALID, "consent_source")
+    if consented_at.tzinfo is None:
+        raise RegistryError.one("consented_at needs a time zone offset.", ErrorCode.INVALID, "consented_at")
+    existing = await _by_email(session, email)
+    if existing is not None:
+        if existing.status == SubscriptionStatus.UNSUBSCRIBED or existing.suppressed_at is not None:
+            # An old list's consent never overrides a later unsubscribe or a hard bounce.
+            raise RegistryError.one("The address has unsubscribed or bounced; it is not re-added.",
+                                    ErrorCode.INVALID_STATE, "email")
+        if existing.status == SubscriptionStatus.CONFIRMED:
+            return False
+        existing.status, existing.confirmed_at, existing.consent_source = (
+            SubscriptionStatus.CONFIRMED, consented_at, consent_source)
+        return True
+    session.add(Subscription(email=email, language=language, status=SubscriptionStatus.CONFIRMED,
+                             confirmed_at=consented_at, consent_source=consent_source))
+    await session.flush()
+    return True
+
+
+async def suppress(*, session: AsyncSession, subscription_id: int, reason: str, now: datetime) -> None:
+    """Never write to this address again: the server said it does not take our mail."""
+    subscription = await session.get(Subscription, subscription_id)
+    if subscription is not None and subscription.suppressed_at is None:
+        subscription.suppressed_at, subscription.suppressed_reason = now, reason[:500]

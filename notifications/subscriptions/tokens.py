@@ -1,0 +1,44 @@
+"""Signed tokens in subscription links: a distinct salt per purpose, so one kind opens nothing else."""
+
+from enum import StrEnum
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from registry.auth.links import LinkPurpose, make_link_token
+
+
+class TokenPurpose(StrEnum):
+    CONFIRM = "subscription-confirm"
+    UNSUBSCRIBE = "subscription-unsubscribe"
+
+
+# A confirmation link is a short-lived promise; an unsubscribe link must keep working for years.
+MAX_AGE_SECONDS = {TokenPurpose.CONFIRM: 7 * 86400, TokenPurpose.UNSUBSCRIBE: 10 * 365 * 86400}
+MAX_TOKEN_LENGTH = 500
+
+
+def _serializer(secret_key: str, purpose: TokenPurpose) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=f"notifications.{purpose.value}")
+
+
+def make_token(*, secret_key: str, purpose: TokenPurpose, subscription_id: int) -> str:
+    """A token that names one subscription for one purpose."""
+    return _serializer(secret_key, purpose).dumps({"s": subscription_id})
+
+
+def read_token(*, secret_key: str, purpose: TokenPurpose, token: str) -> int | None:
+    """The subscription id in a valid, unexpired token of this purpose, or None."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    try:
+        payload = _serializer(secret_key, purpose).loads(token, max_age=MAX_AGE_SECONDS[purpose])
+    except (BadSignature, SignatureExpired):
+        return None
+    subscription = payload.get("s") if isinstance(payload, dict) else None
+    return subscription if isinstance(subscription, int) else None
+
+
+def make_objection_token(*, secret_key: str, subscription_id: int, version_number: int) -> str:
+    """The token of the "object" link in a version notice; the objection flow reads it."""
+    return make_link_token(secret_key=secret_key, purpose=LinkPurpose.OBJECTION,
+                           payload={"subscription": subscription_id, "version": version_number})

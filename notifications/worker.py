@@ -1,0 +1,176 @@
+"""The delivery worker: claim due outbox rows, send them over one reused connection, settle each outcome."""
+
+import asyncio
+import logging
+import os
+import random
+import socket
+import time
+from datetime import timedelta
+
+from jinja2 import TemplateError
+from sqlmodel import select
+
+from notifications import metrics
+from notifications.delivery import PermanentFailure, TemporaryFailure, Transport, Unavailable, make_transport
+from notifications.delivery.circuit import CircuitBreaker
+from notifications.outbox import service as outbox
+from notifications.outbox.models import Notification, NotificationKind
+from notifications.outbox.retry import retry_delay
+from notifications.rendering.render import Bodies, build_message, message_id, render_bodies, shared_headers
+from registry.db import Database, utcnow
+from registry.settings import Settings
+from registry.versions.models import RegistryVersion
+
+log = logging.getLogger("notifications.worker")
+
+# Accepted messages are recorded as sent in groups of REGISTRY_WORKER_SETTLE_GROUP, or sooner when
+# the oldest has waited SETTLE_WITHIN_SECONDS. A crash can resend at most the group being written and
+# the one being filled, plus the message on the wire.
+SETTLE_WITHIN_SECONDS = 0.05
+
+
+def max_resent_per_crash(settle_group: int) -> int:
+    """The most messages one crash can make the next worker send a second time."""
+    return 2 * settle_group + 1
+
+
+class Worker:
+    """One delivery loop; run several (on PostgreSQL) and they share the queue without sending twice."""
+
+    def __init__(self, *, db: Database, settings: Settings, transport: Transport | None = None,
+                 owner: str | None = None, rng: random.Random | None = None) -> None:
+        self.db = db
+        self.settings = settings
+        self.transport = transport or make_transport(settings)
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self.rng = rng or random.Random()
+        self.circuit = CircuitBreaker(pause_seconds=settings.circuit_pause_seconds)
+        self._bodies: dict[tuple, tuple[Bodies, bytes]] = {}
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver until `stop` is set; an idle queue is polled, a tripped circuit waits out its pause."""
+        log.info("worker started", extra={"owner": self.owner})
+        try:
+            while not stop.is_set():
+                try:
+                    handled = await self.run_once()
+                except Exception:  # noqa: BLE001 - a database hiccup must not end delivery for good
+                    log.exception("delivery round failed")
+                    handled = 0
+                if self.circuit.is_open:
+                    await _wait(stop, self.circuit.remaining())
+                elif handled == 0:
+                    await _wait(stop, self.settings.worker_poll_seconds)
+        finally:
+            await self.transport.close()
+            log.info("worker stopped", extra={"owner": self.owner})
+
+    async def drain(self) -> None:
+        """Deliver everything due now, then return (tests and `worker --once`)."""
+        while not self.circuit.is_open and await self.run_once():
+            pass
+
+    async def run_once(self) -> int:
+        """Claim one batch and deliver it; returns how many rows it claimed."""
+        if self.circuit.is_open:
+            return 0
+        async with self.db.transaction() as session:
+            batch = await outbox.claim_batch(session=session, owner=self.owner, limit=self.settings.worker_batch_size,
+                                             lease_seconds=self.settings.worker_lease_seconds)
+            versions = await self._versions(session, batch)
+        if batch:
+            await self._deliver(batch, versions)
+        return len(batch)
+
+    async def _versions(self, session, batch: list[Notification]) -> dict[int, RegistryVersion]:
+        numbers = {row.version_number for row in batch if row.version_number is not None}
+        if not numbers:
+            return {}
+        rows = await session.exec(select(RegistryVersion).where(RegistryVersion.number.in_(numbers)))
+        return {version.number: version for version in rows}
+
+    def _bodies_for(self, row: Notification, versions: dict[int, RegistryVersion]) -> tuple[Bodies, bytes]:
+        key = (row.kind, row.language, row.version_number)
+        if key not in self._bodies:
+            bodies = render_bodies(kind=NotificationKind(row.kind), language=row.language,
+                                   version=versions.get(row.version_number), settings=self.settings)
+            self._bodies[key] = bodies, shared_headers(bodies=bodies, settings=self.settings)
+        return self._bodies[key]
+
+    async def _deliver(self, batch: list[Notification], versions: dict[int, RegistryVersion]) -> None:
+        pending = outbox.Outcomes()
+        oldest = time.monotonic()
+        settling: asyncio.Task | None = None
+        for index, row in enumerate(batch):
+            if not len(pending):
+                oldest = time.monotonic()
+            outcome = await self._send_one(row, versions, pending)
+            if outcome == "unavailable":
+                pending.released.extend(other.id for other in batch[index:])
+                break
+            # Record in small groups while the next messages go out: a commit per message would cost
+            # more than the send, and a crash can repeat at most the unrecorded group.
+            if len(pending) >= self.settings.worker_settle_group or time.monotonic() - oldest >= SETTLE_WITHIN_SECONDS:
+                if settling is not None:
+                    await settling
+                settling, pending = asyncio.create_task(self._settle(pending)), outbox.Outcomes()
+        if settling is not None:
+            await settling
+        await self._settle(pending)
+
+    async def _settle(self, outcomes: outbox.Outcomes) -> None:
+        if not len(outcomes):
+            return
+        async with self.db.transaction() as session:
+            await outbox.settle(session=session, outcomes=outcomes)
+
+    async def _send_one(self, row: Notification, versions: dict[int, RegistryVersion],
+                        pending: outbox.Outcomes) -> str:
+        started = time.perf_counter()
+        try:
+            bodies, shared = self._bodies_for(row, versions)
+            message = build_message(notification=row, bodies=bodies, shared=shared, settings=self.settings)
+            mid = message_id(row, self.settings)
+            reply = await self.transport.send(sender=self.settings.mail_from, recipient=row.to_address,
+                                              message=message, message_id=mid)
+        except Unavailable as error:
+            pause = self.circuit.trip()
+            metrics.CIRCUIT_OPEN.set(1)
+            log.warning("mail server unavailable; pausing the queue",
+                        extra={"error": str(error), "pause_seconds": round(pause, 1)})
+            return "unavailable"
+        except (TemporaryFailure, TemplateError, ValueError, LookupError) as error:
+            # A message that cannot even be built counts its attempts too, so it ends in dead-letter
+            # for an admin to see instead of being claimed again forever.
+            now = utcnow()
+            delay = retry_delay(attempts=row.attempts + 1, base_seconds=self.settings.retry_base_seconds,
+                                cap_seconds=self.settings.retry_cap_seconds, rng=self.rng)
+            pending.add_retry(row, error=str(error), next_attempt_at=now + timedelta(seconds=delay),
+                              max_attempts=self.settings.delivery_max_attempts)
+            dead = row.attempts + 1 >= self.settings.delivery_max_attempts
+            metrics.FAILED.labels(kind=row.kind, outcome="dead" if dead else "retry").inc()
+            log.warning("temporary failure", extra={"notification": row.id, "error": str(error),
+                                                    "attempts": row.attempts + 1, "dead": dead,
+                                                    "retry_in_seconds": round(delay, 1)})
+            return "retry"
+        except PermanentFailure as error:
+            pending.add_failed(row, error=str(error))
+            metrics.FAILED.labels(kind=row.kind, outcome="failed").inc()
+            log.warning("permanent failure; address suppressed", extra={"notification": row.id, "error": str(error)})
+            return "failed"
+        elapsed = time.perf_counter() - started
+        pending.add_sent(row.id, message_id=mid, reply=reply, at=utcnow())
+        self.circuit.succeeded()
+        metrics.CIRCUIT_OPEN.set(0)
+        metrics.SENT.labels(kind=row.kind).inc()
+        metrics.SEND_SECONDS.observe(elapsed)
+        log.debug("sent", extra={"notification": row.id, "message_id": mid, "reply": reply})
+        return "sent"
+
+
+async def _wait(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    except TimeoutError:
+        pass

@@ -1,0 +1,79 @@
+"""Landing pages of the links in notification emails: GET shows a button, only POST changes anything.
+
+Link scanners fetch GET, so GET never confirms or unsubscribes. The unsubscribe POST also serves
+RFC 8058 one-click requests (body List-Unsubscribe=One-Click) from mail clients, without login or CSRF
+token, and answers 200 whether the token was valid or not.
+"""
+
+from urllib.parse import parse_qs, quote
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.routing import Route
+
+from notifications.subscriptions import service as subscriptions
+from registry.errors import RegistryError
+from schema.pages import i18n
+from schema.pages.templating import templates
+
+MAX_FORM_BYTES = 4096
+# As the public pages, and never cached or indexed: the URL carries a personal token.
+_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; "
+                               "form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex",
+}
+
+
+def _page(request: Request, name: str, *, token: str, state: str, status_code: int = 200) -> HTMLResponse:
+    settings = request.app.state.settings
+    language = i18n.language_of(request.query_params.get("lang"))
+    other = i18n.texts(language).switch_language
+    switch_url = f"{request.url.path}?lang={other}" + (f"&token={quote(token)}" if token else "")
+    context = {"t": i18n.texts(language), "lang": language, "organisation": settings.organisation_name,
+               "settings": settings, "switch_url": switch_url, "token": token, "state": state}
+    return templates.TemplateResponse(request, name, context, status_code=status_code, headers=_HEADERS)
+
+
+async def _token(request: Request) -> str:
+    token = request.query_params.get("token", "")
+    if request.method == "POST":
+        # A small urlencoded form; a one-click POST carries only List-Unsubscribe=One-Click.
+        body = (await request.body())[:MAX_FORM_BYTES].decode("utf-8", "replace")
+        token = parse_qs(body).get("token", [token])[0]
+    return token[:1000]
+
+
+async def confirm_page(request: Request) -> HTMLResponse:
+    """GET /subscriptions/confirm?token=...: a button; POST confirms."""
+    token = await _token(request)
+    if request.method == "GET":
+        return _page(request, "subscription_confirm.html", token=token, state="ask")
+    try:
+        async with request.app.state.db.transaction() as session:
+            await subscriptions.confirm_subscription(session=session, settings=request.app.state.settings, token=token)
+    except RegistryError:
+        return _page(request, "subscription_confirm.html", token="", state="invalid", status_code=400)
+    return _page(request, "subscription_confirm.html", token="", state="done")
+
+
+async def unsubscribe_page(request: Request) -> HTMLResponse:
+    """GET /subscriptions/unsubscribe?token=...: a button; POST (a click or RFC 8058 one-click) unsubscribes."""
+    token = await _token(request)
+    if request.method == "GET":
+        return _page(request, "subscription_unsubscribe.html", token=token, state="ask")
+    try:
+        async with request.app.state.db.transaction() as session:
+            await subscriptions.unsubscribe(session=session, settings=request.app.state.settings, token=token)
+    except RegistryError:
+        pass  # the same answer either way: a token's validity tells a stranger nothing
+    return _page(request, "subscription_unsubscribe.html", token="", state="done")
+
+
+routes = [
+    Route("/subscriptions/confirm", confirm_page, methods=["GET", "POST"]),
+    Route("/subscriptions/unsubscribe", unsubscribe_page, methods=["GET", "POST"]),
+]

@@ -1,0 +1,262 @@
+"""Delivering notices through a real SMTP server, and proving per recipient what happened."""
+
+from email import message_from_bytes, policy
+
+from notifications.outbox.models import NotificationStatus
+from notifications.worker import Worker
+from tests.notify_helpers import add_confirmed, deliver, notifications, publish_change, subscription
+
+REPORT = """query($n: Int!) { noticeReport(versionNumber: $n) {
+  totals { queued sent retrying failed dead total }
+  recipients { id email status attempts sentAt messageId serverReply } } }"""
+REDRIVE = "mutation($id: Int) { redriveNotification(id: $id) { requeued userErrors { code } } }"
+
+
+async def test_the_notice_is_bilingual_multipart_and_escapes_what_admins_typed(seeded, gql, admin_token, smtp,
+                                                                                mail_settings):
+    # Given a Danish and an English subscriber, and a change whose texts hold æøå and markup
+    await add_confirmed(seeded, ("dansk@example.dk", "da"), ("english@example.com", "en"))
+    number = await publish_change(gql, admin_token, name="Ærø <b>Søfart</b> & Co",
+                                  note="Vi skifter <script>x</script> drift")
+
+    # When the worker delivers
+    await deliver(seeded, mail_settings)
+
+    # Then each got one multipart/alternative message in their language
+    [danish] = smtp.sink.to("dansk@example.dk")
+    [english] = smtp.sink.to("english@example.com")
+    assert danish.get_content_type() == "multipart/alternative"
+    assert "underdatabehandlere" in danish["Subject"] and "sub-processors" in english["Subject"]
+    text = danish.get_body(preferencelist=("plain",)).get_content()
+    html = danish.get_body(preferencelist=("html",)).get_content()
+    assert "Ærø <b>Søfart</b> & Co" in text
+    assert "Ærø &lt;b&gt;Søfart&lt;/b&gt; &amp; Co" in html and "<script>" not in html
+    assert "&lt;script&gt;" in html
+    # ...with the dates in Copenhagen time, the deadline, the hash, and the links
+    assert "(dansk tid)" in text and "Frist for indsigelse" in text
+    assert "Copenhagen time" in english.get_body(preferencelist=("plain",)).get_content()
+    report = await gql(REPORT, {"n": number}, token=admin_token)
+    async with seeded.session() as session:
+        from registry.versions.models import RegistryVersion
+        version = await session.get(RegistryVersion, number)
+    assert version.content_hash in text
+    assert f"{mail_settings.public_url}/objections/new?token=" in text
+    assert f"{mail_settings.public_url}/subscriptions/unsubscribe?token=" in text
+    # ...and the headers a mail client needs for one-click unsubscribe
+    assert danish["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "<https://registry.example.test/subscriptions/unsubscribe?token=" in danish["List-Unsubscribe"]
+    assert "mailto:" in danish["List-Unsubscribe"] and "subprocessors.registry.example.test" in danish["List-Id"]
+    # And the proof of notice names both, sent, with the Message-ID the recipient got
+    totals = report["data"]["noticeReport"]["totals"]
+    assert totals == {"queued": 0, "sent": 2, "retrying": 0, "failed": 0, "dead": 0, "total": 2}
+    ids = {r["email"]: r["messageId"] for r in report["data"]["noticeReport"]["recipients"]}
+    assert ids["dansk@example.dk"] == danish["Message-ID"]
+    assert all(r["serverReply"].startswith("250") and r["sentAt"] for r in report["data"]["noticeReport"]["recipients"])
+
+
+async def test_a_451_is_retried_and_then_delivered(seeded, gql, admin_token, smtp, mail_settings):
+    await add_confirmed(seeded, ("busy@example.dk", "da"))
+    smtp.sink.script("busy@example.dk", "451", "451")
+    await publish_change(gql, admin_token)
+
+    await deliver(seeded, mail_settings)
+
+    [notice] = await notifications(seeded)
+    assert notice.status == NotificationStatus.SENT and notice.attempts == 2
+    assert len(smtp.sink.to("busy@example.dk")) == 1
+
+
+async def test_a_550_fails_for_good_and_suppresses_the_address(seeded, gql, admin_token, smtp, mail_settings):
+    await add_confirmed(seeded, ("gone@example.dk", "da"), ("here@example.dk", "da"))
+    smtp.sink.script("gone@example.dk", "550")
+    number = await publish_change(gql, admin_token)
+
+    await deliver(seeded, mail_settings)
+
+    report = (await gql(REPORT, {"n": number}, token=admin_token))["data"]["noticeReport"]
+    assert report["totals"]["failed"] == 1 and report["totals"]["sent"] == 1
+    failed = next(r for r in report["recipients"] if r["email"] == "gone@example.dk")
+    assert failed["status"] == "FAILED" and failed["serverReply"].startswith("550")
+    assert (await subscription(seeded, "gone@example.dk")).suppressed_at is not None
+    # A later version is not even queued for the suppressed address
+    later = await publish_change(gql, admin_token, name="Fællesskabet Holding ApS")
+    assert [n.to_address for n in await notifications(seeded) if n.version_number == later] == ["here@example.dk"]
+
+
+async def test_a_dropped_connection_mid_message_is_retried_on_a_new_connection(seeded, gql, admin_token, smtp,
+                                                                             mail_settings):
+    await add_confirmed(seeded, ("flaky@example.dk", "da"), ("steady@example.dk", "en"))
+    smtp.sink.script("flaky@example.dk", "drop")
+    await publish_change(gql, admin_token)
+
+    await deliver(seeded, mail_settings)
+
+    assert {n.status for n in await notifications(seeded)} == {NotificationStatus.SENT}
+    assert len(smtp.sink.to("flaky@example.dk")) == 1 and len(smtp.sink.to("steady@example.dk")) == 1
+
+
+async def test_too_many_temporary_failures_dead_letter_until_an_admin_redrives(seeded, gql, admin_token, smtp,
+                                                                              mail_settings):
+    await add_confirmed(seeded, ("full@example.dk", "da"))
+    smtp.sink.script("full@example.dk", "451!")  # always 451
+    number = await publish_change(gql, admin_token)
+
+    await deliver(seeded, mail_settings)
+    [notice] = await notifications(seeded)
+    assert notice.status == NotificationStatus.DEAD and notice.attempts == mail_settings.delivery_max_attempts
+
+    # Customers cannot re-drive; an admin can, and then it goes out
+    denied = await gql(REDRIVE, {"id": notice.id})
+    assert denied["data"] is None and denied["errors"]
+    smtp.sink.script("full@example.dk")
+    answer = await gql(REDRIVE, {"id": notice.id}, token=admin_token)
+    assert answer["data"]["redriveNotification"] == {"requeued": 1, "userErrors": []}
+    await deliver(seeded, mail_settings)
+    report = (await gql(REPORT, {"n": number}, token=admin_token))["data"]["noticeReport"]
+    assert report["totals"]["sent"] == 1 and report["totals"]["dead"] == 0
+
+
+async def test_an_unreachable_server_pauses_the_queue_without_spending_attempts(seeded, gql, admin_token,
+                                                                               mail_settings):
+    await add_confirmed(seeded, ("a@example.dk", "da"), ("b@example.dk", "da"))
+    await publish_change(gql, admin_token)
+    nobody_listens = mail_settings.model_copy(update={"smtp_url": "smtp://127.0.0.1:9?starttls=false"})
+
+    worker = await deliver(seeded, nobody_listens)
+
+    assert worker.circuit.is_open
+    notices = await notifications(seeded)
+    assert {(n.status, n.attempts, n.lease_until) for n in notices} == {(NotificationStatus.QUEUED, 0, None)}
+
+
+async def test_without_an_smtp_server_each_message_becomes_an_eml_file(seeded, gql, admin_token, settings, tmp_path):
+    await add_confirmed(seeded, ("filed@example.dk", "da"))
+    await publish_change(gql, admin_token)
+    embedded = settings.model_copy(update={"smtp_url": None, "mail_dir": tmp_path / "mail"})
+
+    await deliver(seeded, embedded)
+
+    [file] = list((tmp_path / "mail").glob("*.eml"))
+    message = message_from_bytes(file.read_bytes(), policy=policy.default)
+    assert message["To"] == "filed@example.dk"
+    [notice] = await notifications(seeded)
+    assert notice.status == NotificationStatus.SENT and notice.message_id == message["Message-ID"]
+
+
+async def test_metrics_show_the_queue_and_the_sends(seeded, gql, admin_token, client, smtp, mail_settings):
+    await add_confirmed(seeded, ("a@example.dk", "da"))
+    await publish_change(gql, admin_token)
+    queued = (await client.get("/metrics")).text
+    assert 'registry_notifications_queue{status="QUEUED"} 1.0' in queued
+
+    await deliver(seeded, mail_settings)
+
+    after = (await client.get("/metrics")).text
+    assert 'registry_notifications_queue{status="SENT"} 1.0' in after
+    assert "registry_notifications_sent_total" in after and "registry_notifications_send_seconds_bucket" in after
+
+
+async def test_two_workers_at_once_never_send_the_same_notice_twice(seeded, gql, admin_token, smtp, mail_settings):
+    import asyncio
+
+    from registry.db import Database
+
+    await add_confirmed(seeded, *((f"r{i}@example.dk", "da") for i in range(60)))
+    await publish_change(gql, admin_token)
+    small_batches = mail_settings.model_copy(update={"worker_batch_size": 5})
+    engines = [Database(seeded.url), Database(seeded.url)]
+    try:
+        workers = [Worker(db=engine, settings=small_batches) for engine in engines]
+        await asyncio.gather(*(worker.drain() for worker in workers))
+        for worker in workers:
+            await worker.transport.close()
+    finally:
+        for engine in engines:
+            await engine.dispose()
+
+    ids = smtp.sink.message_ids()
+    assert len(ids) == 60 and len(set(ids)) == 60
+    assert {n.status for n in await notifications(seeded)} == {NotificationStatus.SENT}
+
+
+async def test_an_admin_can_redrive_a_whole_versions_dead_letters(seeded, gql, admin_token, smtp, mail_settings):
+    await add_confirmed(seeded, ("x@example.dk", "da"), ("y@example.dk", "en"))
+    smtp.sink.script("x@example.dk", "451!")
+    smtp.sink.script("y@example.dk", "451!")
+    number = await publish_change(gql, admin_token)
+    await deliver(seeded, mail_settings)
+    assert {n.status for n in await notifications(seeded)} == {NotificationStatus.DEAD}
+
+    smtp.sink.script("x@example.dk")
+    smtp.sink.script("y@example.dk")
+    answer = await gql("mutation($v: Int) { redriveNotification(versionNumber: $v) { requeued } }", {"v": number},
+                       token=admin_token)
+    await deliver(seeded, mail_settings)
+
+    assert answer["data"]["redriveNotification"]["requeued"] == 2
+    assert {n.status for n in await notifications(seeded)} == {NotificationStatus.SENT}
+
+
+async def test_unsubscribing_cancels_what_is_still_queued(seeded, gql, admin_token, smtp, mail_settings):
+    await add_confirmed(seeded, ("leaving@example.dk", "en"))
+    number = await publish_change(gql, admin_token)
+    sub = await subscription(seeded, "leaving@example.dk")
+    from notifications.subscriptions.tokens import TokenPurpose, make_token
+
+    token = make_token(secret_key=mail_settings.secret_key, purpose=TokenPurpose.UNSUBSCRIBE, subscription_id=sub.id)
+    await gql("mutation($t: String!) { unsubscribe(token: $t) { ok } }", {"t": token})
+    await deliver(seeded, mail_settings)
+
+    assert smtp.sink.to("leaving@example.dk") == []
+    report = (await gql(REPORT, {"n": number}, token=admin_token))["data"]["noticeReport"]
+    assert report["recipients"][0]["status"] == "CANCELLED" and report["totals"]["sent"] == 0
+
+
+async def test_the_withdrawal_notice_says_why_in_the_readers_language(seeded, gql, admin_token, smtp, mail_settings):
+    await add_confirmed(seeded, ("da@example.dk", "da"))
+    number = await publish_change(gql, admin_token)
+    await deliver(seeded, mail_settings)
+    await gql("mutation($n: Int!, $r: String!) { withdrawVersion(number: $n, reason: $r) { version { status } } }",
+              {"n": number, "r": "Forkert land – rettes"}, token=admin_token)
+
+    await deliver(seeded, mail_settings)
+
+    [_notice, withdrawal] = sorted(smtp.sink.to("da@example.dk"), key=lambda m: "trukket" in m["Subject"])
+    assert "trukket tilbage" in withdrawal["Subject"]
+    assert "Forkert land – rettes" in withdrawal.get_body(preferencelist=("plain",)).get_content()
+
+
+async def test_a_rejected_login_pauses_the_queue_without_spending_attempts(seeded, gql, admin_token, mail_settings):
+    import asyncio
+
+    async def refuse_every_login(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        # A mail server that knows the registry's login is wrong: 535 to every AUTH.
+        writer.write(b"220 mail.example.test ESMTP\r\n")
+        while line := await reader.readline():
+            verb = line.split(b" ")[0].strip().upper()
+            if verb == b"EHLO":
+                writer.write(b"250-mail.example.test\r\n250 AUTH PLAIN LOGIN\r\n")
+            elif verb == b"AUTH":
+                writer.write(b"535 5.7.8 Authentication credentials invalid\r\n")
+            elif verb == b"QUIT":
+                writer.write(b"221 Bye\r\n")
+                break
+            else:
+                writer.write(b"503 5.5.1 Authenticate first\r\n")
+            await writer.drain()
+        writer.close()
+
+    await add_confirmed(seeded, ("a@example.dk", "da"))
+    await publish_change(gql, admin_token)
+    server = await asyncio.start_server(refuse_every_login, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        wrong_password = mail_settings.model_copy(
+            update={"smtp_url": f"smtp://registry:wrong@127.0.0.1:{port}?starttls=false"})
+        worker = await deliver(seeded, wrong_password)
+    finally:
+        server.close()
+
+    assert worker.circuit.is_open
+    [notice] = await notifications(seeded)
+    assert (notice.status, notice.attempts, notice.lease_until) == (NotificationStatus.QUEUED, 0, None)

@@ -1,0 +1,61 @@
+"""Every kind of email renders in both languages into a message a mail client can read."""
+
+from datetime import UTC, datetime
+from email import message_from_bytes, policy
+
+import pytest
+
+from notifications.outbox.models import Notification, NotificationKind
+from notifications.rendering.render import build_message, render_bodies
+from registry.settings import Settings
+from registry.versions.models import RegistryVersion
+
+VERSION = RegistryVersion(
+    number=2, published_at=datetime(2026, 6, 1, 10, 0, tzinfo=UTC),
+    effective_at=datetime(2026, 7, 1, 22, 30, tzinfo=UTC),
+    note="Vi tilføjer Åbenrå IT", published_by="admin", entries=[], material=True, content_hash="ab" * 32,
+    withdrawn_reason="Fejl", changes=[
+        {"kind": "ADDED", "slug": "aabenraa-it", "name": "Åbenrå IT", "field": None, "before": None, "after": None},
+        {"kind": "CHANGED", "slug": "dropbox", "name": "Dropbox", "field": "countries", "before": ["DK"],
+         "after": ["DK", "US"]},
+        {"kind": "REMOVED", "slug": "old", "name": "Gammel ApS", "field": None, "before": None, "after": None}])
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+@pytest.mark.parametrize("kind", list(NotificationKind))
+def test_each_kind_and_language_makes_a_readable_multipart_message(kind, language):
+    settings = Settings(public_url="https://registry.example.test", organisation_name="Ærø Kontor ApS")
+    version = VERSION if kind in (NotificationKind.VERSION_PUBLISHED, NotificationKind.VERSION_WITHDRAWN) else None
+    row = Notification(id=9, kind=kind, version_number=version.number if version else None, subscription_id=3,
+                       to_address="laeser@example.dk", language=language)
+
+    raw = build_message(notification=row, bodies=render_bodies(kind=kind, language=language, version=version,
+                                                               settings=settings), settings=settings)
+
+    message = message_from_bytes(raw, policy=policy.default)
+    assert raw.isascii() and all(len(line) <= 998 for line in raw.split(b"\r\n"))
+    assert message.get_content_type() == "multipart/alternative"
+    assert "Ærø Kontor ApS" in message["Subject"] and message["From"].addresses[0].display_name == "Ærø Kontor ApS"
+    assert message["Message-ID"] == f"<{kind.lower()}.{row.version_number or 0}.9@registry.example.test>"
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert "@@" not in text and "@@" not in html  # every link marker was filled in
+    if kind == NotificationKind.VERSION_PUBLISHED:
+        # Effective 22:30 UTC on 1 July is 00:30 on 2 July in Copenhagen (summer time)
+        assert ("2. juli 2026 kl. 00:30" if language == "da" else "2 July 2026, 00:30") in text
+        assert "Åbenrå IT" in html and "Gammel ApS" in text and "DK, US" in text
+
+
+def test_worker_logs_are_one_json_object_per_line():
+    import json
+    import logging
+
+    from notifications.logs import JsonFormatter
+
+    record = logging.LogRecord("notifications.worker", logging.WARNING, __file__, 1, "temporary failure", None, None)
+    record.notification, record.error = 7, "451 4.3.0 try later"
+
+    line = json.loads(JsonFormatter().format(record))
+
+    assert line["message"] == "temporary failure" and line["level"] == "WARNING"
+    assert line["notification"] == 7 and line["error"] == "451 4.3.0 try later"

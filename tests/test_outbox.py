@@ -1,0 +1,97 @@
+"""Publishing and its notices commit together: none lost, none twice."""
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from notifications.outbox import service as outbox
+from notifications.outbox.models import Notification, NotificationKind, NotificationStatus
+from registry.versions.models import RegistryVersion
+from tests.notify_helpers import PUBLISH, add_confirmed, deliver, notifications, publish_change, subscription
+
+WITHDRAW = """mutation($n: Int!) { withdrawVersion(number: $n, reason: "Fejl i aftalen") {
+  version { status } userErrors { message } } }"""
+
+
+async def test_publishing_queues_one_notice_per_confirmed_subscriber(seeded, gql, admin_token):
+    # Given two confirmed subscribers and one who never confirmed
+    await add_confirmed(seeded, ("a@example.dk", "da"), ("b@example.dk", "en"))
+    await gql("mutation { subscribe(input: {email: \"pending@example.dk\", language: DA}) { ok } }")
+
+    # When an admin publishes a change
+    number = await publish_change(gql, admin_token)
+
+    # Then exactly the confirmed subscribers have a queued notice, in their language
+    notices = [n for n in await notifications(seeded) if n.kind == NotificationKind.VERSION_PUBLISHED]
+    assert sorted((n.to_address, n.language, n.version_number, n.status) for n in notices) == [
+        ("a@example.dk", "da", number, NotificationStatus.QUEUED),
+        ("b@example.dk", "en", number, NotificationStatus.QUEUED)]
+
+
+async def test_a_refused_publish_queues_nothing(seeded, gql, admin_token):
+    await add_confirmed(seeded, ("a@example.dk", "da"))
+
+    # The draft equals the current list, so publishing is refused
+    answer = await gql(PUBLISH, {"note": "Intet nyt"}, token=admin_token)
+
+    assert answer["data"]["publishVersion"]["userErrors"][0]["code"] == "NO_CHANGES"
+    assert await notifications(seeded) == []
+
+
+async def test_withdrawing_a_version_tells_those_who_were_told_and_cancels_the_rest(seeded, gql, admin_token,
+                                                                                   mail_settings):
+    # Given a notice already sent to one subscriber, and a subscriber whose notice has not gone out yet
+    await add_confirmed(seeded, ("told@example.dk", "da"))
+    number = await publish_change(gql, admin_token)
+    await deliver(seeded, mail_settings)
+    await add_confirmed(seeded, ("late@example.dk", "en"))
+    late = await subscription(seeded, "late@example.dk")
+    async with seeded.transaction() as session:
+        session.add(Notification(kind=NotificationKind.VERSION_PUBLISHED, version_number=number,
+                                 subscription_id=late.id, to_address=late.email, language=late.language))
+
+    # When the version is withdrawn
+    answer = await gql(WITHDRAW, {"n": number}, token=admin_token)
+
+    # Then the subscriber who was told gets the withdrawal, and the other gets neither email
+    assert answer["data"]["withdrawVersion"]["version"]["status"] == "WITHDRAWN"
+    notices = {(n.to_address, n.kind): n.status for n in await notifications(seeded)}
+    assert notices == {
+        ("told@example.dk", NotificationKind.VERSION_PUBLISHED): NotificationStatus.SENT,
+        ("told@example.dk", NotificationKind.VERSION_WITHDRAWN): NotificationStatus.QUEUED,
+        ("late@example.dk", NotificationKind.VERSION_PUBLISHED): NotificationStatus.CANCELLED}
+
+
+async def test_a_notice_cannot_be_queued_twice(seeded, gql, admin_token):
+    await add_confirmed(seeded, ("a@example.dk", "da"))
+    number = await publish_change(gql, admin_token)
+
+    with pytest.raises(IntegrityError):
+        async with seeded.transaction() as session:
+            version = await session.get(RegistryVersion, number)
+            await outbox.enqueue_version_notices(session=session, version=version,
+                                                 kind=NotificationKind.VERSION_PUBLISHED)
+    assert len(await notifications(seeded)) == 1
+
+
+async def test_a_version_is_never_published_without_its_notices(seeded, gql, admin_token, monkeypatch):
+    # Given the outbox write fails (say, the database refuses it)
+    await add_confirmed(seeded, ("a@example.dk", "da"))
+
+    async def refuse(**_kwargs):
+        raise RuntimeError("outbox unavailable")
+
+    monkeypatch.setattr(outbox, "enqueue_version_notices", refuse)
+
+    # When an admin publishes
+    await gql(SAVE_HETZNER, token=admin_token)
+    answer = await gql(PUBLISH, {"note": "Ny leverandør"}, token=admin_token)
+
+    # Then nothing is published either: the version and its notices commit together or not at all
+    assert answer["data"] is None and answer["errors"]
+    versions = await gql("{ registryVersions { totalCount } }")
+    assert versions["data"]["registryVersions"]["totalCount"] == 1
+    assert await notifications(seeded) == []
+
+
+SAVE_HETZNER = """mutation { saveSubprocessorDraft(input: {slug: "hetzner", name: "Hetzner Online GmbH",
+  purposeDa: "Hosting", purposeEn: "Hosting", countries: ["DE"]}) { userErrors { message } } }"""
