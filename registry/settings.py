@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     max_query_aliases: int = 15
     max_page_size: int = 100
     graphiql: bool = True
+    # How long browsers and CDNs may reuse a public GET answer without asking (0: revalidate every time,
+    # cheap through ETag and 304). Never longer than until the next pending version takes effect.
+    http_max_age: int = Field(default=0, ge=0)
 
     @property
     def is_sqlite(self) -> bool:

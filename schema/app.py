@@ -30,12 +30,14 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     settings = settings or get_settings()
     db = db or Database(settings.database_url)
 
+    graphql = RegistryGraphQL(db=db, settings=settings)
+
     @asynccontextmanager
     async def lifespan(app: Starlette):
         yield
+        await graphql.aclose()
         await db.dispose()
 
-    graphql = RegistryGraphQL(db=db, settings=settings)
     routes = [
         Route("/", lambda request: RedirectResponse("/graphql")),
         Route("/graphql", graphql, methods=["GET", "POST"]),

@@ -1,0 +1,169 @@
+"""What a cached public answer depends on: the registry's revision and the next pending effective time.
+
+Every request reads the revision afresh, so a publish or withdrawal committed by any process is seen by
+the next request at once. The read is made cheap rather than skipped: on SQLite a synchronous read on a
+dedicated connection (microseconds, no thread hop); on PostgreSQL one query on a dedicated connection
+shared by every request that arrived while the previous query was on the wire.
+"""
+
+import asyncio
+import sqlite3
+import time
+import weakref
+from dataclasses import dataclass
+
+import asyncpg
+
+from registry.db import Database
+from registry.versions import service as versions
+
+_REVISION_SQL = "SELECT revision FROM registry_state WHERE id = 1"
+
+
+def now() -> float:
+    """The clock the cache compares effective times with (tests move it)."""
+    return time.time()
+
+
+@dataclass(frozen=True)
+class CacheState:
+    """Answers computed under one state are valid exactly while the state is the same."""
+
+    revision: int
+    boundary: float | None  # POSIX time of the next pending version's effective_at; None when none is pending
+
+    def seconds_left(self, now: float) -> float | None:
+        return None if self.boundary is None else max(0.0, self.boundary - now)
+
+
+class RegistryStamp:
+    """Reads the current CacheState of one database; None means: do not use the cache now."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._revision: int | None = None
+        self._pending: list[float] = []  # effective times still ahead, as of the last reload, ascending
+        self._reload_lock = asyncio.Lock()
+
+    async def current(self) -> CacheState | None:
+        try:
+            revision = await self._read_revision()
+        except Exception:  # noqa: BLE001 - a stamp that cannot be read only costs the cache, never an answer
+            await self.close()
+            return None
+        if revision != self._revision:
+            await self._reload()
+            if revision != self._revision:  # moved again meanwhile: let the next request settle it
+                return None
+        moment = now()
+        pending = self._pending
+        while pending and pending[0] <= moment:
+            pending.pop(0)
+        return CacheState(revision, pending[0] if pending else None)
+
+    async def _reload(self) -> None:
+        # Rare: only after a publish or withdrawal. Uses the registry's own definition of "pending".
+        async with self._reload_lock, self.db.session() as session:
+            revision = await versions.revision(session=session)
+            pending = await versions.pending_versions(session=session)
+        self._pending = sorted(version.effective_at.timestamp() for version in pending)
+        self._revision = revision
+
+    async def _read_revision(self) -> int:
+        raise NotImplementedError
+
+    async def close(self) -> None:
+        pass
+
+
+class SQLiteStamp(RegistryStamp):
+    """A blocking read on its own connection: cheaper than a trip through aiosqlite's thread."""
+
+    def __init__(self, db: Database, path: str) -> None:
+        super().__init__(db)
+        self.path = path
+        self._connection: sqlite3.Connection | None = None
+
+    async def _read_revision(self) -> int:
+        if self._connection is None:
+            self._connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                               timeout=1.0)
+        row = self._connection.execute(_REVISION_SQL).fetchone()
+        return row[0] if row else 0
+
+    async def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+class PostgresStamp(RegistryStamp):
+    """One revision query at a time; callers that arrive meanwhile share the next one, never the one in flight.
+
+    A query already on the wire may have been answered before the caller's own request was sent, so
+    joining it could miss a publish the caller has seen; the next round starts after every waiter arrived.
+    """
+
+    def __init__(self, db: Database) -> None:
+        super().__init__(db)
+        self.dsn = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self._connection: asyncpg.Connection | None = None
+        self._next_round: asyncio.Future | None = None
+        self._runner: asyncio.Task | None = None
+
+    async def _read_revision(self) -> int:
+        if self._next_round is None:
+            self._next_round = asyncio.get_running_loop().create_future()
+        round_ = self._next_round
+        if self._runner is None:
+            self._runner = asyncio.create_task(self._run_rounds())
+        return await asyncio.shield(round_)
+
+    async def _run_rounds(self) -> None:
+        try:
+            while self._next_round is not None:
+                round_, self._next_round = self._next_round, None
+                try:
+                    if self._connection is None or self._connection.is_closed():
+                        self._connection = await asyncpg.connect(self.dsn)
+                    value = await self._connection.fetchval(_REVISION_SQL)
+                except Exception as error:  # noqa: BLE001 - handed to every waiter of this round
+                    round_.set_exception(error)
+                    round_.exception()  # marks it retrieved even if every waiter has gone
+                    await self._drop_connection()
+                else:
+                    round_.set_result(value or 0)
+        finally:
+            self._runner = None
+
+    async def _drop_connection(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.terminate()
+
+    async def close(self) -> None:
+        if self._runner is None:
+            await self._drop_connection()
+
+
+_stamps: "weakref.WeakKeyDictionary[Database, RegistryStamp | None]" = weakref.WeakKeyDictionary()
+
+
+def stamp_for(db: Database) -> RegistryStamp | None:
+    """The stamp of that database, shared by every app using it; None where no cheap stamp exists."""
+    if db not in _stamps:
+        path = db.engine.url.database
+        if db.dialect == "postgresql":
+            _stamps[db] = PostgresStamp(db)
+        elif db.dialect == "sqlite" and path and path != ":memory:" and not path.startswith("file:"):
+            _stamps[db] = SQLiteStamp(db, path)
+        else:
+            _stamps[db] = None
+    return _stamps[db]
+
+
+async def close_stamp(db: Database) -> None:
+    """Close the stamp's own connection; the next request opens it again."""
+    stamp = _stamps.pop(db, None)
+    if stamp is not None:
+        await stamp.close()
