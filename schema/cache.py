@@ -98,6 +98,7 @@ class ResponseCache:
         for name, value in scope["headers"]:
             if name == b"authorization":  # anything per caller never touches the shared cache
                 await self.app(scope, receive, send)
+                self.stamp.mark_stale()  # an admin may just have published: don't wait for the notice
                 return
             if name == b"content-type":
                 content_type = value

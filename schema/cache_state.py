@@ -1,9 +1,8 @@
 """What a cached public answer depends on: the registry's revision and the next pending effective time.
 
-Every request reads the revision afresh, so a publish or withdrawal committed by any process is seen by
-the next request at once. The read is made cheap rather than skipped: on SQLite a synchronous read on a
-dedicated connection (microseconds, no thread hop); on PostgreSQL one query on a dedicated connection
-shared by every request that arrived while the previous query was on the wire.
+On SQLite every request reads the revision afresh with a synchronous read on a dedicated connection
+(microseconds, no thread hop), so a publish by any process shows on the next request. On PostgreSQL a
+LISTEN connection hears every publish and withdrawal as it commits (see PostgresStamp).
 """
 
 import asyncio
@@ -72,6 +71,9 @@ class RegistryStamp:
     async def _read_revision(self) -> int:
         raise NotImplementedError
 
+    def mark_stale(self) -> None:
+        """Read the revision again on the next request (this process may just have changed it)."""
+
     async def close(self) -> None:
         pass
 
@@ -98,20 +100,27 @@ class SQLiteStamp(RegistryStamp):
 
 
 class PostgresStamp(RegistryStamp):
-    """One revision query at a time; callers that arrive meanwhile share the next one, never the one in flight.
+    """Trusts the last revision read while a LISTEN connection hears every publish and withdrawal.
 
-    A query already on the wire may have been answered before the caller's own request was sent, so
-    joining it could miss a publish the caller has seen; the next round starts after every waiter arrived.
+    publish_version and withdraw_version NOTIFY in the transaction that bumps the revision, so PostgreSQL
+    tells every listening process as the transaction commits; the next request there reads the revision
+    again. Until the listener is connected (and whenever it drops) every request reads the revision
+    itself: callers that arrive while a read is on the wire share the next one, never the one in flight,
+    which may have been answered before the caller's own request was sent.
     """
 
     def __init__(self, db: Database) -> None:
         super().__init__(db)
         self.dsn = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         self._connection: asyncpg.Connection | None = None
+        self._listening = False
+        self._stale = True
         self._next_round: asyncio.Future | None = None
         self._runner: asyncio.Task | None = None
 
     async def _read_revision(self) -> int:
+        if self._listening and not self._stale and self._revision is not None:
+            return self._revision
         if self._next_round is None:
             self._next_round = asyncio.get_running_loop().create_future()
         round_ = self._next_round
@@ -125,7 +134,8 @@ class PostgresStamp(RegistryStamp):
                 round_, self._next_round = self._next_round, None
                 try:
                     if self._connection is None or self._connection.is_closed():
-                        self._connection = await asyncpg.connect(self.dsn)
+                        await self._connect()
+                    self._stale = False  # cleared before the read: a notice arriving during it marks it again
                     value = await self._connection.fetchval(_REVISION_SQL)
                 except Exception as error:  # noqa: BLE001 - handed to every waiter of this round
                     round_.set_exception(error)
@@ -136,8 +146,22 @@ class PostgresStamp(RegistryStamp):
         finally:
             self._runner = None
 
+    async def _connect(self) -> None:
+        # LISTEN before the first read, so no change can fall between the two.
+        connection = await asyncpg.connect(self.dsn)
+        connection.add_termination_listener(lambda _connection: self._lost())
+        await connection.add_listener(versions.REVISION_CHANNEL, lambda *_notice: self.mark_stale())
+        self._connection, self._listening = connection, True
+
+    def mark_stale(self) -> None:
+        self._stale = True
+
+    def _lost(self) -> None:
+        self._listening, self._stale = False, True
+
     async def _drop_connection(self) -> None:
         connection, self._connection = self._connection, None
+        self._lost()
         if connection is not None:
             connection.terminate()
 
