@@ -115,6 +115,8 @@ class ResponseCache:
                 return
             body = await _read_body(receive)
             key = b"P" + body
+        if self.state is None:
+            self.stamp.forget()  # another app on this database may have left its view behind
         state = await self.stamp.current()
         if state is None:
             await self.app(scope, _replay(body, receive), send)

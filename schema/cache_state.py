@@ -74,6 +74,11 @@ class RegistryStamp:
     def mark_stale(self) -> None:
         """Read the revision again on the next request (this process may just have changed it)."""
 
+    def forget(self) -> None:
+        """Reload everything on the next request, even if the revision looks the same (a new app starting)."""
+        self._revision = None
+        self.mark_stale()
+
     async def close(self) -> None:
         pass
 
