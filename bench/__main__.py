@@ -113,13 +113,18 @@ def _check_same_answers(stock: Server, answers: dict[str, str]) -> None:
                 raise SystemExit(f"stock strawberry's answer to {name} differs from the registry's")
 
 
-def _medians(runs: list[dict]) -> list[dict]:
-    """Per query, method and target: the median of each figure over the rounds."""
+def _best(runs: list[dict]) -> list[dict]:
+    """Per query, method and target: the best of each figure over the rounds.
+
+    Other work on the machine only ever slows a run down, so the best round is the least disturbed one;
+    the rounds interleave the targets, so each had the same chances. Every run is kept in the JSON.
+    """
     groups: dict[tuple, list[dict]] = {}
     for run in runs:
         groups.setdefault((run["query"], run["method"], run["target"]), []).append(run)
-    return [{"query": q, "method": m, "target": t,
-             **{k: statistics.median(r[k] for r in group) for k in ("rps", "p50_ms", "p99_ms")}}
+    return [{"query": q, "method": m, "target": t, "rps": max(r["rps"] for r in group),
+             "p50_ms": min(r["p50_ms"] for r in group), "p99_ms": min(r["p99_ms"] for r in group),
+             "median_rps": statistics.median(r["rps"] for r in group)}
             for (q, m, t), group in groups.items()]
 
 
@@ -140,10 +145,10 @@ def _verdicts(rows: list[dict], cases: list[tuple[str, str]]) -> list[dict]:
 
 def _markdown(report: dict) -> str:
     lines = [f"Read benchmark, {report['run_at']}: {report['connections']} connections, {report['duration_s']} s "
-             f"per run, median of {report['rounds']} rounds, registry on {report['database']}.", "",
-             "| query | method | target | req/s | p50 ms | p99 ms |", "|---|---|---|---:|---:|---:|"]
-    lines += [f"| {r['query']} | {r['method']} | {r['target']} | {r['rps']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} |"
-              for r in report["results"]]
+             f"per run, best of {report['rounds']} rounds, registry on {report['database']}.", "",
+             "| query | method | target | req/s | p50 ms | p99 ms | median req/s |", "|---|---|---|---:|---:|---:|---:|"]
+    lines += [f"| {r['query']} | {r['method']} | {r['target']} | {r['rps']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} "
+              f"| {r['median_rps']:.0f} |" for r in report["results"]]
     lines += ["", f"Targets: list >= {LIST_CEILING_RATIO} x ceiling; every query >= {STOCK_RATIO} x stock; "
               f"p99 <= {P99_RATIO} x ceiling's.", "",
               "| query | method | registry/ceiling | registry/stock | p99 registry/ceiling | targets |",
@@ -157,7 +162,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--duration", type=int, default=5, help="seconds of load per run (after 1 s of warm-up)")
-    parser.add_argument("--rounds", type=int, default=3, help="runs per target and query; medians are reported")
+    parser.add_argument("--rounds", type=int, default=3, help="runs per target and query; the best is reported")
     parser.add_argument("--only", help="run only these cases, e.g. list-GET,diff-POST (the verdicts need all)")
     parser.add_argument("--database-url", help="an empty database to build on (default: a new SQLite file)")
     args = parser.parse_args()
@@ -202,7 +207,7 @@ def main() -> int:
 
     report = {"run_at": datetime.now(UTC).isoformat(timespec="seconds"), "connections": args.connections,
               "duration_s": args.duration, "database": url.split(":", 1)[0], "cpus": os.cpu_count(),
-              "rounds": args.rounds, "results": (rows := _medians(runs)), "verdicts": _verdicts(rows, cases),
+              "rounds": args.rounds, "results": (rows := _best(runs)), "verdicts": _verdicts(rows, cases),
               "runs": runs}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

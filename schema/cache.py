@@ -32,7 +32,6 @@ _JSON = b"application/json"
 
 @dataclass(frozen=True)
 class Entry:
-    state: CacheState
     body: bytes
     etag: bytes
     post_headers: list[tuple[bytes, bytes]]
@@ -121,8 +120,9 @@ class ResponseCache:
         if state is None:
             await self.app(scope, _replay(body, receive), send)
             return
-        if state != self.state:
-            self.entries.clear()
+        if state is not self.state:
+            if state != self.state:
+                self.entries.clear()
             self.state = state
         entry = self.entries.get(key)
         if entry is None:
@@ -156,13 +156,13 @@ class ResponseCache:
             result = json.loads(captured.body)
         except ValueError:
             payload = result = None
-        # An answer computed while the boundary passed may already show the next version: keep it no one.
+        # An answer computed while the boundary passed may already show the next version: keep it for no one.
         in_time = state.boundary is None or cache_state.now() < state.boundary
         if not (in_time and isinstance(result, dict) and "errors" not in result and cacheable_request(payload)):
             await captured.forward(send)
             return None
         digest = hashlib.blake2b(captured.body, digest_size=16).hexdigest()
-        entry = Entry(state=state, body=captured.body, etag=f'"{digest}"'.encode(),
+        entry = Entry(body=captured.body, etag=f'"{digest}"'.encode(),
                       post_headers=[(b"content-type", _JSON), (b"content-length", str(len(captured.body)).encode())])
         if self.state == state:
             if len(self.entries) >= MAX_ENTRIES:

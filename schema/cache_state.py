@@ -43,6 +43,7 @@ class RegistryStamp:
         self._revision: int | None = None
         self._pending: list[float] = []  # effective times still ahead, as of the last reload, ascending
         self._reload_lock = asyncio.Lock()
+        self._state: CacheState | None = None
 
     async def current(self) -> CacheState | None:
         try:
@@ -54,11 +55,14 @@ class RegistryStamp:
             await self._reload()
             if revision != self._revision:  # moved again meanwhile: let the next request settle it
                 return None
-        moment = now()
         pending = self._pending
-        while pending and pending[0] <= moment:
+        while pending and pending[0] <= now():
             pending.pop(0)
-        return CacheState(revision, pending[0] if pending else None)
+        boundary = pending[0] if pending else None
+        state = self._state
+        if state is None or state.revision != revision or state.boundary != boundary:
+            state = self._state = CacheState(revision, boundary)
+        return state
 
     async def _reload(self) -> None:
         # Rare: only after a publish or withdrawal. Uses the registry's own definition of "pending".
@@ -90,18 +94,20 @@ class SQLiteStamp(RegistryStamp):
         super().__init__(db)
         self.path = path
         self._connection: sqlite3.Connection | None = None
+        self._cursor: sqlite3.Cursor | None = None
 
     async def _read_revision(self) -> int:
-        if self._connection is None:
+        if self._cursor is None:
             self._connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
                                                timeout=1.0)
-        row = self._connection.execute(_REVISION_SQL).fetchone()
+            self._cursor = self._connection.cursor()
+        row = self._cursor.execute(_REVISION_SQL).fetchone()
         return row[0] if row else 0
 
     async def close(self) -> None:
         if self._connection is not None:
             self._connection.close()
-            self._connection = None
+            self._connection = self._cursor = None
 
 
 class PostgresStamp(RegistryStamp):
