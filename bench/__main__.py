@@ -17,11 +17,10 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
-
-import httpx
 
 from bench.build_db import build
 from bench.queries import QUERIES, VERSIONS
@@ -103,18 +102,21 @@ def _ms(value: str, unit: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
+def _post(url: str, query: str) -> str:
+    request = urllib.request.Request(url, data=json.dumps({"query": query}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.read().decode()
+
+
 def _fetch_answers(registry: Server) -> dict[str, str]:
-    with httpx.Client() as http:
-        return {name: http.post(registry.url(name), json={"query": query}).raise_for_status().text
-                for name, query in QUERIES.items()}
+    return {name: _post(registry.url(name), query) for name, query in QUERIES.items()}
 
 
 def _check_same_answers(stock: Server, answers: dict[str, str]) -> None:
-    with httpx.Client() as http:
-        for name, query in QUERIES.items():
-            got = http.post(stock.url(name), json={"query": query}).json()
-            if got != json.loads(answers[name]):
-                raise SystemExit(f"stock strawberry's answer to {name} differs from the registry's")
+    for name, query in QUERIES.items():
+        if json.loads(_post(stock.url(name), query)) != json.loads(answers[name]):
+            raise SystemExit(f"stock strawberry's answer to {name} differs from the registry's")
 
 
 def _best(runs: list[dict]) -> list[dict]:
