@@ -7,10 +7,11 @@ import httpx
 import pytest
 
 from registry.db import Database, utcnow
+from registry.subprocessors import service as drafts
 from registry.versions import service as versions
 from schema import cache_state
 from schema.app import create_app
-from schema.cache_state import close_stamp
+from schema.cache_state import close_stamp, stamp_for
 from tests.conftest import GraphQLClient
 
 LIST = "{ subprocessors { slug name } }"
@@ -172,3 +173,23 @@ async def test_anonymous_mutations_and_failed_queries_are_never_cached(seeded, c
     bad = await client.get("/graphql", params={"query": '{ registryDiff(fromVersion: 1, toVersion: 9) { fromVersion } }'})
 
     assert bad.json()["errors"] and "etag" not in bad.headers
+
+
+async def test_a_server_that_lost_its_change_notices_still_shows_a_publish_at_once(seeded, gql, settings):
+    assert statuses(await gql(HISTORY)) == {1: "EFFECTIVE"}
+    stamp = stamp_for(seeded)
+    if seeded.dialect == "postgresql":
+        stamp._connection.terminate()  # the LISTEN connection drops, as in a database restart
+    else:
+        await stamp.close()
+
+    other_db = Database(settings.database_url)  # another process publishes meanwhile
+    try:
+        async with other_db.transaction() as session:
+            await drafts.save_draft_entry(session=session, actor="other", entry=drafts.parse_entry(
+                {"slug": "hetzner", "name": "Hetzner", "purpose_da": "Hosting", "purpose_en": "Hosting"}))
+            await versions.publish_version(session=session, actor="other", note="Hetzner.", min_notice_days=30)
+    finally:
+        await other_db.dispose()
+
+    assert statuses(await gql(HISTORY)) == {2: "PENDING", 1: "EFFECTIVE"}
