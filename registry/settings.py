@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     subscribe_per_client_per_hour: int = Field(default=20, ge=1)
     confirmation_emails_per_hour: int = Field(default=500, ge=1)
 
+    # How long browsers and CDNs may reuse a public GET answer without asking (0: revalidate every time,
+    # cheap through ETag and 304). Never longer than until the next pending version takes effect.
+    http_max_age: int = Field(default=0, ge=0)
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")

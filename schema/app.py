@@ -45,6 +45,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     settings = settings or get_settings()
     db = db or Database(settings.database_url)
 
+    graphql = RegistryGraphQL(db=db, settings=settings)
+
     @asynccontextmanager
     async def lifespan(app: Starlette):
         stop, delivery = asyncio.Event(), None
@@ -56,9 +58,9 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         if delivery is not None:
             stop.set()
             await delivery
+        await graphql.aclose()
         await db.dispose()
 
-    graphql = RegistryGraphQL(db=db, settings=settings)
     # Browsers on the operator's own websites (the embed) may call the API; no other site may read it.
     cross_origin_graphql = CORSMiddleware(graphql, allow_origins=settings.cors_origins,
                                           allow_methods=["GET", "POST"], allow_headers=["content-type"],

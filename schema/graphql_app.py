@@ -1,13 +1,16 @@
-"""The GraphQL endpoint: strawberry's ASGI view with the registry's context."""
+"""The GraphQL endpoint: strawberry's ASGI view with the registry's context, behind the public answer cache."""
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 from registry.auth import service as auth
 from registry.auth.service import Principal
 from registry.db import Database
 from registry.settings import Settings
+from schema.cache import ResponseCache
+from schema.cache_state import close_stamp, stamp_for
 from schema.context import Context
 from schema.schema import build_schema
 
@@ -32,6 +35,20 @@ class RegistryGraphQL(GraphQL):
                          allow_queries_via_get=True)
         self.db = db
         self.settings = settings
+        self.cache = ResponseCache(self._execute, stamp=stamp_for(db), max_age=settings.http_max_age)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self.cache(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
+
+    async def _execute(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await super().__call__(scope, receive, send)
+
+    async def aclose(self) -> None:
+        """Close the cache's own database connection (the app's lifespan calls this on shutdown)."""
+        await close_stamp(self.db)
 
     async def get_context(self, request: Request, response: Response) -> Context:
         return Context(db=self.db, settings=self.settings, request=request, response=response,

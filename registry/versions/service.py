@@ -20,6 +20,7 @@ from registry.versions.models import Change, RegistryState, RegistryVersion, Ver
 
 MAX_NOTICE_DAYS = 3650
 MAX_NOTE_LENGTH = 2000
+REVISION_CHANNEL = "registry_revision"  # PostgreSQL NOTIFY channel: readers' caches listen on it
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ async def _lock_and_bump(session: AsyncSession) -> None:
     if result.rowcount == 0:
         session.add(RegistryState(id=1, revision=1))
         await session.flush()
+    if session.bind.dialect.name == "postgresql":  # delivered to listeners only if and when this commits
+        await session.exec(select(func.pg_notify(REVISION_CHANNEL, "")))
 
 
 async def effective_number(*, session: AsyncSession, at: datetime) -> int | None:

@@ -1,0 +1,216 @@
+"""A shared cache of public GraphQL answers, served as bytes without running GraphQL again.
+
+Only anonymous queries whose root fields all read published versions are kept: their answer depends on
+nothing but the registry's revision and the clock passing a pending version's effective time (see
+cache_state.py). A request carrying an Authorization header, a mutation, an answer with errors, or a
+field not listed below always goes to GraphQL. GET answers carry an ETag and revalidate to 304.
+"""
+
+import hashlib
+import json
+import math
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from urllib.parse import parse_qs
+
+from graphql import GraphQLError, OperationType, get_operation_ast, parse
+from graphql.language import FieldNode
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from schema import cache_state
+from schema.cache_state import CacheState, RegistryStamp
+
+# Root fields whose answers are a function of the published versions and the clock alone.
+CACHEABLE_ROOT_FIELDS = frozenset({
+    "subprocessors", "subprocessor", "registryVersions", "registryVersion", "registryDiff", "organisation",
+    "__typename",
+})
+MAX_ENTRIES = 512  # a stranger can vary the query text; this bounds what they can make us keep
+MAX_BODY_BYTES = 4 * 1024 * 1024
+_JSON = b"application/json"
+
+
+@dataclass(frozen=True)
+class Entry:
+    body: bytes
+    etag: bytes
+    post_headers: list[tuple[bytes, bytes]]
+
+
+def cacheable_request(payload: object) -> bool:
+    """True for a single query whose root fields are all in CACHEABLE_ROOT_FIELDS."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
+        return False
+    variables, operation_name = payload.get("variables"), payload.get("operationName")
+    if variables is not None and not isinstance(variables, dict):
+        return False
+    if operation_name is not None and not isinstance(operation_name, str):
+        return False
+    try:
+        operation = get_operation_ast(parse(payload["query"]), operation_name)
+    except GraphQLError:
+        return False
+    return (operation is not None and operation.operation is OperationType.QUERY
+            and all(isinstance(node, FieldNode) and node.name.value in CACHEABLE_ROOT_FIELDS
+                    for node in operation.selection_set.selections))
+
+
+def _get_payload(query_string: bytes) -> dict:
+    params = {key: values[0] for key, values in parse_qs(query_string.decode("latin-1")).items()}
+    if "variables" in params:
+        try:
+            params["variables"] = json.loads(params["variables"])
+        except ValueError:
+            params["variables"] = []  # not a dict: never cacheable
+    return params
+
+
+def _cache_control(state: CacheState, now: float, max_age: int) -> bytes:
+    # A browser or CDN may reuse the answer no longer than until the next version takes effect.
+    left = state.seconds_left(now)
+    age = max_age if left is None else min(max_age, math.floor(left))
+    return b"public, max-age=%d" % age if age > 0 else b"public, no-cache"
+
+
+def _etag_matches(if_none_match: bytes, etag: bytes) -> bool:
+    if if_none_match.strip() == b"*":
+        return True
+    return any(candidate.strip().removeprefix(b"W/") == etag for candidate in if_none_match.split(b","))
+
+
+class ResponseCache:
+    """Serves hits itself and hands everything else to `app`, keeping the cacheable answers it returns."""
+
+    def __init__(self, app: ASGIApp, *, stamp: RegistryStamp | None, max_age: int) -> None:
+        self.app = app
+        self.stamp = stamp
+        self.max_age = max_age
+        self.entries: dict[bytes, Entry] = {}
+        self.state: CacheState | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        method = scope["method"]
+        if self.stamp is None or method not in ("GET", "POST"):
+            await self.app(scope, receive, send)
+            return
+        content_type = if_none_match = b""
+        for name, value in scope["headers"]:
+            if name == b"authorization":  # anything per caller never touches the shared cache
+                await self.app(scope, receive, send)
+                self.stamp.mark_stale()  # an admin may just have published: don't wait for the notice
+                return
+            if name == b"content-type":
+                content_type = value
+            elif name == b"if-none-match":
+                if_none_match = value
+        if method == "GET":
+            if b"query=" not in scope["query_string"]:
+                await self.app(scope, receive, send)  # GraphiQL and other pages
+                return
+            key, body = b"G" + scope["query_string"], b""
+        else:
+            if not content_type.startswith(_JSON):
+                await self.app(scope, receive, send)
+                return
+            body = await _read_body(receive)
+            key = b"P" + body
+        if self.state is None:
+            self.stamp.forget()  # another app on this database may have left its view behind
+        state = await self.stamp.current()
+        if state is None:
+            await self.app(scope, _replay(body, receive), send)
+            return
+        if state is not self.state:
+            if state != self.state:
+                self.entries.clear()
+            self.state = state
+        entry = self.entries.get(key)
+        if entry is None:
+            entry = await self._fill(scope, receive, body, key, state, send)
+            if entry is None:
+                return
+        if method == "POST":
+            await send({"type": "http.response.start", "status": 200, "headers": entry.post_headers})
+            await send({"type": "http.response.body", "body": entry.body})
+            return
+        cache_control = _cache_control(state, cache_state.now(), self.max_age)
+        headers = [(b"etag", entry.etag), (b"cache-control", cache_control), (b"vary", b"Authorization")]
+        if if_none_match and _etag_matches(if_none_match, entry.etag):
+            await send({"type": "http.response.start", "status": 304, "headers": headers})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        headers += [(b"content-type", _JSON), (b"content-length", str(len(entry.body)).encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": entry.body})
+
+    async def _fill(self, scope: Scope, receive: Receive, body: bytes, key: bytes, state: CacheState,
+                    send: Send) -> Entry | None:
+        """Run GraphQL; returns the new entry to serve, or None when the answer went out uncached."""
+        captured = _Captured()
+        await self.app(scope, _replay(body, receive), captured)
+        if captured.status != 200 or not captured.complete or len(captured.body) > MAX_BODY_BYTES:
+            await captured.forward(send)
+            return None
+        try:
+            payload = json.loads(body) if scope["method"] == "POST" else _get_payload(scope["query_string"])
+            result = json.loads(captured.body)
+        except ValueError:
+            payload = result = None
+        # An answer computed while the boundary passed may already show the next version: keep it for no one.
+        in_time = state.boundary is None or cache_state.now() < state.boundary
+        if not (in_time and isinstance(result, dict) and "errors" not in result and cacheable_request(payload)):
+            await captured.forward(send)
+            return None
+        digest = hashlib.blake2b(captured.body, digest_size=16).hexdigest()
+        entry = Entry(body=captured.body, etag=f'"{digest}"'.encode(),
+                      post_headers=[(b"content-type", _JSON), (b"content-length", str(len(captured.body)).encode())])
+        if self.state == state:
+            if len(self.entries) >= MAX_ENTRIES:
+                del self.entries[next(iter(self.entries))]
+            self.entries[key] = entry
+        return entry
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Callable[[], Awaitable[Message]]:
+    """The body already read, then whatever the client sends next (a disconnect)."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
+
+
+class _Captured:
+    """An ASGI `send` that keeps the response instead of sending it."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self.status = 0
+        self.body = b""
+        self.complete = False
+
+    async def __call__(self, message: Message) -> None:
+        self.messages.append(message)
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+        elif message["type"] == "http.response.body":
+            self.body += message.get("body", b"")
+            self.complete = not message.get("more_body", False)
+
+    async def forward(self, send: Send) -> None:
+        for message in self.messages:
+            await send(message)

@@ -1,0 +1,74 @@
+"""Given lists and histories of any length, a read costs the same number of SQL statements (no N+1)."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+from sqlalchemy import event
+
+from registry.db import Database, utcnow
+from registry.subprocessors import service as drafts
+from registry.versions import service as versions
+
+LIST = "{ subprocessors { slug name purpose countries transferMechanism thirdCountry } }"
+HISTORY = """{ registryVersions(first: 50) { totalCount pageInfo { hasNextPage endCursor }
+  edges { node { number status publishedAt effectiveAt note contentHash changes { kind slug field before after } } } } }"""
+START = utcnow() - timedelta(days=1000)
+
+
+@contextmanager
+def counting(db: Database) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+
+
+async def grow(db: Database, *, to: int) -> None:
+    """Publish versions until there are `to`, each adding one sub-processor; all in effect by now."""
+    async with db.session() as session:
+        latest = await versions.latest_number(session=session) or 0
+    for number in range(latest + 1, to + 1):
+        async with db.transaction() as session:
+            entry = drafts.parse_entry({"slug": f"vendor-{number}", "name": f"Vendor {number}",
+                                        "purpose_da": "Drift", "purpose_en": "Operations", "countries": ["DK"]})
+            await drafts.save_draft_entry(session=session, actor="test", entry=entry)
+            await versions.publish_version(session=session, actor="test", note=f"Adds vendor {number}.",
+                                           min_notice_days=30, now=START + timedelta(days=number))
+
+
+async def statements_for(db: Database, gql, query: str, **kwargs) -> int:
+    with counting(db) as statements:
+        result = await gql(query, **kwargs)
+    assert "errors" not in result, result
+    return len(statements)
+
+
+async def test_list_and_history_reads_cost_the_same_at_3_and_60_versions(db, gql):
+    await grow(db, to=3)
+    small = [await statements_for(db, gql, query) for query in (LIST, HISTORY, _diff(1, 3))]
+
+    await grow(db, to=60)
+    large = [await statements_for(db, gql, query) for query in (LIST, HISTORY, _diff(1, 60))]
+
+    assert large == small, (small, large)
+    assert all(count <= 4 for count in large)  # includes the cache's re-read of the state after a publish
+
+
+async def test_a_repeated_public_read_costs_no_statement_and_an_admin_read_always_reaches_the_database(
+        db, gql, admin_token):
+    await grow(db, to=2)
+    await gql(LIST)
+
+    assert await statements_for(db, gql, LIST) == 0
+    assert await statements_for(db, gql, LIST, token=admin_token) >= 2  # the token, then the list itself
+
+
+def _diff(start: int, end: int) -> str:
+    return f"{{ registryDiff(fromVersion: {start}, toVersion: {end}) {{ changes {{ kind slug field before after }} }} }}"
