@@ -91,10 +91,15 @@ class Worker:
         return {version.number: version for version in rows}
 
     def _bodies_for(self, row: Notification, versions: dict[int, RegistryVersion]) -> tuple[Bodies, bytes]:
-        key = (row.kind, row.language, row.version_number)
+        if row.payload is not None:  # a one-off email: rendered for this row alone
+            bodies = render_bodies(kind=NotificationKind(row.kind), language=row.language, version=None,
+                                   settings=self.settings, payload=row.payload)
+            return bodies, shared_headers(bodies=bodies, settings=self.settings, to_subscriber=False)
+        key = (row.kind, row.language, row.version_number, row.customer_id is not None)
         if key not in self._bodies:
             bodies = render_bodies(kind=NotificationKind(row.kind), language=row.language,
-                                   version=versions.get(row.version_number), settings=self.settings)
+                                   version=versions.get(row.version_number), settings=self.settings,
+                                   for_customer=row.customer_id is not None)
             self._bodies[key] = bodies, shared_headers(bodies=bodies, settings=self.settings)
         return self._bodies[key]
 
@@ -160,7 +165,7 @@ class Worker:
             log.warning("permanent failure; address suppressed", extra={"notification": row.id, "error": str(error)})
             return "failed"
         elapsed = time.perf_counter() - started
-        pending.add_sent(row.id, message_id=mid, reply=reply, at=utcnow())
+        pending.add_sent(row, message_id=mid, reply=reply, at=utcnow())
         self.circuit.succeeded()
         metrics.CIRCUIT_OPEN.set(0)
         metrics.SENT.labels(kind=row.kind).inc()

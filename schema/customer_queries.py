@@ -5,6 +5,7 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
+from notifications.customers import service as customer_mail
 from registry.customers import service as customers
 from registry.db import utcnow
 from registry.errors import RegistryError
@@ -44,6 +45,9 @@ class VersionAudienceEntry:
     deadline: datetime | None
     holds_back: bool
     objection: Objection | None
+    notice_status: str | None = strawberry.field(description=(
+        "The best status the customer's notice of this version reached (SENT, QUEUED, RETRYING, DEAD, FAILED); "
+        "null when none was queued, e.g. no confirmed contact."))
 
 
 async def load_customers(session, ids: list[int]) -> dict[int, Customer]:
@@ -101,10 +105,12 @@ class CustomerQuery:
         try:
             async with info.context.db.session() as session:
                 audience = await objections.version_audience(session=session, version_number=number)
+                statuses = await customer_mail.version_notice_status(session=session, version_number=number)
                 loaded = await load_customers(session, [a.customer_id for a in audience])
         except RegistryError as error:
             raise BadInput(str(error)) from None
         return [VersionAudienceEntry(customer=loaded[a.customer_id], notified_at=a.window.notified_at,
                                      deadline=a.window.closes_at, holds_back=a.holds_back,
-                                     objection=Objection.from_domain(a.objection) if a.objection else None)
+                                     objection=Objection.from_domain(a.objection) if a.objection else None,
+                                     notice_status=statuses.get(a.customer_id))
                 for a in audience]

@@ -4,6 +4,7 @@ from email import message_from_bytes, policy
 
 from notifications.outbox.models import NotificationStatus
 from notifications.worker import Worker
+from tests.conftest import make_customer
 from tests.notify_helpers import add_confirmed, deliver, notifications, publish_change, subscription
 
 REPORT = """query($n: Int!) { noticeReport(versionNumber: $n) {
@@ -15,7 +16,9 @@ REDRIVE = "mutation($id: Int) { redriveNotification(id: $id) { requeued userErro
 async def test_the_notice_is_bilingual_multipart_and_escapes_what_admins_typed(seeded, gql, admin_token, smtp,
                                                                                 mail_settings):
     # Given a Danish and an English subscriber, and a change whose texts hold æøå and markup
+    # (the Danish one is also a customer's notice contact, so their notice carries an object link)
     await add_confirmed(seeded, ("dansk@example.dk", "da"), ("english@example.com", "en"))
+    await make_customer(seeded, "Kunde A", contacts=[("dansk@example.dk", "da")])
     number = await publish_change(gql, admin_token, name="Ærø <b>Søfart</b> & Co",
                                   note="Vi skifter <script>x</script> drift")
 
@@ -41,6 +44,7 @@ async def test_the_notice_is_bilingual_multipart_and_escapes_what_admins_typed(s
         version = await session.get(RegistryVersion, number)
     assert version.content_hash in text
     assert f"{mail_settings.public_url}/objections/new?token=" in text
+    assert "/objections/new" not in english.get_body(preferencelist=("plain",)).get_content()
     assert f"{mail_settings.public_url}/subscriptions/unsubscribe?token=" in text
     # ...and the headers a mail client needs for one-click unsubscribe
     assert danish["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

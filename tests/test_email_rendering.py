@@ -5,7 +5,7 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from notifications.outbox.models import Notification, NotificationKind
+from notifications.outbox.models import SUBSCRIBER_KINDS, Notification, NotificationKind
 from notifications.rendering.render import build_message, render_bodies
 from registry.settings import Settings
 from registry.versions.models import RegistryVersion
@@ -21,16 +21,22 @@ VERSION = RegistryVersion(
         {"kind": "REMOVED", "slug": "old", "name": "Gammel ApS", "field": None, "before": None, "after": None}])
 
 
+PAYLOAD = {"customer": "Kunde <Ø> & Co", "version": 2, "objection_id": 5, "reason": "Ingen <b>USA</b>",
+           "filed_at": "2026-06-02T08:00:00+00:00", "outcome": "REJECTED", "note": "Vi beholder leverandøren"}
+
+
 @pytest.mark.parametrize("language", ["da", "en"])
 @pytest.mark.parametrize("kind", list(NotificationKind))
 def test_each_kind_and_language_makes_a_readable_multipart_message(kind, language):
     settings = Settings(public_url="https://registry.example.test", organisation_name="Ærø Kontor ApS")
     version = VERSION if kind in (NotificationKind.VERSION_PUBLISHED, NotificationKind.VERSION_WITHDRAWN) else None
-    row = Notification(id=9, kind=kind, version_number=version.number if version else None, subscription_id=3,
-                       to_address="laeser@example.dk", language=language)
+    payload = None if kind in SUBSCRIBER_KINDS else PAYLOAD
+    row = Notification(id=9, kind=kind, version_number=version.number if version else None,
+                       subscription_id=3 if payload is None else None, customer_id=None if payload is None else 4,
+                       to_address="laeser@example.dk", language=language, payload=payload)
 
     raw = build_message(notification=row, bodies=render_bodies(kind=kind, language=language, version=version,
-                                                               settings=settings), settings=settings)
+                                                               settings=settings, payload=payload), settings=settings)
 
     message = message_from_bytes(raw, policy=policy.default)
     assert raw.isascii() and all(len(line) <= 998 for line in raw.split(b"\r\n"))
@@ -40,6 +46,9 @@ def test_each_kind_and_language_makes_a_readable_multipart_message(kind, languag
     text = message.get_body(preferencelist=("plain",)).get_content()
     html = message.get_body(preferencelist=("html",)).get_content()
     assert "@@" not in text and "@@" not in html  # every link marker was filled in
+    assert ("List-Unsubscribe" in message) == (payload is None)
+    if payload is not None and kind != NotificationKind.CUSTOMER_ACCESS:
+        assert "Kunde <Ø> & Co" in text and "Kunde &lt;Ø&gt; &amp; Co" in html  # escaped in HTML only
     if kind == NotificationKind.VERSION_PUBLISHED:
         # Effective 22:30 UTC on 1 July is 00:30 on 2 July in Copenhagen (summer time)
         assert ("2. juli 2026 kl. 00:30" if language == "da" else "2 July 2026, 00:30") in text

@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from registry.db import UTCDateTime, utcnow
@@ -14,6 +14,16 @@ class NotificationKind(StrEnum):
     VERSION_WITHDRAWN = "VERSION_WITHDRAWN"
     CONFIRM = "CONFIRM"
     MANAGE = "MANAGE"
+    # Transactional emails to a customer's contacts or the processor, subscribed or not.
+    OBJECTION_RECEIPT = "OBJECTION_RECEIPT"
+    OBJECTION_FILED = "OBJECTION_FILED"
+    OBJECTION_RESOLVED = "OBJECTION_RESOLVED"
+    CUSTOMER_ACCESS = "CUSTOMER_ACCESS"
+
+
+# Kinds sent to subscribers, with an unsubscribe link; the others go to whoever they concern.
+SUBSCRIBER_KINDS = frozenset({NotificationKind.VERSION_PUBLISHED, NotificationKind.VERSION_WITHDRAWN,
+                              NotificationKind.CONFIRM, NotificationKind.MANAGE})
 
 
 class NotificationStatus(StrEnum):
@@ -42,7 +52,11 @@ class Notification(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=30)
     version_number: int | None = Field(default=None, index=True)
-    subscription_id: int = Field(foreign_key="subscription.id", index=True)
+    subscription_id: int | None = Field(default=None, foreign_key="subscription.id", index=True)
+    # The customer a version notice goes to through their notice contact: it carries their object link
+    # and, once sent, starts their objection window.
+    customer_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
+    payload: dict | None = Field(default=None, sa_column=Column(JSON))
     to_address: str = Field(max_length=254)
     language: str = Field(max_length=2)
     status: str = Field(default=NotificationStatus.QUEUED, max_length=20)

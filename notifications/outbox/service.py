@@ -12,6 +12,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from notifications.outbox.models import PENDING_STATUSES, Notification, NotificationKind, NotificationStatus
 from notifications.subscriptions.models import Subscription, SubscriptionStatus
 from registry.audit import service as audit
+from registry.customers import service as customers
+from registry.customers.models import NoticeContact
 from registry.db import UTCDateTime, utcnow
 from registry.errors import ErrorCode, RegistryError
 from registry.versions.models import RegistryVersion
@@ -25,9 +27,13 @@ async def enqueue_version_notices(*, session: AsyncSession, version: RegistryVer
     exactly those whose notice of the version was sent or is being sent.
     """
     now = now or utcnow()
+    # A subscriber who is a customer's notice contact is told on that customer's behalf.
+    customer = (select(func.min(NoticeContact.customer_id))
+                .where(func.lower(NoticeContact.email) == Subscription.email).scalar_subquery())
     recipients = select(
         literal(kind.value), literal(version.number), Subscription.id, Subscription.email, Subscription.language,
         literal(NotificationStatus.QUEUED.value), literal(0), literal(now, UTCDateTime), literal(now, UTCDateTime),
+        customer,
     ).where(Subscription.status == SubscriptionStatus.CONFIRMED, Subscription.suppressed_at.is_(None))
     if kind == NotificationKind.VERSION_WITHDRAWN:
         await session.exec(update(Notification)
@@ -44,7 +50,7 @@ async def enqueue_version_notices(*, session: AsyncSession, version: RegistryVer
     # One INSERT ... SELECT, however many subscribers: the publish transaction stays short.
     statement = sa_insert(Notification).from_select(
         ["kind", "version_number", "subscription_id", "to_address", "language", "status", "attempts",
-         "created_at", "next_attempt_at"], recipients)
+         "created_at", "next_attempt_at", "customer_id"], recipients)
     return (await session.exec(statement)).rowcount
 
 
@@ -54,6 +60,16 @@ async def enqueue_subscription_email(*, session: AsyncSession, subscription: Sub
     now = now or utcnow()
     session.add(Notification(kind=kind, subscription_id=subscription.id, to_address=subscription.email,
                              language=subscription.language, created_at=now, next_attempt_at=now))
+
+
+async def enqueue_direct(*, session: AsyncSession, kind: NotificationKind, to_address: str, language: str,
+                         payload: dict, customer_id: int | None = None, version_number: int | None = None,
+                         now: datetime | None = None) -> None:
+    """Queue a transactional email (a receipt, an access link) to one address, subscribed or not."""
+    now = now or utcnow()
+    session.add(Notification(kind=kind, to_address=to_address, language=language, payload=payload,
+                             customer_id=customer_id, version_number=version_number, created_at=now,
+                             next_attempt_at=now))
 
 
 async def cancel_pending(*, session: AsyncSession, subscription_id: int) -> None:
@@ -87,6 +103,7 @@ class Outcomes:
     """What became of claimed rows, settled together in one short transaction."""
 
     sent: list[dict] = field(default_factory=list)
+    notices: list[dict] = field(default_factory=list)
     retry: list[dict] = field(default_factory=list)
     failed: list[dict] = field(default_factory=list)
     released: list[int] = field(default_factory=list)
@@ -94,10 +111,14 @@ class Outcomes:
     def __len__(self) -> int:
         return len(self.sent) + len(self.retry) + len(self.failed) + len(self.released)
 
-    def add_sent(self, notification_id: int, *, message_id: str, reply: str, at: datetime) -> None:
-        self.sent.append({"id": notification_id, "status": NotificationStatus.SENT, "sent_at": at,
+    def add_sent(self, notification: Notification, *, message_id: str, reply: str, at: datetime) -> None:
+        self.sent.append({"id": notification.id, "status": NotificationStatus.SENT, "sent_at": at,
                           "message_id": message_id, "server_reply": reply[:1000], "lease_owner": None,
                           "lease_until": None, "last_error": None})
+        if notification.customer_id is not None and notification.kind == NotificationKind.VERSION_PUBLISHED:
+            self.notices.append({"customer_id": notification.customer_id, "sent_at": at, "message_id": message_id,
+                                 "version_number": notification.version_number,
+                                 "recipient": notification.to_address})
 
     def add_retry(self, notification: Notification, *, error: str, next_attempt_at: datetime,
                   max_attempts: int) -> None:
@@ -133,9 +154,14 @@ async def settle(*, session: AsyncSession, outcomes: Outcomes, now: datetime | N
     """Write sent, retry, failed and released rows; a hard failure also suppresses the address."""
     now = now or utcnow()
     await _update_rows(session, outcomes.sent)
+    for notice in outcomes.notices:
+        # The customer's objection window starts when their notice actually left, not when it was queued.
+        await customers.record_notice(session=session, **notice)
     await _update_rows(session, outcomes.retry)
     await _update_rows(session, outcomes.failed)
     for row in outcomes.failed:
+        if row["subscription_id"] is None:
+            continue  # a transactional email to a non-subscriber: nothing to suppress
         await session.exec(update(Subscription)
                            .where(Subscription.id == row["subscription_id"], Subscription.suppressed_at.is_(None))
                            .values(suppressed_at=now, suppressed_reason=row["last_error"][:500])

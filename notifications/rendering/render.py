@@ -3,6 +3,7 @@
 import hashlib
 import html
 from dataclasses import dataclass
+from datetime import datetime
 from email.utils import format_datetime, formataddr
 from functools import cache
 from pathlib import Path
@@ -13,8 +14,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from notifications.outbox.models import Notification, NotificationKind
 from notifications.rendering.mime import assemble, header
 from notifications.rendering.texts import FIELD_LABELS, SUBJECTS, field_value, local_date
-from notifications.subscriptions.tokens import TokenPurpose, make_objection_token, make_token
+from notifications.subscriptions.tokens import TokenPurpose, make_token
+from registry.auth.service import customer_access_token
 from registry.db import utcnow
+from registry.objections.service import objection_link_token
 from registry.settings import Settings
 from registry.versions.models import ChangeKind, RegistryVersion
 
@@ -26,8 +29,10 @@ MARKERS = {"unsubscribe_url": "@@UNSUBSCRIBE_URL@@", "object_url": "@@OBJECT_URL
 @cache
 def environment() -> Environment:
     # HTML is autoescaped, so whatever an admin typed shows as text; plain text needs no escaping.
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["local"] = lambda iso, language: local_date(datetime.fromisoformat(iso), language)
+    return env
 
 
 def version_url(base: str, number: int) -> str:
@@ -72,11 +77,25 @@ class Bodies:
     html: str
 
 
+TEMPLATE_NAMES = {
+    NotificationKind.VERSION_PUBLISHED: "version_notice", NotificationKind.VERSION_WITHDRAWN: "version_withdrawn",
+    NotificationKind.CONFIRM: "confirm", NotificationKind.MANAGE: "manage",
+    NotificationKind.OBJECTION_RECEIPT: "objection_receipt", NotificationKind.OBJECTION_FILED: "objection_filed",
+    NotificationKind.OBJECTION_RESOLVED: "objection_resolved", NotificationKind.CUSTOMER_ACCESS: "customer_access",
+}
+
+
 def render_bodies(*, kind: NotificationKind, language: str, version: RegistryVersion | None,
-                  settings: Settings) -> Bodies:
-    """Render the templates once; the same bodies serve every recipient of a version notice."""
+                  settings: Settings, for_customer: bool = False, payload: dict | None = None) -> Bodies:
+    """Render the templates once; the same bodies serve every recipient of a version notice.
+
+    Only a customer's notice contact gets an "object" link: subscribers who are not customers have no
+    agreement to object under. A transactional email renders its own payload.
+    """
     context = {"org": settings.organisation_name, "contact_email": settings.privacy_contact_email,
-               "public_url": settings.public_url, **MARKERS}
+               "public_url": settings.public_url, "can_object": for_customer, "payload": payload or {},
+               "language": language,
+               **MARKERS}
     if version is not None:
         context |= {"number": version.number, "note": version.note, "content_hash": version.content_hash,
                     "effective": local_date(version.effective_at, language),
@@ -85,44 +104,49 @@ def render_bodies(*, kind: NotificationKind, language: str, version: RegistryVer
                     "withdrawn_reason": version.withdrawn_reason,
                     "version_url": version_url(settings.public_url, version.number),
                     "changes": _changes(version, language)}
-    name = {NotificationKind.VERSION_PUBLISHED: "version_notice",
-            NotificationKind.VERSION_WITHDRAWN: "version_withdrawn",
-            NotificationKind.CONFIRM: "confirm", NotificationKind.MANAGE: "manage"}[NotificationKind(kind)]
+    name = TEMPLATE_NAMES[NotificationKind(kind)]
     env = environment()
-    subject = SUBJECTS[language][kind].format(org=settings.organisation_name, number=context.get("number"))
+    number = context.get("number") or (payload or {}).get("version")
+    subject = SUBJECTS[language][kind].format(org=settings.organisation_name, number=number)
     return Bodies(subject=subject, text=env.get_template(f"{language}/{name}.txt").render(context),
                   html=env.get_template(f"{language}/{name}.html").render(context))
 
 
 def _links(notification: Notification, settings: Settings) -> dict[str, str]:
     secret, base = settings.secret_key, settings.public_url
+    links = {"unsubscribe_url": "", "object_url": "", "action_url": ""}
+    if notification.kind == NotificationKind.CUSTOMER_ACCESS:
+        # The access token is made at sending time, so it is never stored and expires a day after it left.
+        access = customer_access_token(secret_key=secret, customer_id=notification.customer_id,
+                                       email=notification.to_address)
+        links["action_url"] = f"{base}/graphql#access_token={access}"
+    if notification.subscription_id is None:
+        return links
     unsubscribe = make_token(secret_key=secret, purpose=TokenPurpose.UNSUBSCRIBE,
                              subscription_id=notification.subscription_id)
-    links = {"unsubscribe_url": f"{base}/subscriptions/unsubscribe?token={unsubscribe}"}
+    links["unsubscribe_url"] = f"{base}/subscriptions/unsubscribe?token={unsubscribe}"
     if notification.kind == NotificationKind.CONFIRM:
         confirm = make_token(secret_key=secret, purpose=TokenPurpose.CONFIRM,
                              subscription_id=notification.subscription_id)
         links["action_url"] = f"{base}/subscriptions/confirm?token={confirm}"
     else:
         links["action_url"] = links["unsubscribe_url"]
-    if notification.version_number is not None:
-        objection = make_objection_token(secret_key=secret, subscription_id=notification.subscription_id,
+    if notification.version_number is not None and notification.customer_id is not None:
+        objection = objection_link_token(secret_key=secret, customer_id=notification.customer_id,
                                          version_number=notification.version_number)
         links["object_url"] = f"{base}/objections/new?token={objection}"
-    else:
-        links["object_url"] = ""
     return links
 
 
-def shared_headers(*, bodies: Bodies, settings: Settings) -> bytes:
-    """The header lines every recipient of these bodies gets, encoded once."""
-    return b"".join([
-        header("Subject", bodies.subject),
-        header("From", formataddr((settings.organisation_name, settings.mail_from))),
-        header("List-Id", f"{settings.organisation_name} sub-processor notices <subprocessors.{mail_host(settings)}>"),
-        header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
-        header("Auto-Submitted", "auto-generated"),
-    ])
+def shared_headers(*, bodies: Bodies, settings: Settings, to_subscriber: bool = True) -> bytes:
+    """The header lines every recipient of these bodies gets, encoded once; list headers for subscribers."""
+    lines = [header("Subject", bodies.subject),
+             header("From", formataddr((settings.organisation_name, settings.mail_from)))]
+    if to_subscriber:
+        lines += [header("List-Id", f"{settings.organisation_name} sub-processor notices "
+                                    f"<subprocessors.{mail_host(settings)}>"),
+                  header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")]
+    return b"".join([*lines, header("Auto-Submitted", "auto-generated")])
 
 
 def build_message(*, notification: Notification, bodies: Bodies, settings: Settings,
@@ -133,11 +157,12 @@ def build_message(*, notification: Notification, bodies: Bodies, settings: Setti
     for key, marker in MARKERS.items():
         text = text.replace(marker, links[key])
         markup = markup.replace(marker, html.escape(links[key]))
-    token = links["unsubscribe_url"].rsplit("=", 1)[1]
     mid = message_id(notification, settings)
-    own = [("To", notification.to_address), ("Date", format_datetime(utcnow())), ("Message-ID", mid),
-           ("List-Unsubscribe",
-            f"<{links['unsubscribe_url']}>, <mailto:{settings.mail_from}?subject=unsubscribe%20{token}>")]
+    own = [("To", notification.to_address), ("Date", format_datetime(utcnow())), ("Message-ID", mid)]
+    if links["unsubscribe_url"]:
+        token = links["unsubscribe_url"].rsplit("=", 1)[1]
+        own.append(("List-Unsubscribe",
+                    f"<{links['unsubscribe_url']}>, <mailto:{settings.mail_from}?subject=unsubscribe%20{token}>"))
     # The boundary only has to be absent from base64 text: a fixed one derived from the Message-ID is.
     boundary = "=_" + hashlib.sha256(mid.encode()).hexdigest()[:32]
     return assemble(shared=shared if shared is not None else shared_headers(bodies=bodies, settings=settings),

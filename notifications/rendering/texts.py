@@ -23,11 +23,19 @@ SUBJECTS = {
     "da": {"VERSION_PUBLISHED": "{org}: ændringer i listen over underdatabehandlere (version {number})",
            "VERSION_WITHDRAWN": "{org}: version {number} af listen over underdatabehandlere er trukket tilbage",
            "CONFIRM": "Bekræft dit abonnement på ændringer hos {org}",
-           "MANAGE": "Dit abonnement på ændringer hos {org}"},
+           "MANAGE": "Dit abonnement på ændringer hos {org}",
+           "OBJECTION_RECEIPT": "{org} har modtaget jeres indsigelse mod version {number}",
+           "OBJECTION_FILED": "{org}: ny indsigelse mod version {number} af listen over underdatabehandlere",
+           "OBJECTION_RESOLVED": "{org} har afgjort jeres indsigelse mod version {number}",
+           "CUSTOMER_ACCESS": "Jeres adgang til {org}s register over underdatabehandlere"},
     "en": {"VERSION_PUBLISHED": "{org}: changes to the list of sub-processors (version {number})",
            "VERSION_WITHDRAWN": "{org}: version {number} of the list of sub-processors has been withdrawn",
            "CONFIRM": "Confirm your subscription to changes at {org}",
-           "MANAGE": "Your subscription to changes at {org}"},
+           "MANAGE": "Your subscription to changes at {org}",
+           "OBJECTION_RECEIPT": "{org} has received your objection to version {number}",
+           "OBJECTION_FILED": "{org}: new objection to version {number} of the list of sub-processors",
+           "OBJECTION_RESOLVED": "{org} has decided on your objection to version {number}",
+           "CUSTOMER_ACCESS": "Your access to the {org} sub-processor registry"},
 }
 
 

@@ -45,6 +45,11 @@ async def request_subscription(*, session: AsyncSession, settings: Settings, ema
     await limits.count_hit(session=session, scope="confirmations", subject="all",
                            limit=settings.confirmation_emails_per_hour, secret_key=secret, now=now)
     await limits.forget_expired(session=session, now=now)
+    await _ask(session, subscription, email=email, language=language, now=now)
+
+
+async def _ask(session: AsyncSession, subscription: Subscription | None, *, email: str, language: str,
+               now: datetime) -> None:
     if subscription is None:
         subscription = Subscription(email=email, language=language, status=SubscriptionStatus.PENDING, created_at=now)
         session.add(subscription)
@@ -55,6 +60,21 @@ async def request_subscription(*, session: AsyncSession, settings: Settings, ema
         subscription.language = language
     kind = NotificationKind.MANAGE if subscription.status == SubscriptionStatus.CONFIRMED else NotificationKind.CONFIRM
     await outbox.enqueue_subscription_email(session=session, subscription=subscription, kind=kind, now=now)
+
+
+async def subscribe_contacts(*, session: AsyncSession, contacts: list[tuple[str, str]],
+                             now: datetime | None = None) -> int:
+    """Ask a customer's notice contacts to confirm (double opt-in); confirmed or bounced ones are left be."""
+    now, asked = now or utcnow(), 0
+    for email, language in contacts:
+        address = _address(email)
+        subscription = await _by_email(session, address)
+        if subscription is not None and (subscription.suppressed_at is not None
+                                         or subscription.status == SubscriptionStatus.CONFIRMED):
+            continue
+        await _ask(session, subscription, email=address, language=normalise_language(language), now=now)
+        asked += 1
+    return asked
 
 
 async def _from_token(session: AsyncSession, settings: Settings, token: str, purpose: TokenPurpose) -> Subscription:

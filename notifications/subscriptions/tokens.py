@@ -4,8 +4,6 @@ from enum import StrEnum
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from registry.auth.links import LinkPurpose, make_link_token
-
 
 class TokenPurpose(StrEnum):
     CONFIRM = "subscription-confirm"
@@ -37,8 +35,3 @@ def read_token(*, secret_key: str, purpose: TokenPurpose, token: str) -> int | N
     subscription = payload.get("s") if isinstance(payload, dict) else None
     return subscription if isinstance(subscription, int) else None
 
-
-def make_objection_token(*, secret_key: str, subscription_id: int, version_number: int) -> str:
-    """The token of the "object" link in a version notice; the objection flow reads it."""
-    return make_link_token(secret_key=secret_key, purpose=LinkPurpose.OBJECTION,
-                           payload={"subscription": subscription_id, "version": version_number})

@@ -1,6 +1,7 @@
 import strawberry
 from strawberry.types import Info
 
+from notifications.subscriptions import service as subscriptions
 from registry.customers import service as customers
 from registry.errors import RegistryError
 from schema.permissions import IsAdmin
@@ -34,6 +35,9 @@ async def create_customer(info: Info, input: CreateCustomerInput) -> CreateCusto
             customer, contacts = await customers.create_customer(
                 session=session, actor=info.context.actor, name=input.name, cvr=input.cvr,
                 contacts=[(c.email, c.language.value) for c in input.contacts])
+            # Contacts get notices once they confirm, like every subscriber (double opt-in).
+            await subscriptions.subscribe_contacts(session=session,
+                                                   contacts=[(c.email, c.language) for c in contacts])
     except RegistryError as error:
         return CreateCustomerPayload(user_errors=user_errors(error))
     return CreateCustomerPayload(customer=Customer.from_domain(customer, contacts, []))

@@ -1,6 +1,7 @@
 import strawberry
 from strawberry.types import Info
 
+from notifications.customers import service as customer_mail
 from registry.errors import ErrorCode, RegistryError
 from registry.objections import service as objections
 from schema.errors import Forbidden
@@ -36,9 +37,9 @@ async def file_objection(info: Info, input: FileObjectionInput) -> ObjectionPayl
                 raise RegistryError.one("Say which version you object to.", ErrorCode.REQUIRED, "version_number")
             customer_id, version_number, filed_by = principal.customer_id, input.version_number, principal.name
         async with info.context.db.transaction() as session:
-            objection, created = await objections.file_objection(
-                session=session, customer_id=customer_id, version_number=version_number, reason=input.reason,
-                filed_by=filed_by)
+            objection, created = await customer_mail.file_objection(
+                session=session, settings=settings, customer_id=customer_id, version_number=version_number,
+                reason=input.reason, filed_by=filed_by)
     except RegistryError as error:
         return ObjectionPayload(user_errors=user_errors(error))
     repeat = [] if created else [UserError(field="versionNumber", code=ErrorCode.DUPLICATE,

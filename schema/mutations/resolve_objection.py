@@ -1,6 +1,7 @@
 import strawberry
 from strawberry.types import Info
 
+from notifications.customers import service as customer_mail
 from registry.errors import RegistryError
 from registry.objections import service as objections
 from registry.objections.models import ObjectionOutcome as DomainOutcome
@@ -24,6 +25,7 @@ async def resolve_objection(info: Info, input: ResolveObjectionInput) -> Objecti
             objection = await objections.resolve_objection(
                 session=session, actor=info.context.actor, objection_id=input.id,
                 outcome=DomainOutcome(input.outcome.value), note=input.note)
+            await customer_mail.objection_resolved(session=session, objection=objection)
     except RegistryError as error:
         return ObjectionPayload(user_errors=user_errors(error))
     return ObjectionPayload(objection=Objection.from_domain(objection))

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from notifications.customers import service as customer_mail
 from registry.customers import service as customers
 from registry.db import utcnow
 from registry.errors import RegistryError
@@ -75,9 +76,9 @@ async def file_objection(request: Request) -> Response:
     try:
         customer_id, version_number = objections.read_objection_link(secret_key=settings.secret_key, token=token)
         async with request.app.state.db.transaction() as session:
-            objection, _ = await objections.file_objection(
-                session=session, customer_id=customer_id, version_number=version_number, reason=reason,
-                filed_by="objection link")
+            objection, _ = await customer_mail.file_objection(
+                session=session, settings=settings, customer_id=customer_id, version_number=version_number,
+                reason=reason, filed_by="objection link")
     except RegistryError as error:
         return await _show(request, token, reason=reason, problems=error.problems, status_code=422)
     response = render_page(request, "objection_received.html", language, {"objection": objection})

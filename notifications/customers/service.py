@@ -1,0 +1,93 @@
+"""Email to customers about their own affairs: objection receipts and decisions, access links."""
+
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from notifications.outbox import service as outbox
+from notifications.outbox.models import Notification, NotificationKind
+from notifications.subscriptions import limits
+from registry.customers import service as customers
+from registry.customers.validation import normalise_email
+from registry.db import utcnow
+from registry.objections import service as objections
+from registry.objections.models import Objection
+from registry.settings import Settings
+
+
+def _payload(objection: Objection, customer_name: str) -> dict:
+    return {"customer": customer_name, "version": objection.version_number, "objection_id": objection.id,
+            "reason": objection.reason, "filed_at": objection.filed_at.isoformat(), "outcome": objection.outcome,
+            "note": objection.resolution_note}
+
+
+async def _to_contacts(session: AsyncSession, objection: Objection, kind: NotificationKind, now: datetime) -> None:
+    customer = await customers.get_customer(session=session, customer_id=objection.customer_id)
+    contacts = (await customers.contacts_of(session=session, customer_ids=[customer.id]))[customer.id]
+    for contact in contacts:
+        await outbox.enqueue_direct(session=session, kind=kind, to_address=contact.email, language=contact.language,
+                                    payload=_payload(objection, customer.name), customer_id=customer.id,
+                                    version_number=objection.version_number, now=now)
+
+
+async def objection_filed(*, session: AsyncSession, settings: Settings, objection: Objection,
+                          now: datetime | None = None) -> None:
+    """Queue a receipt to each of the customer's contacts and a notice to the processor's privacy contact."""
+    now = now or utcnow()
+    await _to_contacts(session, objection, NotificationKind.OBJECTION_RECEIPT, now)
+    customer = await customers.get_customer(session=session, customer_id=objection.customer_id)
+    await outbox.enqueue_direct(session=session, kind=NotificationKind.OBJECTION_FILED,
+                                to_address=settings.privacy_contact_email, language="da",
+                                payload=_payload(objection, customer.name), customer_id=customer.id,
+                                version_number=objection.version_number, now=now)
+
+
+async def objection_resolved(*, session: AsyncSession, objection: Objection, now: datetime | None = None) -> None:
+    """Queue the decision on an objection to each of the customer's contacts."""
+    await _to_contacts(session, objection, NotificationKind.OBJECTION_RESOLVED, now or utcnow())
+
+
+async def request_customer_access(*, session: AsyncSession, settings: Settings, email: str, client: str,
+                                  now: datetime | None = None) -> None:
+    """Email an access link to a customer's notice contact; any other address gets nothing, and no sign of it."""
+    now = now or utcnow()
+    address = normalise_email(email)
+    await limits.count_hit(session=session, scope="access-client", subject=client,
+                           limit=settings.subscribe_per_client_per_hour, secret_key=settings.secret_key, now=now)
+    await limits.count_hit(session=session, scope="access-address", subject=address.lower(),
+                           limit=settings.subscribe_per_address_per_hour, secret_key=settings.secret_key, now=now)
+    for customer_id in await customers.customers_of_contact(session=session, email=address):
+        customer = await customers.get_customer(session=session, customer_id=customer_id)
+        contact = next(c for c in (await customers.contacts_of(session=session, customer_ids=[customer_id]))[customer_id]
+                       if c.email.casefold() == address.casefold())
+        await outbox.enqueue_direct(session=session, kind=NotificationKind.CUSTOMER_ACCESS, to_address=contact.email,
+                                    language=contact.language, payload={"customer": customer.name},
+                                    customer_id=customer_id, now=now)
+
+
+async def version_notice_status(*, session: AsyncSession, version_number: int) -> dict[int, str]:
+    """Per customer, the best status any of their version notices reached (SENT beats RETRYING beats FAILED)."""
+    rows = (await session.exec(
+        select(Notification.customer_id, Notification.status, func.count())
+        .where(Notification.version_number == version_number, Notification.customer_id.is_not(None),
+               Notification.kind == NotificationKind.VERSION_PUBLISHED)
+        .group_by(Notification.customer_id, Notification.status))).all()
+    rank = ["CANCELLED", "FAILED", "DEAD", "RETRYING", "QUEUED", "SENT"]
+    best: dict[int, str] = {}
+    for customer_id, status, _ in rows:
+        if customer_id not in best or rank.index(status) > rank.index(best[customer_id]):
+            best[customer_id] = status
+    return best
+
+
+async def file_objection(*, session: AsyncSession, settings: Settings, customer_id: int, version_number: int,
+                         reason: str, filed_by: str, now: datetime | None = None) -> tuple[Objection, bool]:
+    """File an objection (see registry.objections) and, when it is new, queue its receipt and notice."""
+    objection, created = await objections.file_objection(session=session, customer_id=customer_id,
+                                                         version_number=version_number, reason=reason,
+                                                         filed_by=filed_by, now=now)
+    if created:
+        await objection_filed(session=session, settings=settings, objection=objection, now=now)
+    return objection, created

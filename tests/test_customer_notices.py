@@ -1,0 +1,86 @@
+"""A customer's contact confirms, is told of a change by email, objects from the link, and hears back."""
+
+from tests.notify_helpers import deliver, link, publish_change, token_of
+
+CREATE = """mutation($input: CreateCustomerInput!) { createCustomer(input: $input) {
+  customer { id } userErrors { code } } }"""
+CONFIRM = "mutation($token: String!) { confirmSubscription(token: $token) { ok userErrors { code } } }"
+AUDIENCE = """query($n: Int!) { versionAudience(number: $n) { customer { name } notifiedAt deadline holdsBack
+  noticeStatus } }"""
+FILE = """mutation($input: FileObjectionInput!) { fileObjection(input: $input) {
+  objection { id status } userErrors { code } } }"""
+ME = "{ me { customer { name } notices { versionNumber messageId sentAt } objections { status outcome } } }"
+ACCESS = "mutation($email: String!) { requestCustomerAccess(email: $email) { ok userErrors { code } } }"
+
+
+async def customer_with_confirmed_contact(db, gql, admin_token, smtp, settings) -> int:
+    created = await gql(CREATE, {"input": {"name": "Kunde A ApS", "contacts": [
+        {"email": "dpo@kunde-a.dk", "language": "DA"}]}}, token=admin_token)
+    customer_id = created["data"]["createCustomer"]["customer"]["id"]
+    await gql(f"mutation {{ createAgreement(input: {{customerId: {customer_id}, templateVersion: 1}}) "
+              "{ agreement { id } } }", token=admin_token)
+    await deliver(db, settings)
+    [confirmation] = smtp.sink.to("dpo@kunde-a.dk")
+    confirmed = await gql(CONFIRM, {"token": token_of(link(confirmation, "/subscriptions/confirm"))})
+    assert confirmed["data"]["confirmSubscription"]["ok"]
+    return customer_id
+
+
+async def test_notice_to_a_customer_starts_their_window_and_carries_their_object_link(
+        seeded, gql, admin_token, smtp, mail_settings):
+    await customer_with_confirmed_contact(seeded, gql, admin_token, smtp, mail_settings)
+    number = await publish_change(gql, admin_token)
+    before = (await gql(AUDIENCE, {"n": number}, token=admin_token))["data"]["versionAudience"][0]
+
+    await deliver(seeded, mail_settings)
+
+    notice = smtp.sink.to("dpo@kunde-a.dk")[-1]
+    after = (await gql(AUDIENCE, {"n": number}, token=admin_token))["data"]["versionAudience"][0]
+    assert before["notifiedAt"] is None and before["noticeStatus"] == "QUEUED" and before["holdsBack"]
+    assert after["notifiedAt"] and after["deadline"] and after["noticeStatus"] == "SENT"
+    filed = await gql(FILE, {"input": {"reason": "Ingen overførsel til USA",
+                                       "token": token_of(link(notice, "/objections/new"))}})
+    assert filed["data"]["fileObjection"]["objection"]["status"] == "RECEIVED"
+    await deliver(seeded, mail_settings)
+    receipt = smtp.sink.to("dpo@kunde-a.dk")[-1]
+    [to_processor] = smtp.sink.to(mail_settings.privacy_contact_email)
+    assert "modtaget jeres indsigelse" in receipt["Subject"] and "List-Unsubscribe" not in receipt
+    assert "Ingen overførsel til USA" in to_processor.get_body(preferencelist=("plain",)).get_content()
+
+
+async def test_decision_on_an_objection_reaches_the_customer(seeded, gql, admin_token, smtp, mail_settings):
+    await customer_with_confirmed_contact(seeded, gql, admin_token, smtp, mail_settings)
+    number = await publish_change(gql, admin_token)
+    await deliver(seeded, mail_settings)
+    notice = smtp.sink.to("dpo@kunde-a.dk")[-1]
+    filed = await gql(FILE, {"input": {"reason": "Nej", "token": token_of(link(notice, "/objections/new"))}})
+    objection_id = filed["data"]["fileObjection"]["objection"]["id"]
+
+    await gql(f'mutation {{ resolveObjection(input: {{id: {objection_id}, outcome: REJECTED, '
+              f'note: "Vi beholder leverandøren, data bliver i EU"}}) {{ objection {{ status }} }} }}',
+              token=admin_token)
+    await deliver(seeded, mail_settings)
+
+    decision = smtp.sink.to("dpo@kunde-a.dk")[-1]
+    text = decision.get_body(preferencelist=("plain",)).get_content()
+    assert f"version {number}" in decision["Subject"] and "Indsigelsen er afvist" in text
+    assert "Vi beholder leverandøren, data bliver i EU" in text
+
+
+async def test_access_link_goes_only_to_contacts_and_opens_their_view(seeded, gql, admin_token, smtp, mail_settings):
+    await customer_with_confirmed_contact(seeded, gql, admin_token, smtp, mail_settings)
+    number = await publish_change(gql, admin_token)
+    await deliver(seeded, mail_settings)
+    notice = smtp.sink.to("dpo@kunde-a.dk")[-1]
+
+    known = await gql(ACCESS, {"email": "dpo@kunde-a.dk"})
+    unknown = await gql(ACCESS, {"email": "stranger@example.com"})
+    await deliver(seeded, mail_settings)
+
+    assert known["data"] == unknown["data"] == {"requestCustomerAccess": {"ok": True, "userErrors": []}}
+    assert smtp.sink.to("stranger@example.com") == []
+    access = smtp.sink.to("dpo@kunde-a.dk")[-1].get_body(preferencelist=("plain",)).get_content()
+    token = access.split("access_token=", 1)[1].split()[0]
+    me = (await gql(ME, token=token))["data"]["me"]
+    assert me["customer"]["name"] == "Kunde A ApS"
+    assert me["notices"][0]["versionNumber"] == number and me["notices"][0]["messageId"] == notice["Message-ID"]
