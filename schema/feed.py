@@ -1,22 +1,16 @@
 """The Atom feed of published versions, for feed readers and the processor's own site."""
 
-from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from notifications.rendering.render import version_url
 from registry.versions import service as versions
 from registry.versions.models import ChangeKind
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_LENGTH = 50
-
-
-def version_url(base: str, number: int) -> str:
-    """A link that shows the version to anyone: a GraphQL GET read of it."""
-    query = f"{{registryVersion(number:{number}){{number status publishedAt effectiveAt objectionDeadline note changes{{kind name field before after}} contentHash previousHash}}}}"
-    return f"{base}/graphql?query={quote(query)}"
 
 
 def _summary(view: versions.VersionView) -> str:

@@ -7,10 +7,10 @@ COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 FIELD_LABELS = {
     "da": {"name": "Navn", "legal_entity": "Juridisk enhed", "purpose_da": "Formål (dansk)",
-           "purpose_en": "Formål (engelsk)", "data_categories": "Kategorier af oplysninger", "countries": "Lande",
-           "transfer_mechanism": "Overførselsgrundlag", "services": "Ydelser", "website": "Hjemmeside"},
+           "purpose_en": "Formål (engelsk)", "data_categories": "Kategorier af personoplysninger", "countries": "Lande",
+           "transfer_mechanism": "Overførselsgrundlag", "services": "Ydelser", "website": "Websted"},
     "en": {"name": "Name", "legal_entity": "Legal entity", "purpose_da": "Purpose (Danish)",
-           "purpose_en": "Purpose (English)", "data_categories": "Data categories", "countries": "Countries",
+           "purpose_en": "Purpose (English)", "data_categories": "Categories of personal data", "countries": "Countries",
            "transfer_mechanism": "Transfer mechanism", "services": "Services", "website": "Website"},
 }
 MONTHS = {

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pycountry
 
+from notifications.rendering.texts import FIELD_LABELS
+
 LANGUAGES = ("da", "en")
 DEFAULT_LANGUAGE = "da"
 # Customers are in Denmark: every instant is shown as Danish wall-clock time, with its zone.
@@ -151,16 +153,8 @@ _TEXTS = {
     },
 }
 
-_FIELDS = {
-    "da": {"name": "Navn", "legal_entity": "Juridisk enhed", "purpose_da": "Formål (dansk)",
-           "purpose_en": "Formål (engelsk)", "data_categories": "Kategorier af personoplysninger",
-           "countries": "Lande", "transfer_mechanism": "Overførselsgrundlag", "services": "Ydelser",
-           "website": "Websted"},
-    "en": {"name": "Name", "legal_entity": "Legal entity", "purpose_da": "Purpose (Danish)",
-           "purpose_en": "Purpose (English)", "data_categories": "Categories of personal data",
-           "countries": "Countries", "transfer_mechanism": "Transfer mechanism", "services": "Services",
-           "website": "Website"},
-}
+# The same field names as in the notice emails, so a reader meets one word for one thing.
+_FIELDS = FIELD_LABELS
 
 _MECHANISMS = {
     "da": {"EEA": "Inden for EU/EØS", "ADEQUACY": "Tilstrækkelighedsafgørelse",
