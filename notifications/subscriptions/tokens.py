@@ -1,6 +1,7 @@
 """Signed tokens in subscription links: a distinct salt per purpose, so one kind opens nothing else."""
 
 from enum import StrEnum
+from functools import cache
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -15,6 +16,7 @@ MAX_AGE_SECONDS = {TokenPurpose.CONFIRM: 7 * 86400, TokenPurpose.UNSUBSCRIBE: 10
 MAX_TOKEN_LENGTH = 500
 
 
+@cache  # deriving the signing key costs more than signing: one serializer per key and purpose
 def _serializer(secret_key: str, purpose: TokenPurpose) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt=f"notifications.{purpose.value}")
 

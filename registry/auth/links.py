@@ -1,6 +1,7 @@
 """Signed tokens for links in emails: one salt per purpose, so a token for one thing opens nothing else."""
 
 from enum import StrEnum
+from functools import cache
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -14,9 +15,14 @@ class LinkPurpose(StrEnum):
 MAX_AGE_SECONDS = {LinkPurpose.OBJECTION: 400 * 86400, LinkPurpose.CUSTOMER_ACCESS: 24 * 3600}
 
 
+@cache  # deriving the signing key costs more than signing: one serializer per key and purpose
+def _serializer(secret_key: str, purpose: LinkPurpose) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=f"registry.{purpose.value}")
+
+
 def make_link_token(*, secret_key: str, purpose: LinkPurpose, payload: dict) -> str:
     """Sign a small payload for one purpose."""
-    return URLSafeTimedSerializer(secret_key, salt=f"registry.{purpose.value}").dumps(payload)
+    return _serializer(secret_key, purpose).dumps(payload)
 
 
 def read_link_token(*, secret_key: str, purpose: LinkPurpose, token: str) -> dict | None:
@@ -24,8 +30,7 @@ def read_link_token(*, secret_key: str, purpose: LinkPurpose, token: str) -> dic
     if len(token) > 1000:
         return None
     try:
-        payload = URLSafeTimedSerializer(secret_key, salt=f"registry.{purpose.value}").loads(
-            token, max_age=MAX_AGE_SECONDS[purpose])
+        payload = _serializer(secret_key, purpose).loads(token, max_age=MAX_AGE_SECONDS[purpose])
     except (BadSignature, SignatureExpired):
         return None
     return payload if isinstance(payload, dict) else None
