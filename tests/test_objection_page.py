@@ -31,6 +31,7 @@ async def test_link_shows_the_change_the_deadline_and_a_form(link, client):
     assert "Kunde &lt;A&gt; &amp; Co" in page  # the customer's name is escaped, never markup
     assert "Your deadline for objections" in page and '<textarea id="objection-reason"' in page
     assert '<label for="objection-reason">' in page
+    assert f"/objections/new?lang=da&amp;token={link}" in page  # switching language keeps the link working
 
 
 async def test_posting_the_form_files_one_objection(link, client, gql, admin_token):

@@ -46,12 +46,10 @@ async def _show(request: Request, token: str, *, reason: str = "", problems=(), 
     except RegistryError:
         context = None
     if context is None:
-        response = render_page(request, "objection_invalid.html", language, {}, status_code=400)
-    else:
-        response = render_page(request, "objection.html", language, context | {
-            "token": token, "reason": reason, "problems": list(problems)}, status_code=status_code)
-    response.headers.update(_HEADERS)
-    return response
+        return render_page(request, "objection_invalid.html", language, {}, status_code=400, headers=_HEADERS)
+    return render_page(request, "objection.html", language, context | {
+        "token": token, "reason": reason, "problems": list(problems)}, status_code=status_code, headers=_HEADERS,
+        keep={"token": token})
 
 
 async def _form_of(request: Request) -> dict[str, str]:
@@ -81,9 +79,7 @@ async def file_objection(request: Request) -> Response:
                 reason=reason, filed_by="objection link")
     except RegistryError as error:
         return await _show(request, token, reason=reason, problems=error.problems, status_code=422)
-    response = render_page(request, "objection_received.html", language, {"objection": objection})
-    response.headers.update(_HEADERS)
-    return response
+    return render_page(request, "objection_received.html", language, {"objection": objection}, headers=_HEADERS)
 
 
 routes = [

@@ -1,7 +1,7 @@
 """GET /subprocessors, GET /agreement and POST /subscribe: the registry's own public pages, Danish and English."""
 
 import importlib
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -28,13 +28,16 @@ _PAGE_HEADERS = {
 }
 
 
-def render_page(request: Request, name: str, language: str, context: dict, *, status_code: int = 200) -> HTMLResponse:
+def render_page(request: Request, name: str, language: str, context: dict, *, status_code: int = 200,
+                headers: dict | None = None, keep: dict | None = None) -> HTMLResponse:
+    """A page in `language`; its language switch keeps the `keep` query parameters (a link's token, say)."""
     settings = request.app.state.settings
     other = i18n.texts(language).switch_language
+    switch_url = f"{request.url.path}?{urlencode({'lang': other, **(keep or {})})}"
     common = {"t": i18n.texts(language), "lang": language, "organisation": settings.organisation_name,
-              "settings": settings, "switch_url": f"{request.url.path}?lang={other}"}
+              "settings": settings, "switch_url": switch_url}
     return templates.TemplateResponse(request, name, common | context, status_code=status_code,
-                                      headers=_PAGE_HEADERS)
+                                      headers=_PAGE_HEADERS | (headers or {}))
 
 
 def _with_form(request: Request, name: str, language: str, context: dict, *, status_code: int = 200) -> Response:

@@ -5,7 +5,7 @@ RFC 8058 one-click requests (body List-Unsubscribe=One-Click) from mail clients,
 token, and answers 200 whether the token was valid or not.
 """
 
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
@@ -14,28 +14,17 @@ from starlette.routing import Route
 from notifications.subscriptions import service as subscriptions
 from registry.errors import RegistryError
 from schema.pages import i18n
-from schema.pages.templating import templates
+from schema.pages.public import render_page
 
 MAX_FORM_BYTES = 4096
 # As the public pages, and never cached or indexed: the URL carries a personal token.
-_HEADERS = {
-    "Cache-Control": "no-store",
-    "Content-Security-Policy": "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; "
-                               "form-action 'self'; frame-ancestors 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "X-Robots-Tag": "noindex",
-}
+_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
 
 
 def _page(request: Request, name: str, *, token: str, state: str, status_code: int = 200) -> HTMLResponse:
-    settings = request.app.state.settings
     language = i18n.language_of(request.query_params.get("lang"))
-    other = i18n.texts(language).switch_language
-    switch_url = f"{request.url.path}?lang={other}" + (f"&token={quote(token)}" if token else "")
-    context = {"t": i18n.texts(language), "lang": language, "organisation": settings.organisation_name,
-               "settings": settings, "switch_url": switch_url, "token": token, "state": state}
-    return templates.TemplateResponse(request, name, context, status_code=status_code, headers=_HEADERS)
+    return render_page(request, name, language, {"token": token, "state": state}, status_code=status_code,
+                       headers=_HEADERS, keep={"token": token} if token else None)
 
 
 async def _token(request: Request) -> str:
