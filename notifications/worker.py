@@ -12,6 +12,7 @@ from jinja2 import TemplateError
 from sqlmodel import select
 
 from notifications import metrics
+from notifications.customers import service as customer_mail
 from notifications.delivery import PermanentFailure, TemporaryFailure, Transport, Unavailable, make_transport
 from notifications.delivery.circuit import CircuitBreaker
 from notifications.outbox import service as outbox
@@ -28,6 +29,8 @@ log = logging.getLogger("notifications.worker")
 # the oldest has waited SETTLE_WITHIN_SECONDS. A crash can resend at most the group being written and
 # the one being filled, plus the message on the wire.
 SETTLE_WITHIN_SECONDS = 0.05
+# Deadlines are days apart: looking for due reminders once a minute is plenty.
+REMIND_EVERY_SECONDS = 60.0
 
 
 def max_resent_per_crash(settle_group: int) -> int:
@@ -51,9 +54,13 @@ class Worker:
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set; an idle queue is polled, a tripped circuit waits out its pause."""
         log.info("worker started", extra={"owner": self.owner})
+        next_reminders = 0.0
         try:
             while not stop.is_set():
                 try:
+                    if time.monotonic() >= next_reminders:
+                        await self.queue_reminders()
+                        next_reminders = time.monotonic() + REMIND_EVERY_SECONDS
                     handled = await self.run_once()
                 except Exception:  # noqa: BLE001 - a database hiccup must not end delivery for good
                     log.exception("delivery round failed")
@@ -65,6 +72,11 @@ class Worker:
         finally:
             await self.transport.close()
             log.info("worker stopped", extra={"owner": self.owner})
+
+    async def queue_reminders(self) -> int:
+        """Queue the reminders now due; returns how many customers get one."""
+        async with self.db.transaction() as session:
+            return await customer_mail.queue_reminders(session=session, settings=self.settings)
 
     async def drain(self) -> None:
         """Deliver everything due now, then return (tests and `worker --once`)."""

@@ -63,6 +63,8 @@ class Settings(BaseSettings):
 
     # How long browsers and CDNs may reuse a public GET answer without asking (0: revalidate every time,
     # cheap through ETag and 304). Never longer than until the next pending version takes effect.
+    # Remind customers who have neither objected nor acknowledged this many days before their deadline (0: never).
+    reminder_days_before: int = Field(default=7, ge=0, le=365)
     http_max_age: int = Field(default=0, ge=0)
 
     @property

@@ -22,7 +22,8 @@ VERSION = RegistryVersion(
 
 
 PAYLOAD = {"customer": "Kunde <Ø> & Co", "version": 2, "objection_id": 5, "reason": "Ingen <b>USA</b>",
-           "filed_at": "2026-06-02T08:00:00+00:00", "outcome": "REJECTED", "note": "Vi beholder leverandøren"}
+           "filed_at": "2026-06-02T08:00:00+00:00", "outcome": "REJECTED", "note": "Vi beholder leverandøren",
+           "deadline": "2026-07-01T22:30:00+00:00"}
 
 
 @pytest.mark.parametrize("language", ["da", "en"])

@@ -91,3 +91,18 @@ async def file_objection(*, session: AsyncSession, settings: Settings, customer_
     if created:
         await objection_filed(session=session, settings=settings, objection=objection, now=now)
     return objection, created
+
+
+async def queue_reminders(*, session: AsyncSession, settings: Settings, now: datetime | None = None) -> int:
+    """Queue a reminder to each customer whose deadline is near and who neither objected nor acknowledged."""
+    now = now or utcnow()
+    due = await objections.claim_due_reminders(session=session, days_before=settings.reminder_days_before, now=now)
+    for reminder in due:
+        customer = await customers.get_customer(session=session, customer_id=reminder.customer_id)
+        for contact in (await customers.contacts_of(session=session, customer_ids=[customer.id]))[customer.id]:
+            await outbox.enqueue_direct(
+                session=session, kind=NotificationKind.OBJECTION_REMINDER, to_address=contact.email,
+                language=contact.language, customer_id=customer.id, version_number=reminder.version_number,
+                payload={"customer": customer.name, "version": reminder.version_number,
+                         "deadline": reminder.closes_at.isoformat()}, now=now)
+    return len(due)

@@ -19,6 +19,7 @@ class NotificationKind(StrEnum):
     OBJECTION_FILED = "OBJECTION_FILED"
     OBJECTION_RESOLVED = "OBJECTION_RESOLVED"
     CUSTOMER_ACCESS = "CUSTOMER_ACCESS"
+    OBJECTION_REMINDER = "OBJECTION_REMINDER"
 
 
 # Kinds sent to subscribers, with an unsubscribe link; the others go to whoever they concern.

@@ -82,6 +82,7 @@ TEMPLATE_NAMES = {
     NotificationKind.CONFIRM: "confirm", NotificationKind.MANAGE: "manage",
     NotificationKind.OBJECTION_RECEIPT: "objection_receipt", NotificationKind.OBJECTION_FILED: "objection_filed",
     NotificationKind.OBJECTION_RESOLVED: "objection_resolved", NotificationKind.CUSTOMER_ACCESS: "customer_access",
+    NotificationKind.OBJECTION_REMINDER: "objection_reminder",
 }
 
 
@@ -120,6 +121,10 @@ def _links(notification: Notification, settings: Settings) -> dict[str, str]:
         access = customer_access_token(secret_key=secret, customer_id=notification.customer_id,
                                        email=notification.to_address)
         links["action_url"] = f"{base}/graphql#access_token={access}"
+    if notification.version_number is not None and notification.customer_id is not None:
+        objection = objection_link_token(secret_key=secret, customer_id=notification.customer_id,
+                                         version_number=notification.version_number)
+        links["object_url"] = f"{base}/objections/new?token={objection}"
     if notification.subscription_id is None:
         return links
     unsubscribe = make_token(secret_key=secret, purpose=TokenPurpose.UNSUBSCRIBE,
@@ -131,10 +136,6 @@ def _links(notification: Notification, settings: Settings) -> dict[str, str]:
         links["action_url"] = f"{base}/subscriptions/confirm?token={confirm}"
     else:
         links["action_url"] = links["unsubscribe_url"]
-    if notification.version_number is not None and notification.customer_id is not None:
-        objection = objection_link_token(secret_key=secret, customer_id=notification.customer_id,
-                                         version_number=notification.version_number)
-        links["object_url"] = f"{base}/objections/new?token={objection}"
     return links
 
 

@@ -27,7 +27,8 @@ SUBJECTS = {
            "OBJECTION_RECEIPT": "{org} har modtaget jeres indsigelse mod version {number}",
            "OBJECTION_FILED": "{org}: ny indsigelse mod version {number} af listen over underdatabehandlere",
            "OBJECTION_RESOLVED": "{org} har afgjort jeres indsigelse mod version {number}",
-           "CUSTOMER_ACCESS": "Jeres adgang til {org}s register over underdatabehandlere"},
+           "CUSTOMER_ACCESS": "Jeres adgang til {org}s register over underdatabehandlere",
+           "OBJECTION_REMINDER": "Påmindelse: fristen for indsigelse mod version {number} hos {org} nærmer sig"},
     "en": {"VERSION_PUBLISHED": "{org}: changes to the list of sub-processors (version {number})",
            "VERSION_WITHDRAWN": "{org}: version {number} of the list of sub-processors has been withdrawn",
            "CONFIRM": "Confirm your subscription to changes at {org}",
@@ -35,7 +36,8 @@ SUBJECTS = {
            "OBJECTION_RECEIPT": "{org} has received your objection to version {number}",
            "OBJECTION_FILED": "{org}: new objection to version {number} of the list of sub-processors",
            "OBJECTION_RESOLVED": "{org} has decided on your objection to version {number}",
-           "CUSTOMER_ACCESS": "Your access to the {org} sub-processor registry"},
+           "CUSTOMER_ACCESS": "Your access to the {org} sub-processor registry",
+           "OBJECTION_REMINDER": "Reminder: the deadline to object to version {number} at {org} is near"},
 }
 
 

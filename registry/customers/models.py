@@ -70,3 +70,5 @@ class CustomerNotice(SQLModel, table=True):
     sent_at: datetime = Field(sa_type=UTCDateTime)
     message_id: str = Field(max_length=300)
     recipient: str = Field(max_length=254)
+    acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # "seen, no objection"
+    reminded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -195,3 +195,18 @@ async def notices_of(*, session: AsyncSession, customer_ids: list[int] | None = 
     return list((await session.exec(query)).all())
 
 
+
+
+async def acknowledge_notice(*, session: AsyncSession, customer_id: int, version_number: int, actor: str,
+                             now: datetime | None = None) -> CustomerNotice:
+    """The customer confirms they have read the notice of a version: no reminder follows."""
+    notice = await session.get(CustomerNotice, (customer_id, version_number))
+    if notice is None:
+        raise RegistryError.one(f"No notice of version {version_number} reached you.", ErrorCode.NOT_FOUND,
+                                "version_number")
+    if notice.acknowledged_at is None:
+        notice.acknowledged_at = now or utcnow()
+        await audit.record(session=session, actor=actor, action="acknowledgeNotice",
+                           target=f"customer {customer_id} version {version_number}",
+                           after={"acknowledged_at": notice.acknowledged_at.isoformat()})
+    return notice

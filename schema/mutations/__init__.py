@@ -2,6 +2,7 @@
 
 import strawberry
 
+from schema.mutations.acknowledge_notice import acknowledge_notice
 from schema.mutations.acknowledge_objection import acknowledge_objection
 from schema.mutations.confirm_subscription import confirm_subscription
 from schema.mutations.create_agreement import create_agreement
@@ -36,6 +37,7 @@ class Mutation:
     acknowledge_objection = acknowledge_objection
     resolve_objection = resolve_objection
     request_customer_access = request_customer_access
+    acknowledge_notice = acknowledge_notice
     subscribe = subscribe
     confirm_subscription = confirm_subscription
     unsubscribe = unsubscribe

@@ -103,11 +103,14 @@ class CustomerNoticeRecord:
     sent_at: datetime
     message_id: str
     recipient: str
+    acknowledged_at: datetime | None
+    reminded_at: datetime | None
 
     @classmethod
     def from_domain(cls, notice: CustomerNotice) -> "CustomerNoticeRecord":
         return cls(version_number=notice.version_number, sent_at=notice.sent_at, message_id=notice.message_id,
-                   recipient=notice.recipient)
+                   recipient=notice.recipient, acknowledged_at=notice.acknowledged_at,
+                   reminded_at=notice.reminded_at)
 
 
 @strawberry.type(description="A version that does not bind the customer yet, and their window to object to it.")
