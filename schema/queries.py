@@ -35,6 +35,11 @@ class ChainVerification:
     problems: list[str]
 
 
+def selects(selections, name: str) -> bool:
+    """Whether a field of that name is asked for anywhere below these selections (fragments included)."""
+    return any(getattr(s, "name", None) == name or selects(getattr(s, "selections", []), name) for s in selections)
+
+
 def _page_size(info: Info, first: int | None) -> int:
     cap = info.context.settings.max_page_size
     if first is not None and not 0 < first <= cap:
@@ -65,7 +70,8 @@ class RegistryQuery:
         limit = _page_size(info, first)
         before_number = parse_version_cursor(after) if after else None
         async with info.context.db.session() as session:
-            views = await versions.list_versions(session=session, limit=limit + 1, before_number=before_number)
+            views = await versions.list_versions(session=session, limit=limit + 1, before_number=before_number,
+                                                 with_entries=selects(info.selected_fields, "subprocessors"))
             latest = await versions.latest_number(session=session)
         page = views[:limit]
         edges = [RegistryVersionEdge(cursor=version_cursor(v.version.number), node=RegistryVersion.from_view(v))

@@ -72,3 +72,13 @@ async def test_a_repeated_public_read_costs_no_statement_and_an_admin_read_alway
 
 def _diff(start: int, end: int) -> str:
     return f"{{ registryDiff(fromVersion: {start}, toVersion: {end}) {{ changes {{ kind slug field before after }} }} }}"
+
+
+async def test_history_without_lists_and_with_them_both_answer(seeded, gql):
+    # The history leaves each version's list undecoded unless the query asks for it, also via a fragment.
+    bare = await gql("{ registryVersions(first: 5) { edges { node { number changes { kind } } } } }")
+    lists = await gql("query { registryVersions(first: 5) { edges { node { ...L } } } } "
+                      "fragment L on RegistryVersion { number subprocessors { slug } }")
+
+    assert "errors" not in bare and bare["data"]["registryVersions"]["edges"][0]["node"]["number"] == 1
+    assert len(lists["data"]["registryVersions"]["edges"][0]["node"]["subprocessors"]) == 17

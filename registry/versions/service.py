@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, update
+from sqlalchemy.orm import defer
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -80,10 +81,13 @@ async def get_version(*, session: AsyncSession, number: int, now: datetime | Non
 
 
 async def list_versions(*, session: AsyncSession, limit: int, before_number: int | None = None,
-                        now: datetime | None = None) -> list[VersionView]:
-    """Versions newest first, `limit` of them, older than `before_number` when given."""
+                        now: datetime | None = None, with_entries: bool = True) -> list[VersionView]:
+    """Versions newest first, `limit` of them, older than `before_number`; the lists only if asked for."""
     now = now or utcnow()
     query = select(RegistryVersion).order_by(RegistryVersion.number.desc()).limit(limit)
+    if not with_entries:
+        # Decoding every version's whole list is most of a history read that shows only the changes.
+        query = query.options(defer(RegistryVersion.entries, raiseload=True))
     if before_number is not None:
         query = query.where(RegistryVersion.number < before_number)
     versions = (await session.exec(query)).all()
