@@ -13,12 +13,24 @@ from sqlmodel import select
 
 from notifications import metrics
 from notifications.customers import service as customer_mail
-from notifications.delivery import PermanentFailure, TemporaryFailure, Transport, Unavailable, make_transport
+from notifications.delivery import (
+    PermanentFailure,
+    TemporaryFailure,
+    Transport,
+    Unavailable,
+    make_transport,
+)
 from notifications.delivery.circuit import CircuitBreaker
 from notifications.outbox import service as outbox
 from notifications.outbox.models import Notification, NotificationKind
 from notifications.outbox.retry import retry_delay
-from notifications.rendering.render import Bodies, build_message, message_id, render_bodies, shared_headers
+from notifications.rendering.render import (
+    Bodies,
+    build_message,
+    message_id,
+    render_bodies,
+    shared_headers,
+)
 from registry.db import Database, utcnow
 from registry.settings import Settings
 from registry.versions.models import RegistryVersion

@@ -10,16 +10,24 @@ from registry.customers import service as customers
 from registry.db import utcnow
 from registry.errors import RegistryError
 from registry.objections import service as objections
+from registry.objections import standing as standings
 from registry.objections.models import ObjectionStatus as DomainObjectionStatus
+from registry.objections.terms import customer_terms
 from registry.objections.windows import changes_for
-from registry.versions.models import Change as DomainChange
 from registry.subprocessors.models import SubprocessorEntry
 from registry.versions import service as versions
+from registry.versions.models import Change as DomainChange
 from registry.versions.service import VersionView
 from schema.errors import BadInput
 from schema.permissions import IsAdmin, IsCustomer
 from schema.types.common import Language
-from schema.types.customers import Customer, CustomerNoticeRecord, Objection, ObjectionStatus, PendingChange
+from schema.types.customers import (
+    Customer,
+    CustomerNoticeRecord,
+    Objection,
+    ObjectionStatus,
+    PendingChange,
+)
 from schema.types.subprocessors import Subprocessor
 from schema.types.versions import Change, RegistryVersion
 
@@ -65,10 +73,10 @@ class CustomerQuery:
         customer_id, now = info.context.principal.customer_id, utcnow()
         async with info.context.db.session() as session:
             customer = (await load_customers(session, [customer_id]))[customer_id]
-            standing = await objections.customer_standing(session=session, customer_id=customer_id, now=now)
+            standing = await standings.customer_standing(session=session, customer_id=customer_id, now=now)
             notices = await customers.notices_of(session=session, customer_ids=[customer_id])
             own = await objections.list_objections(session=session, customer_id=customer_id)
-            terms = await objections.customer_terms(session=session, customer_id=customer_id)
+            terms = await customer_terms(session=session, customer_id=customer_id)
             current = await versions.effective_number(session=session, at=now)
         services = terms.services if terms else []
         pending = []
@@ -104,7 +112,7 @@ class CustomerQuery:
     async def version_audience(self, info: Info, number: int) -> list[VersionAudienceEntry]:
         try:
             async with info.context.db.session() as session:
-                audience = await objections.version_audience(session=session, version_number=number)
+                audience = await standings.version_audience(session=session, version_number=number)
                 statuses = await customer_mail.version_notice_status(session=session, version_number=number)
                 loaded = await load_customers(session, [a.customer_id for a in audience])
         except RegistryError as error:

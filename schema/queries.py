@@ -17,8 +17,14 @@ from schema.types.audit import AuditEntry
 from schema.types.common import Language, aware
 from schema.types.subprocessors import Subprocessor
 from schema.types.versions import (
-    Change, PageInfo, RegistryDiff, RegistryVersion, RegistryVersionConnection, RegistryVersionEdge,
-    parse_version_cursor, version_cursor,
+    Change,
+    PageInfo,
+    RegistryDiff,
+    RegistryVersion,
+    RegistryVersionConnection,
+    RegistryVersionEdge,
+    parse_version_cursor,
+    version_cursor,
 )
 
 

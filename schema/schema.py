@@ -4,15 +4,20 @@ from functools import partial
 from pathlib import Path
 
 import strawberry
-from strawberry.tools import merge_types
 from strawberry.extensions import (
-    MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
 )
+from strawberry.tools import merge_types
 
 from registry.settings import Settings
+from schema.customer_queries import CustomerQuery
 from schema.errors import should_mask
 from schema.mutations import Mutation
-from schema.customer_queries import CustomerQuery
 from schema.notification_queries import NotificationQuery
 from schema.queries import RegistryQuery
 

@@ -6,7 +6,14 @@ import sys
 
 from sqlalchemy import text
 
-from tests.graphql_documents import AUDIT, NEW_SUBPROCESSOR, PUBLISH, REMOVE_DRAFT, SAVE_DRAFT, WITHDRAW
+from tests.graphql_documents import (
+    AUDIT,
+    NEW_SUBPROCESSOR,
+    PUBLISH,
+    REMOVE_DRAFT,
+    SAVE_DRAFT,
+    WITHDRAW,
+)
 
 VERIFY = "{ verifyRegistry { intact versions problems } }"
 

@@ -5,7 +5,14 @@ from sqlmodel import select
 
 from registry.auth.models import ApiToken, Role
 from tests.conftest import make_customer, make_token
-from tests.graphql_documents import AUDIT, NEW_SUBPROCESSOR, PUBLISH, REMOVE_DRAFT, SAVE_DRAFT, WITHDRAW
+from tests.graphql_documents import (
+    AUDIT,
+    NEW_SUBPROCESSOR,
+    PUBLISH,
+    REMOVE_DRAFT,
+    SAVE_DRAFT,
+    WITHDRAW,
+)
 
 ADMIN_OPERATIONS = [
     (SAVE_DRAFT, {"input": NEW_SUBPROCESSOR}),

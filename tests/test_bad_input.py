@@ -4,7 +4,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.graphql_documents import AUDIT, NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT, WITHDRAW
+from tests.graphql_documents import (
+    AUDIT,
+    NEW_SUBPROCESSOR,
+    PUBLISH,
+    SAVE_DRAFT,
+    WITHDRAW,
+)
 
 DRAFT = "{ draft { subprocessors { slug name countries } } }"
 

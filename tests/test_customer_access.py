@@ -8,7 +8,7 @@ from registry.auth.models import Role
 from registry.auth.service import customer_access_token
 from registry.customers import service as customers
 from registry.db import utcnow
-from registry.objections.service import objection_link_token
+from registry.objections.links import objection_link_token
 from tests.conftest import make_customer, make_token
 from tests.graphql_documents import NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT
 

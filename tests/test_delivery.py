@@ -5,7 +5,13 @@ from email import message_from_bytes, policy
 from notifications.outbox.models import NotificationStatus
 from notifications.worker import Worker
 from tests.conftest import make_customer
-from tests.notify_helpers import add_confirmed, deliver, notifications, publish_change, subscription
+from tests.notify_helpers import (
+    add_confirmed,
+    deliver,
+    notifications,
+    publish_change,
+    subscription,
+)
 
 REPORT = """query($n: Int!) { noticeReport(versionNumber: $n) {
   totals { queued sent retrying failed dead total }

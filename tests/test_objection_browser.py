@@ -7,12 +7,12 @@ from playwright.async_api import expect
 
 from registry.customers import service as customers
 from registry.db import utcnow
-from registry.objections.service import objection_link_token
+from registry.objections.links import objection_link_token
 from tests.browsing import browser, page  # noqa: F401 - fixtures
 from tests.conftest import make_customer
+from tests.graphql_documents import NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT
 from tests.live import LiveRegistry, free_socket
 from tests.test_browser import artifact
-from tests.graphql_documents import NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT
 
 
 @pytest.fixture

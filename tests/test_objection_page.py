@@ -6,7 +6,7 @@ import pytest
 
 from registry.customers import service as customers
 from registry.db import utcnow
-from registry.objections.service import objection_link_token
+from registry.objections.links import objection_link_token
 from tests.conftest import make_customer
 from tests.graphql_documents import NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT
 

@@ -7,6 +7,8 @@ import pytest
 from registry.customers import service as customers
 from registry.errors import ErrorCode, RegistryError
 from registry.objections import service as objections
+from registry.objections import standing
+from registry.objections.terms import customer_terms, window_for
 from registry.objections.models import ObjectionOutcome
 from registry.seed.service import seed_demo
 from registry.subprocessors import service as drafts
@@ -100,8 +102,8 @@ async def test_notice_periods_count_calendar_days_across_the_end_of_summer_time(
 
     async with history.session() as session:
         version = await session.get(versions.RegistryVersion, number)
-        window = await objections.window_for(session=session, customer_id=customer, version=version,
-                                             terms=await objections.customer_terms(session=session,
+        window = await window_for(session=session, customer_id=customer, version=version,
+                                             terms=await customer_terms(session=session,
                                                                                    customer_id=customer))
 
     assert window.closes_at == deadline
@@ -170,9 +172,9 @@ async def test_versions_must_give_the_longest_notice_any_active_agreement_promis
     assert caught.value.problems[0].code == ErrorCode.NOTICE_TOO_SHORT
 
 
-async def standing(db, customer_id: int, at: datetime):
+async def standing_at(db, customer_id: int, at: datetime):
     async with db.session() as session:
-        return await objections.customer_standing(session=session, customer_id=customer_id, now=at)
+        return await standing.customer_standing(session=session, customer_id=customer_id, now=at)
 
 
 async def test_authorised_list_waits_for_the_customers_own_deadline(history):
@@ -183,8 +185,8 @@ async def test_authorised_list_waits_for_the_customers_own_deadline(history):
     await notify(history, customer, number, sent)
     deadline = sent + timedelta(days=30)
 
-    during = await standing(history, customer, deadline - SECOND)
-    after = await standing(history, customer, deadline)
+    during = await standing_at(history, customer, deadline - SECOND)
+    after = await standing_at(history, customer, deadline)
 
     assert during.authorised.number == 1 and "mailgun" not in {e["slug"] for e in during.entries}
     assert [v.version.number for v in during.open_versions] == [number]
@@ -200,12 +202,12 @@ async def test_open_objection_holds_the_change_back_until_resolved(history):
     objection, _ = await object_at(history, customer, number, published + timedelta(days=1))
     later = published + timedelta(days=60)
 
-    held = await standing(history, customer, later)
+    held = await standing_at(history, customer, later)
     async with history.transaction() as session:
         await objections.resolve_objection(session=session, actor="admin", objection_id=objection.id,
                                            outcome=ObjectionOutcome.REJECTED, note="We keep Mailgun.",
                                            now=later)
-    released = await standing(history, customer, later)
+    released = await standing_at(history, customer, later)
 
     assert held.authorised.number == 1
     assert released.authorised.number == number
@@ -218,7 +220,7 @@ async def test_authorised_list_holds_only_the_customers_services(history):
     voip = await publish(history, at=published + timedelta(days=1), slug="voip-carrier", services=["Telefoni"])
     await notify(history, customer, voip, published + timedelta(days=1))
 
-    result = await standing(history, customer, published + timedelta(days=90))
+    result = await standing_at(history, customer, published + timedelta(days=90))
 
     slugs = {e["slug"] for e in result.entries}
     assert "voip-carrier" in slugs and "webshop-psp" not in slugs and "dropbox" in slugs
@@ -230,7 +232,7 @@ async def test_a_change_never_told_to_the_customer_is_never_authorised_by_them(h
     customer = await make_customer(history, "Kunde A", accepted_at=SEEDED_AT)
     number = await publish(history, at=published)
 
-    result = await standing(history, customer, published + timedelta(days=365))
+    result = await standing_at(history, customer, published + timedelta(days=365))
 
     assert result.authorised.number == 1
     assert [(v.version.number, v.window.closes_at) for v in result.open_versions] == [(number, None)]

@@ -4,9 +4,20 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from notifications.outbox import service as outbox
-from notifications.outbox.models import Notification, NotificationKind, NotificationStatus
+from notifications.outbox.models import (
+    Notification,
+    NotificationKind,
+    NotificationStatus,
+)
 from registry.versions.models import RegistryVersion
-from tests.notify_helpers import PUBLISH, add_confirmed, deliver, notifications, publish_change, subscription
+from tests.notify_helpers import (
+    PUBLISH,
+    add_confirmed,
+    deliver,
+    notifications,
+    publish_change,
+    subscription,
+)
 
 WITHDRAW = """mutation($n: Int!) { withdrawVersion(number: $n, reason: "Fejl i aftalen") {
   version { status } userErrors { message } } }"""

@@ -5,7 +5,14 @@ from datetime import UTC, datetime, timedelta
 from registry.calendar import add_days
 from registry.subprocessors import service as drafts
 from registry.versions import service as versions
-from tests.graphql_documents import LIST_AS_OF, NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT, VERSION, WITHDRAW
+from tests.graphql_documents import (
+    LIST_AS_OF,
+    NEW_SUBPROCESSOR,
+    PUBLISH,
+    SAVE_DRAFT,
+    VERSION,
+    WITHDRAW,
+)
 
 
 def parse(moment: str) -> datetime:

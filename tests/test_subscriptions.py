@@ -9,7 +9,15 @@ from notifications.subscriptions import service as subscriptions
 from notifications.subscriptions.models import SubscriptionStatus
 from notifications.subscriptions.tokens import TokenPurpose, make_token
 from registry.errors import ErrorCode, RegistryError
-from tests.notify_helpers import SUBSCRIBE, add_confirmed, deliver, link, notifications, subscription, token_of
+from tests.notify_helpers import (
+    SUBSCRIBE,
+    add_confirmed,
+    deliver,
+    link,
+    notifications,
+    subscription,
+    token_of,
+)
 
 CONFIRM = "mutation($t: String!) { confirmSubscription(token: $t) { ok userErrors { code message } } }"
 UNSUBSCRIBE = "mutation($t: String!) { unsubscribe(token: $t) { ok userErrors { code message } } }"

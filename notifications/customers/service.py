@@ -12,6 +12,7 @@ from notifications.subscriptions import limits
 from registry.customers import service as customers
 from registry.customers.validation import normalise_email
 from registry.db import utcnow
+from registry.objections import reminders
 from registry.objections import service as objections
 from registry.objections.models import Objection
 from registry.settings import Settings
@@ -96,7 +97,7 @@ async def file_objection(*, session: AsyncSession, settings: Settings, customer_
 async def queue_reminders(*, session: AsyncSession, settings: Settings, now: datetime | None = None) -> int:
     """Queue a reminder to each customer whose deadline is near and who neither objected nor acknowledged."""
     now = now or utcnow()
-    due = await objections.claim_due_reminders(session=session, days_before=settings.reminder_days_before, now=now)
+    due = await reminders.claim_due_reminders(session=session, days_before=settings.reminder_days_before, now=now)
     for reminder in due:
         customer = await customers.get_customer(session=session, customer_id=reminder.customer_id)
         for contact in (await customers.contacts_of(session=session, customer_ids=[customer.id]))[customer.id]:

@@ -4,7 +4,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import aiosmtplib
 
-from notifications.delivery.errors import PermanentFailure, TemporaryFailure, Unavailable
+from notifications.delivery.errors import (
+    PermanentFailure,
+    TemporaryFailure,
+    Unavailable,
+)
 
 TRUE = {"1", "true", "yes", "on"}
 

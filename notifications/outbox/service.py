@@ -9,7 +9,12 @@ from sqlalchemy import insert as sa_insert
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from notifications.outbox.models import PENDING_STATUSES, Notification, NotificationKind, NotificationStatus
+from notifications.outbox.models import (
+    PENDING_STATUSES,
+    Notification,
+    NotificationKind,
+    NotificationStatus,
+)
 from notifications.subscriptions.models import Subscription, SubscriptionStatus
 from registry.audit import service as audit
 from registry.customers import service as customers

@@ -13,11 +13,16 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from notifications.outbox.models import Notification, NotificationKind
 from notifications.rendering.mime import assemble, header
-from notifications.rendering.texts import FIELD_LABELS, SUBJECTS, field_value, local_date
+from notifications.rendering.texts import (
+    FIELD_LABELS,
+    SUBJECTS,
+    field_value,
+    local_date,
+)
 from notifications.subscriptions.tokens import TokenPurpose, make_token
 from registry.auth.service import customer_access_token
 from registry.db import utcnow
-from registry.objections.service import objection_link_token
+from registry.objections.links import objection_link_token
 from registry.settings import Settings
 from registry.versions.models import ChangeKind, RegistryVersion
 

@@ -9,9 +9,18 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from registry.agreement.models import AgreementTemplate
 from registry.audit import service as audit
 from registry.customers.models import (
-    Agreement, AgreementStatus, Customer, CustomerNotice, NoticeContact, TerminationChoice,
+    Agreement,
+    AgreementStatus,
+    Customer,
+    CustomerNotice,
+    NoticeContact,
+    TerminationChoice,
 )
-from registry.customers.validation import normalise_cvr, normalise_email, normalise_language
+from registry.customers.validation import (
+    normalise_cvr,
+    normalise_email,
+    normalise_language,
+)
 from registry.db import utcnow
 from registry.errors import ErrorCode, RegistryError
 from registry.versions.service import MAX_NOTICE_DAYS

@@ -1,54 +1,18 @@
-"""Filing and resolving objections, and what each customer has authorised."""
+"""Filing, acknowledging, resolving and withdrawing objections."""
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from registry.audit import service as audit
-from registry.auth.links import LinkPurpose, make_link_token, read_link_token
-from registry.customers.models import Agreement, AgreementStatus, CustomerNotice
 from registry.db import utcnow
 from registry.errors import ErrorCode, RegistryError
 from registry.objections.models import Objection, ObjectionOutcome, ObjectionStatus
-from registry.objections.windows import Window, customer_window, serves
+from registry.objections.terms import customer_terms, window_for
 from registry.versions.models import RegistryVersion
 
 MAX_REASON = 4000
-
-
-@dataclass(frozen=True)
-class Terms:
-    """What a customer's active agreements add up to: the services chosen and the longest notice."""
-
-    services: list[str]
-    notice_days: int
-    accepted_at: datetime
-
-
-def terms_of(agreements: list[Agreement]) -> Terms | None:
-    """Several active agreements add up: every service chosen, the longest notice, the first acceptance."""
-    if not agreements:
-        return None
-    services = [] if any(not a.services for a in agreements) else sorted({s for a in agreements for s in a.services})
-    return Terms(services=services, notice_days=max(a.notice_days for a in agreements),
-                 accepted_at=min(a.accepted_at for a in agreements))
-
-
-async def customer_terms(*, session: AsyncSession, customer_id: int) -> Terms | None:
-    """The customer's active terms, or None without an active agreement."""
-    return terms_of(list((await session.exec(select(Agreement).where(
-        Agreement.customer_id == customer_id, Agreement.status == AgreementStatus.ACTIVE))).all()))
-
-
-async def window_for(*, session: AsyncSession, customer_id: int, version: RegistryVersion,
-                     terms: Terms) -> Window:
-    """This customer's window for this version."""
-    notice = await session.get(CustomerNotice, (customer_id, version.number))
-    return customer_window(version=version, services=terms.services, notice_days=terms.notice_days,
-                           notified_at=notice.sent_at if notice else None)
 
 
 async def file_objection(*, session: AsyncSession, customer_id: int, version_number: int, reason: str,
@@ -157,146 +121,3 @@ async def list_objections(*, session: AsyncSession, version_number: int | None =
     if customer_id is not None:
         query = query.where(Objection.customer_id == customer_id)
     return list((await session.exec(query)).all())
-
-
-@dataclass(frozen=True)
-class VersionForCustomer:
-    """A version as one customer stands towards it."""
-
-    version: RegistryVersion
-    window: Window
-    objection: Objection | None
-    authorised: bool
-
-
-@dataclass(frozen=True)
-class CustomerStanding:
-    """What a customer has authorised, and the versions still open to them."""
-
-    authorised: RegistryVersion | None
-    entries: list[dict]
-    open_versions: list[VersionForCustomer]
-
-
-async def customer_standing(*, session: AsyncSession, customer_id: int, now: datetime | None = None) -> CustomerStanding:
-    """The customer's authorised list (filtered to their services) and the versions not yet binding them."""
-    now = now or utcnow()
-    terms = await customer_terms(session=session, customer_id=customer_id)
-    if terms is None:
-        return CustomerStanding(authorised=None, entries=[], open_versions=[])
-    versions = (await session.exec(select(RegistryVersion).where(RegistryVersion.withdrawn_at.is_(None))
-                                   .order_by(RegistryVersion.number))).all()
-    notices = {n.version_number: n.sent_at for n in (await session.exec(
-        select(CustomerNotice).where(CustomerNotice.customer_id == customer_id))).all()}
-    objections = {o.version_number: o for o in (await session.exec(
-        select(Objection).where(Objection.customer_id == customer_id))).all()}
-    authorised: RegistryVersion | None = None
-    held_back = False
-    open_versions: list[VersionForCustomer] = []
-    for version in versions:
-        window = customer_window(version=version, services=terms.services, notice_days=terms.notice_days,
-                                 notified_at=notices.get(version.number))
-        objection = objections.get(version.number)
-        accepted_with_agreement = version.effective_at <= terms.accepted_at
-        binds = version.effective_at <= now and (
-            accepted_with_agreement or (window.has_closed(now) and not (objection and objection.blocks())))
-        # Lists are whole snapshots: once one version is held back, every later one waits behind it.
-        held_back = held_back or not binds
-        if not held_back:
-            authorised = version
-        if window.opens and not binds:
-            open_versions.append(VersionForCustomer(version=version, window=window, objection=objection,
-                                                    authorised=not held_back))
-    entries = [e for e in (authorised.entries if authorised else []) if serves(e, terms.services)]
-    return CustomerStanding(authorised=authorised, entries=entries, open_versions=open_versions)
-
-
-@dataclass(frozen=True)
-class CustomerForVersion:
-    """Where one customer stands towards one version: told when, until when, objecting or not."""
-
-    customer_id: int
-    window: Window
-    objection: Objection | None
-    holds_back: bool
-
-
-async def version_audience(*, session: AsyncSession, version_number: int,
-                           now: datetime | None = None) -> list[CustomerForVersion]:
-    """Every customer with an active agreement, as they stand towards one version."""
-    now = now or utcnow()
-    version = await session.get(RegistryVersion, version_number)
-    if version is None:
-        raise RegistryError.one(f"There is no version {version_number}.", ErrorCode.NOT_FOUND, "number")
-    agreements = (await session.exec(select(Agreement).where(Agreement.status == AgreementStatus.ACTIVE))).all()
-    notices = {n.customer_id: n.sent_at for n in (await session.exec(
-        select(CustomerNotice).where(CustomerNotice.version_number == version_number))).all()}
-    objections = {o.customer_id: o for o in (await session.exec(
-        select(Objection).where(Objection.version_number == version_number))).all()}
-    by_customer: dict[int, list[Agreement]] = {}
-    for agreement in agreements:
-        by_customer.setdefault(agreement.customer_id, []).append(agreement)
-    audience = []
-    for customer_id, own in sorted(by_customer.items()):
-        terms = terms_of(own)
-        window = customer_window(version=version, services=terms.services, notice_days=terms.notice_days,
-                                 notified_at=notices.get(customer_id))
-        objection = objections.get(customer_id)
-        holds_back = window.opens and (not window.has_closed(now) or bool(objection and objection.blocks()))
-        audience.append(CustomerForVersion(customer_id=customer_id, window=window, objection=objection,
-                                           holds_back=holds_back))
-    return audience
-
-
-def objection_link_token(*, secret_key: str, customer_id: int, version_number: int) -> str:
-    """The signed token in a notice's "object" link, bound to one customer and one version."""
-    return make_link_token(secret_key=secret_key, purpose=LinkPurpose.OBJECTION,
-                           payload={"c": customer_id, "v": version_number})
-
-
-def read_objection_link(*, secret_key: str, token: str) -> tuple[int, int]:
-    """The (customer, version) an objection link stands for; a RegistryError for any other token."""
-    payload = read_link_token(secret_key=secret_key, purpose=LinkPurpose.OBJECTION, token=token) or {}
-    if not isinstance(payload.get("c"), int) or not isinstance(payload.get("v"), int):
-        raise RegistryError.one("This objection link is not valid. Use the link in the latest notice.",
-                                ErrorCode.INVALID, "token")
-    return payload["c"], payload["v"]
-
-
-@dataclass(frozen=True)
-class DueReminder:
-    customer_id: int
-    version_number: int
-    closes_at: datetime
-
-
-async def claim_due_reminders(*, session: AsyncSession, days_before: int,
-                              now: datetime | None = None) -> list[DueReminder]:
-    """Customers told of a version who neither objected nor acknowledged, within `days_before` of their
-    deadline; each is claimed once (a conditional update), so several workers never remind twice."""
-    now = now or utcnow()
-    if days_before <= 0:
-        return []
-    candidates = (await session.exec(select(CustomerNotice).where(
-        CustomerNotice.acknowledged_at.is_(None), CustomerNotice.reminded_at.is_(None)))).all()
-    due = []
-    for notice in candidates:
-        version = await session.get(RegistryVersion, notice.version_number)
-        terms = await customer_terms(session=session, customer_id=notice.customer_id)
-        if version is None or terms is None:
-            continue
-        window = customer_window(version=version, services=terms.services, notice_days=terms.notice_days,
-                                 notified_at=notice.sent_at)
-        if not window.accepts_objection(now) or now < window.closes_at - timedelta(days=days_before):
-            continue
-        objected = (await session.exec(select(Objection.id).where(
-            Objection.customer_id == notice.customer_id, Objection.version_number == notice.version_number))).first()
-        if objected:
-            continue
-        claimed = await session.exec(update(CustomerNotice).where(
-            CustomerNotice.customer_id == notice.customer_id, CustomerNotice.version_number == notice.version_number,
-            CustomerNotice.reminded_at.is_(None)).values(reminded_at=now)
-            .execution_options(synchronize_session=False))
-        if claimed.rowcount == 1:
-            due.append(DueReminder(notice.customer_id, notice.version_number, window.closes_at))
-    return due

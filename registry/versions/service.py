@@ -17,7 +17,12 @@ from registry.subprocessors import service as drafts
 from registry.subprocessors.models import SubprocessorEntry
 from registry.versions.diff import diff_entries, is_material
 from registry.versions.hashing import content_hash
-from registry.versions.models import Change, RegistryState, RegistryVersion, VersionStatus
+from registry.versions.models import (
+    Change,
+    RegistryState,
+    RegistryVersion,
+    VersionStatus,
+)
 
 MAX_NOTICE_DAYS = 3650
 MAX_NOTE_LENGTH = 2000

@@ -11,8 +11,8 @@ from schema.mutations.document_deletion import document_deletion
 from schema.mutations.file_objection import file_objection
 from schema.mutations.publish_version import publish_version
 from schema.mutations.redrive_notification import redrive_notification
-from schema.mutations.request_customer_access import request_customer_access
 from schema.mutations.remove_subprocessor_draft import remove_subprocessor_draft
+from schema.mutations.request_customer_access import request_customer_access
 from schema.mutations.resolve_objection import resolve_objection
 from schema.mutations.save_subprocessor_draft import save_subprocessor_draft
 from schema.mutations.subscribe import subscribe

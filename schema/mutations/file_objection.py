@@ -3,7 +3,7 @@ from strawberry.types import Info
 
 from notifications.customers import service as customer_mail
 from registry.errors import ErrorCode, RegistryError
-from registry.objections import service as objections
+from registry.objections import links
 from schema.errors import Forbidden
 from schema.types.common import UserError, user_errors
 from schema.types.customers import Objection
@@ -29,7 +29,7 @@ async def file_objection(info: Info, input: FileObjectionInput) -> ObjectionPayl
         raise Forbidden("Use the object link from your notice, or a customer token.")
     try:
         if input.token is not None:
-            customer_id, version_number = objections.read_objection_link(secret_key=settings.secret_key,
+            customer_id, version_number = links.read_objection_link(secret_key=settings.secret_key,
                                                                          token=input.token)
             filed_by = "objection link"
         else:

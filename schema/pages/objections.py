@@ -12,7 +12,9 @@ from notifications.customers import service as customer_mail
 from registry.customers import service as customers
 from registry.db import utcnow
 from registry.errors import RegistryError
+from registry.objections import links
 from registry.objections import service as objections
+from registry.objections.terms import customer_terms, window_for
 from registry.objections.windows import changes_for
 from registry.versions.models import Change, RegistryVersion
 from schema.pages import form_token, i18n
@@ -25,10 +27,10 @@ _HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex", "Referrer-Po
 async def _context(session, customer_id: int, version_number: int) -> dict | None:
     version = await session.get(RegistryVersion, version_number)
     customer = await customers.get_customer(session=session, customer_id=customer_id)
-    terms = await objections.customer_terms(session=session, customer_id=customer_id)
+    terms = await customer_terms(session=session, customer_id=customer_id)
     if version is None or customer is None or terms is None:
         return None
-    window = await objections.window_for(session=session, customer_id=customer_id, version=version, terms=terms)
+    window = await window_for(session=session, customer_id=customer_id, version=version, terms=terms)
     existing = await objections.list_objections(session=session, customer_id=customer_id,
                                                 version_number=version_number)
     return {"version": version, "customer": customer, "window": window, "now": utcnow(),
@@ -40,7 +42,7 @@ async def _show(request: Request, token: str, *, reason: str = "", problems=(), 
     language = i18n.language_of(request.query_params.get("lang") or (await _form_of(request)).get("lang"))
     settings = request.app.state.settings
     try:
-        customer_id, version_number = objections.read_objection_link(secret_key=settings.secret_key, token=token)
+        customer_id, version_number = links.read_objection_link(secret_key=settings.secret_key, token=token)
         async with request.app.state.db.session() as session:
             context = await _context(session, customer_id, version_number)
     except RegistryError:
@@ -72,7 +74,7 @@ async def file_objection(request: Request) -> Response:
     if not form_token.same_origin(request, settings):
         return render_page(request, "objection_invalid.html", language, {}, status_code=403)
     try:
-        customer_id, version_number = objections.read_objection_link(secret_key=settings.secret_key, token=token)
+        customer_id, version_number = links.read_objection_link(secret_key=settings.secret_key, token=token)
         async with request.app.state.db.transaction() as session:
             objection, _ = await customer_mail.file_objection(
                 session=session, settings=settings, customer_id=customer_id, version_number=version_number,

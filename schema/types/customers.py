@@ -13,7 +13,7 @@ from registry.customers.models import TerminationChoice as DomainTerminationChoi
 from registry.objections.models import Objection as DomainObjection
 from registry.objections.models import ObjectionOutcome as DomainOutcome
 from registry.objections.models import ObjectionStatus as DomainObjectionStatus
-from registry.objections.service import VersionForCustomer
+from registry.objections.standing import VersionForCustomer
 from schema.types.common import Language
 from schema.types.versions import Change, RegistryVersion
 

@@ -5,11 +5,11 @@ Revises:
 Create Date: 2026-11-25 09:06:31.397740
 """
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import registry.db
+from alembic import op
 
+import registry.db
 
 revision = '0001'
 down_revision = None

@@ -5,11 +5,11 @@ Revises: 0001
 Create Date: 2026-11-25 09:20:18.561804
 """
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import registry.db
+from alembic import op
 
+import registry.db
 
 revision = '0002'
 down_revision = '0001'

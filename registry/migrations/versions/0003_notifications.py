@@ -5,11 +5,11 @@ Revises: 0002
 Create Date: 2026-11-25 09:27:38.049676
 """
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import registry.db
+from alembic import op
 
+import registry.db
 
 revision = '0003'
 down_revision = '0002'

@@ -5,11 +5,8 @@ Revises: 0003
 Create Date: 2026-11-25 10:19:31.185480
 """
 
-from alembic import op
 import sqlalchemy as sa
-import sqlmodel
-import registry.db
-
+from alembic import op
 
 revision = '0004'
 down_revision = '0003'

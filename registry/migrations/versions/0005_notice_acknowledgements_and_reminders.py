@@ -5,11 +5,10 @@ Revises: 0004
 Create Date: 2026-11-25 10:40:11.616587
 """
 
-from alembic import op
 import sqlalchemy as sa
-import sqlmodel
-import registry.db
+from alembic import op
 
+import registry.db
 
 revision = '0005'
 down_revision = '0004'

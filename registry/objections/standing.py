@@ -1,0 +1,104 @@
+"""What each customer has authorised, and where every customer stands towards a version."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from registry.customers.models import Agreement, AgreementStatus, CustomerNotice
+from registry.db import utcnow
+from registry.errors import ErrorCode, RegistryError
+from registry.objections.models import Objection
+from registry.objections.terms import customer_terms, terms_of
+from registry.objections.windows import Window, customer_window, serves
+from registry.versions.models import RegistryVersion
+
+
+@dataclass(frozen=True)
+class VersionForCustomer:
+    """A version as one customer stands towards it."""
+
+    version: RegistryVersion
+    window: Window
+    objection: Objection | None
+    authorised: bool
+
+
+@dataclass(frozen=True)
+class CustomerStanding:
+    """What a customer has authorised, and the versions still open to them."""
+
+    authorised: RegistryVersion | None
+    entries: list[dict]
+    open_versions: list[VersionForCustomer]
+
+
+async def customer_standing(*, session: AsyncSession, customer_id: int, now: datetime | None = None) -> CustomerStanding:
+    """The customer's authorised list (filtered to their services) and the versions not yet binding them."""
+    now = now or utcnow()
+    terms = await customer_terms(session=session, customer_id=customer_id)
+    if terms is None:
+        return CustomerStanding(authorised=None, entries=[], open_versions=[])
+    versions = (await session.exec(select(RegistryVersion).where(RegistryVersion.withdrawn_at.is_(None))
+                                   .order_by(RegistryVersion.number))).all()
+    notices = {n.version_number: n.sent_at for n in (await session.exec(
+        select(CustomerNotice).where(CustomerNotice.customer_id == customer_id))).all()}
+    objections = {o.version_number: o for o in (await session.exec(
+        select(Objection).where(Objection.customer_id == customer_id))).all()}
+    authorised: RegistryVersion | None = None
+    held_back = False
+    open_versions: list[VersionForCustomer] = []
+    for version in versions:
+        window = customer_window(version=version, services=terms.services, notice_days=terms.notice_days,
+                                 notified_at=notices.get(version.number))
+        objection = objections.get(version.number)
+        accepted_with_agreement = version.effective_at <= terms.accepted_at
+        binds = version.effective_at <= now and (
+            accepted_with_agreement or (window.has_closed(now) and not (objection and objection.blocks())))
+        # Lists are whole snapshots: once one version is held back, every later one waits behind it.
+        held_back = held_back or not binds
+        if not held_back:
+            authorised = version
+        if window.opens and not binds:
+            open_versions.append(VersionForCustomer(version=version, window=window, objection=objection,
+                                                    authorised=not held_back))
+    entries = [e for e in (authorised.entries if authorised else []) if serves(e, terms.services)]
+    return CustomerStanding(authorised=authorised, entries=entries, open_versions=open_versions)
+
+
+@dataclass(frozen=True)
+class CustomerForVersion:
+    """Where one customer stands towards one version: told when, until when, objecting or not."""
+
+    customer_id: int
+    window: Window
+    objection: Objection | None
+    holds_back: bool
+
+
+async def version_audience(*, session: AsyncSession, version_number: int,
+                           now: datetime | None = None) -> list[CustomerForVersion]:
+    """Every customer with an active agreement, as they stand towards one version."""
+    now = now or utcnow()
+    version = await session.get(RegistryVersion, version_number)
+    if version is None:
+        raise RegistryError.one(f"There is no version {version_number}.", ErrorCode.NOT_FOUND, "number")
+    agreements = (await session.exec(select(Agreement).where(Agreement.status == AgreementStatus.ACTIVE))).all()
+    notices = {n.customer_id: n.sent_at for n in (await session.exec(
+        select(CustomerNotice).where(CustomerNotice.version_number == version_number))).all()}
+    objections = {o.customer_id: o for o in (await session.exec(
+        select(Objection).where(Objection.version_number == version_number))).all()}
+    by_customer: dict[int, list[Agreement]] = {}
+    for agreement in agreements:
+        by_customer.setdefault(agreement.customer_id, []).append(agreement)
+    audience = []
+    for customer_id, own in sorted(by_customer.items()):
+        terms = terms_of(own)
+        window = customer_window(version=version, services=terms.services, notice_days=terms.notice_days,
+                                 notified_at=notices.get(customer_id))
+        objection = objections.get(customer_id)
+        holds_back = window.opens and (not window.has_closed(now) or bool(objection and objection.blocks()))
+        audience.append(CustomerForVersion(customer_id=customer_id, window=window, objection=objection,
+                                           holds_back=holds_back))
+    return audience
