@@ -3,39 +3,23 @@
 import json
 import os
 from datetime import datetime
-from enum import Enum
 
 import strawberry
 from strawberry.asgi import GraphQL
 from strawberry.scalars import JSON
 
+from registry.subprocessors.models import TransferMechanism as DomainTransferMechanism
+from registry.versions.models import ChangeKind as DomainChangeKind
+from registry.versions.models import VersionStatus as DomainVersionStatus
+
 ANSWERS = {name: json.loads(body)["data"]
            for name, body in json.loads(open(os.environ["BENCH_ANSWERS"], encoding="utf-8").read()).items()}
 
 
-@strawberry.enum
-class TransferMechanism(Enum):
-    EEA = "EEA"
-    ADEQUACY = "ADEQUACY"
-    DPF = "DPF"
-    SCC = "SCC"
-    BCR = "BCR"
-    UNKNOWN = "UNKNOWN"
-
-
-@strawberry.enum
-class VersionStatus(Enum):
-    PENDING = "PENDING"
-    EFFECTIVE = "EFFECTIVE"
-    SUPERSEDED = "SUPERSEDED"
-    WITHDRAWN = "WITHDRAWN"
-
-
-@strawberry.enum
-class ChangeKind(Enum):
-    ADDED = "ADDED"
-    REMOVED = "REMOVED"
-    CHANGED = "CHANGED"
+# The same enums the registry's domain defines, as a user of strawberry would reuse them.
+TransferMechanism = strawberry.enum(DomainTransferMechanism)
+VersionStatus = strawberry.enum(DomainVersionStatus)
+ChangeKind = strawberry.enum(DomainChangeKind)
 
 
 @strawberry.type
