@@ -12,7 +12,6 @@ from registry.errors import RegistryError
 from registry.objections import service as objections
 from registry.objections import standing as standings
 from registry.objections.models import ObjectionStatus as DomainObjectionStatus
-from registry.objections.terms import customer_terms
 from registry.objections.windows import changes_for
 from registry.subprocessors.models import SubprocessorEntry
 from registry.versions import service as versions
@@ -76,13 +75,12 @@ class CustomerQuery:
             standing = await standings.customer_standing(session=session, customer_id=customer_id, now=now)
             notices = await customers.notices_of(session=session, customer_ids=[customer_id])
             own = await objections.list_objections(session=session, customer_id=customer_id)
-            terms = await customer_terms(session=session, customer_id=customer_id)
             current = await versions.effective_number(session=session, at=now)
-        services = terms.services if terms else []
         pending = []
         for item in standing.open_versions:
             view = VersionView(item.version, item.version.status(now=now, effective_number=current))
-            changes = [Change.from_domain(DomainChange.from_json(c)) for c in changes_for(item.version, services)]
+            changes = [Change.from_domain(DomainChange.from_json(c))
+                       for c in changes_for(item.version, standing.services)]
             pending.append(PendingChange.from_domain(item, RegistryVersion.from_view(view), changes,
                                                      can_object=item.window.accepts_objection(now)))
         return CustomerView(customer=customer, authorised_version=standing.authorised and standing.authorised.number,

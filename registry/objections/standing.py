@@ -32,6 +32,7 @@ class CustomerStanding:
     authorised: RegistryVersion | None
     entries: list[dict]
     open_versions: list[VersionForCustomer]
+    services: list[str]  # the services the customer's active agreements cover; empty means all
 
 
 async def customer_standing(*, session: AsyncSession, customer_id: int, now: datetime | None = None) -> CustomerStanding:
@@ -39,7 +40,7 @@ async def customer_standing(*, session: AsyncSession, customer_id: int, now: dat
     now = now or utcnow()
     terms = await customer_terms(session=session, customer_id=customer_id)
     if terms is None:
-        return CustomerStanding(authorised=None, entries=[], open_versions=[])
+        return CustomerStanding(authorised=None, entries=[], open_versions=[], services=[])
     versions = (await session.exec(select(RegistryVersion).where(RegistryVersion.withdrawn_at.is_(None))
                                    .order_by(RegistryVersion.number))).all()
     notices = {n.version_number: n.sent_at for n in (await session.exec(
@@ -64,7 +65,8 @@ async def customer_standing(*, session: AsyncSession, customer_id: int, now: dat
             open_versions.append(VersionForCustomer(version=version, window=window, objection=objection,
                                                     authorised=not held_back))
     entries = [e for e in (authorised.entries if authorised else []) if serves(e, terms.services)]
-    return CustomerStanding(authorised=authorised, entries=entries, open_versions=open_versions)
+    return CustomerStanding(authorised=authorised, entries=entries, open_versions=open_versions,
+                            services=terms.services)
 
 
 @dataclass(frozen=True)
