@@ -127,14 +127,33 @@ class Worker:
             self._bodies[key] = bodies, shared_headers(bodies=bodies, settings=self.settings)
         return self._bodies[key]
 
+    def _prepare(self, row: Notification, versions: dict[int, RegistryVersion]) -> tuple[bytes, str] | Exception:
+        """The message and Message-ID for one row, or why it cannot be built (counted as a failed attempt)."""
+        try:
+            bodies, shared = self._bodies_for(row, versions)
+            message = build_message(notification=row, bodies=bodies, shared=shared, settings=self.settings)
+        except (TemplateError, ValueError, LookupError) as error:
+            return error
+        return message, message_id(row, self.settings)
+
     async def _deliver(self, batch: list[Notification], versions: dict[int, RegistryVersion]) -> None:
         pending = outbox.Outcomes()
         oldest = time.monotonic()
         settling: asyncio.Task | None = None
+        upcoming = self._prepare(batch[0], versions)
         for index, row in enumerate(batch):
             if not len(pending):
                 oldest = time.monotonic()
-            outcome = await self._send_one(row, versions, pending)
+            sending = asyncio.create_task(self._send_one(row, upcoming, pending))
+            try:
+                if index + 1 < len(batch):
+                    # Each SMTP command waits for the server about as long as building a message takes:
+                    # build the next one while this one is on the wire, not after it.
+                    await asyncio.sleep(0)
+                    upcoming = self._prepare(batch[index + 1], versions)
+                outcome = await sending
+            finally:
+                sending.cancel()  # a no-op once it finished; stops an orphaned send if we were cancelled
             if outcome == "unavailable":
                 pending.released.extend(other.id for other in batch[index:])
                 break
@@ -154,13 +173,13 @@ class Worker:
         async with self.db.transaction() as session:
             await outbox.settle(session=session, outcomes=outcomes)
 
-    async def _send_one(self, row: Notification, versions: dict[int, RegistryVersion],
+    async def _send_one(self, row: Notification, prepared: tuple[bytes, str] | Exception,
                         pending: outbox.Outcomes) -> str:
         started = time.perf_counter()
         try:
-            bodies, shared = self._bodies_for(row, versions)
-            message = build_message(notification=row, bodies=bodies, shared=shared, settings=self.settings)
-            mid = message_id(row, self.settings)
+            if isinstance(prepared, Exception):
+                raise prepared
+            message, mid = prepared
             reply = await self.transport.send(sender=self.settings.mail_from, recipient=row.to_address,
                                               message=message, message_id=mid)
         except Unavailable as error:
