@@ -144,16 +144,11 @@ class Worker:
         for index, row in enumerate(batch):
             if not len(pending):
                 oldest = time.monotonic()
-            sending = asyncio.create_task(self._send_one(row, upcoming, pending))
-            try:
-                if index + 1 < len(batch):
-                    # Each SMTP command waits for the server about as long as building a message takes:
-                    # build the next one while this one is on the wire, not after it.
-                    await asyncio.sleep(0)
-                    upcoming = self._prepare(batch[index + 1], versions)
-                outcome = await sending
-            finally:
-                sending.cancel()  # a no-op once it finished; stops an orphaned send if we were cancelled
+            following = batch[index + 1] if index + 1 < len(batch) else None
+            ahead = _BuildAhead(self._prepare, following, versions) if following is not None else None
+            outcome = await self._send_one(row, upcoming, pending)
+            if ahead is not None:
+                upcoming = ahead.take()
             if outcome == "unavailable":
                 pending.released.extend(other.id for other in batch[index:])
                 break
@@ -215,6 +210,26 @@ class Worker:
         metrics.SEND_SECONDS.observe(elapsed)
         log.debug("sent", extra={"notification": row.id, "message_id": mid, "reply": reply})
         return "sent"
+
+
+class _BuildAhead:
+    """Builds the next message in a loop callback, which runs as soon as the current send first waits.
+
+    Each SMTP command waits for the server about as long as building a message takes, so the next
+    message is built while this one is on the wire instead of after it.
+    """
+
+    def __init__(self, build, *args) -> None:
+        self.build, self.args, self.built = build, args, None
+        self.handle = asyncio.get_running_loop().call_soon(self._run)
+
+    def _run(self) -> None:
+        self.built = self.build(*self.args)
+
+    def take(self):
+        """The built message, built now if the send never waited (an .eml file, say)."""
+        self.handle.cancel()
+        return self.built if self.built is not None else self.build(*self.args)
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

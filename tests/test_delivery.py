@@ -270,3 +270,28 @@ async def test_a_rejected_login_pauses_the_queue_without_spending_attempts(seede
     assert worker.circuit.is_open
     [notice] = await notifications(seeded)
     assert (notice.status, notice.attempts, notice.lease_until) == (NotificationStatus.QUEUED, 0, None)
+
+
+async def test_a_message_that_cannot_be_built_ends_in_dead_letter_and_the_rest_still_go(seeded, smtp, mail_settings):
+    # Given an email whose stored payload lacks what its template needs, queued between two good ones
+    from notifications.outbox import service as outbox
+    from notifications.outbox.models import NotificationKind
+
+    payload = {"customer": "Kunde A", "version": 2, "objection_id": 7, "filed_at": "2026-11-25T10:00:00+00:00",
+               "reason": "Nej"}
+    async with seeded.transaction() as session:
+        for address, stored in (("first@example.dk", payload), ("broken@example.dk", {"version": 2}),
+                                ("last@example.dk", payload)):
+            await outbox.enqueue_direct(session=session, kind=NotificationKind.OBJECTION_FILED, to_address=address,
+                                        language="en", payload=stored)
+
+    # When the worker delivers
+    await deliver(seeded, mail_settings)
+
+    # Then both good ones arrived once, and the broken one spent its attempts and waits in dead-letter,
+    # its error on record for an admin, instead of being claimed again forever
+    assert len(smtp.sink.to("first@example.dk")) == 1 and len(smtp.sink.to("last@example.dk")) == 1
+    assert smtp.sink.to("broken@example.dk") == []
+    broken = next(row for row in await notifications(seeded) if row.to_address == "broken@example.dk")
+    assert broken.status == NotificationStatus.DEAD and broken.attempts == mail_settings.delivery_max_attempts
+    assert "customer" in broken.last_error
