@@ -4,12 +4,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import bindparam, func, literal, or_, update
+from sqlalchemy import bindparam, func, literal, or_, text, update
 from sqlalchemy import insert as sa_insert
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from notifications.outbox.models import (
+    PENDING_PREDICATE,
     PENDING_STATUSES,
     Notification,
     NotificationKind,
@@ -91,7 +92,7 @@ async def claim_batch(*, session: AsyncSession, owner: str, limit: int, lease_se
     """Lease up to `limit` due rows to `owner`; rows whose lease ran out are due again."""
     now = now or utcnow()
     due = (select(Notification.id)
-           .where(Notification.status.in_(PENDING_STATUSES), Notification.next_attempt_at <= now,
+           .where(text(PENDING_PREDICATE), Notification.next_attempt_at <= now,
                   or_(Notification.lease_until.is_(None), Notification.lease_until < now))
            .order_by(Notification.id).limit(limit)
            # PostgreSQL: concurrent workers skip each other's rows; SQLite has one writer anyway.
