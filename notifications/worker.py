@@ -7,11 +7,13 @@ import random
 import socket
 import time
 from datetime import timedelta
+from functools import partial
 
 from jinja2 import TemplateError
-from sqlmodel import select
 
 from notifications import metrics
+from notifications.claims import Claims
+from notifications.composer import BuildAhead, Composer, Prepared
 from notifications.customers import service as customer_mail
 from notifications.delivery import (
     PermanentFailure,
@@ -22,15 +24,8 @@ from notifications.delivery import (
 )
 from notifications.delivery.circuit import CircuitBreaker
 from notifications.outbox import service as outbox
-from notifications.outbox.models import Notification, NotificationKind
+from notifications.outbox.models import Notification
 from notifications.outbox.retry import retry_delay
-from notifications.rendering.render import (
-    Bodies,
-    build_message,
-    message_id,
-    render_bodies,
-    shared_headers,
-)
 from registry.db import Database, utcnow
 from registry.settings import Settings
 from registry.versions.models import RegistryVersion
@@ -61,7 +56,8 @@ class Worker:
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self.rng = rng or random.Random()
         self.circuit = CircuitBreaker(pause_seconds=settings.circuit_pause_seconds)
-        self._bodies: dict[tuple, tuple[Bodies, bytes]] = {}
+        self.claims = Claims(db=db, settings=settings, owner=self.owner)
+        self.composer = Composer(settings)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set; an idle queue is polled, a tripped circuit waits out its pause."""
@@ -82,6 +78,7 @@ class Worker:
                 elif handled == 0:
                     await _wait(stop, self.settings.worker_poll_seconds)
         finally:
+            await self.claims.release_ahead()
             await self.transport.close()
             log.info("worker stopped", extra={"owner": self.owner})
 
@@ -99,58 +96,30 @@ class Worker:
         """Claim one batch and deliver it; returns how many rows it claimed."""
         if self.circuit.is_open:
             return 0
-        async with self.db.transaction() as session:
-            batch = await outbox.claim_batch(session=session, owner=self.owner, limit=self.settings.worker_batch_size,
-                                             lease_seconds=self.settings.worker_lease_seconds)
-            versions = await self._versions(session, batch)
-        if batch:
-            await self._deliver(batch, versions)
-        return len(batch)
-
-    async def _versions(self, session, batch: list[Notification]) -> dict[int, RegistryVersion]:
-        numbers = {row.version_number for row in batch if row.version_number is not None}
-        if not numbers:
-            return {}
-        rows = await session.exec(select(RegistryVersion).where(RegistryVersion.number.in_(numbers)))
-        return {version.number: version for version in rows}
-
-    def _bodies_for(self, row: Notification, versions: dict[int, RegistryVersion]) -> tuple[Bodies, bytes]:
-        if row.payload is not None:  # a one-off email: rendered for this row alone
-            bodies = render_bodies(kind=NotificationKind(row.kind), language=row.language, version=None,
-                                   settings=self.settings, payload=row.payload)
-            return bodies, shared_headers(bodies=bodies, settings=self.settings, to_subscriber=False)
-        key = (row.kind, row.language, row.version_number, row.customer_id is not None)
-        if key not in self._bodies:
-            bodies = render_bodies(kind=NotificationKind(row.kind), language=row.language,
-                                   version=versions.get(row.version_number), settings=self.settings,
-                                   for_customer=row.customer_id is not None)
-            self._bodies[key] = bodies, shared_headers(bodies=bodies, settings=self.settings)
-        return self._bodies[key]
-
-    def _prepare(self, row: Notification, versions: dict[int, RegistryVersion]) -> tuple[bytes, str] | Exception:
-        """The message and Message-ID for one row, or why it cannot be built (counted as a failed attempt)."""
-        try:
-            bodies, shared = self._bodies_for(row, versions)
-            message = build_message(notification=row, bodies=bodies, shared=shared, settings=self.settings)
-        except (TemplateError, ValueError, LookupError) as error:
-            return error
-        return message, message_id(row, self.settings)
+        claimed = await self.claims.next()
+        if claimed.rows:
+            await self._deliver(claimed.rows, claimed.versions)
+        return len(claimed.rows)
 
     async def _deliver(self, batch: list[Notification], versions: dict[int, RegistryVersion]) -> None:
         pending = outbox.Outcomes()
         oldest = time.monotonic()
         settling: asyncio.Task | None = None
-        upcoming = self._prepare(batch[0], versions)
+        prepare = self.composer.prepare
+        upcoming = prepare(batch[0], versions)
         for index, row in enumerate(batch):
             if not len(pending):
                 oldest = time.monotonic()
             following = batch[index + 1] if index + 1 < len(batch) else None
-            ahead = _BuildAhead(self._prepare, following, versions) if following is not None else None
+            ahead = BuildAhead(partial(prepare, following, versions)) if following is not None else None
+            if index == len(batch) // 2 and len(batch) == self.settings.worker_batch_size:
+                self.claims.claim_ahead()  # a full batch: more is likely due
             outcome = await self._send_one(row, upcoming, pending)
             if ahead is not None:
                 upcoming = ahead.take()
             if outcome == "unavailable":
                 pending.released.extend(other.id for other in batch[index:])
+                await self.claims.release_ahead()
                 break
             # Record in small groups while the next messages go out: a commit per message would cost
             # more than the send, and a crash can repeat at most the unrecorded group.
@@ -168,7 +137,7 @@ class Worker:
         async with self.db.transaction() as session:
             await outbox.settle(session=session, outcomes=outcomes)
 
-    async def _send_one(self, row: Notification, prepared: tuple[bytes, str] | Exception,
+    async def _send_one(self, row: Notification, prepared: Prepared,
                         pending: outbox.Outcomes) -> str:
         started = time.perf_counter()
         try:
@@ -210,26 +179,6 @@ class Worker:
         metrics.SEND_SECONDS.observe(elapsed)
         log.debug("sent", extra={"notification": row.id, "message_id": mid, "reply": reply})
         return "sent"
-
-
-class _BuildAhead:
-    """Builds the next message in a loop callback, which runs as soon as the current send first waits.
-
-    Each SMTP command waits for the server about as long as building a message takes, so the next
-    message is built while this one is on the wire instead of after it.
-    """
-
-    def __init__(self, build, *args) -> None:
-        self.build, self.args, self.built = build, args, None
-        self.handle = asyncio.get_running_loop().call_soon(self._run)
-
-    def _run(self) -> None:
-        self.built = self.build(*self.args)
-
-    def take(self):
-        """The built message, built now if the send never waited (an .eml file, say)."""
-        self.handle.cancel()
-        return self.built if self.built is not None else self.build(*self.args)
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

@@ -1,5 +1,6 @@
 """Delivering notices through a real SMTP server, and proving per recipient what happened."""
 
+import asyncio
 from email import message_from_bytes, policy
 
 from notifications.outbox.models import NotificationStatus
@@ -130,7 +131,9 @@ async def test_an_unreachable_server_pauses_the_queue_without_spending_attempts(
                                                                                mail_settings):
     await add_confirmed(seeded, ("a@example.dk", "da"), ("b@example.dk", "da"))
     await publish_change(gql, admin_token)
-    nobody_listens = mail_settings.model_copy(update={"smtp_url": "smtp://127.0.0.1:9?starttls=false"})
+    # (claiming one at a time, so the next one is already claimed ahead when the first fails)
+    nobody_listens = mail_settings.model_copy(update={"smtp_url": "smtp://127.0.0.1:9?starttls=false",
+                                                      "worker_batch_size": 1})
 
     worker = await deliver(seeded, nobody_listens)
 
@@ -295,3 +298,33 @@ async def test_a_message_that_cannot_be_built_ends_in_dead_letter_and_the_rest_s
     broken = next(row for row in await notifications(seeded) if row.to_address == "broken@example.dk")
     assert broken.status == NotificationStatus.DEAD and broken.attempts == mail_settings.delivery_max_attempts
     assert "customer" in broken.last_error
+
+
+async def test_a_worker_asked_to_stop_hands_back_the_batch_it_claimed_ahead(seeded, gql, admin_token, smtp,
+                                                                           mail_settings):
+    # Given six subscribers of a new version, and a worker that claims two at a time (and the next
+    # two while the first two go out)
+    readers = [f"reader{i}@example.dk" for i in range(6)]
+    await add_confirmed(seeded, *((reader, "da") for reader in readers))
+    number = await publish_change(gql, admin_token)
+    settings = mail_settings.model_copy(update={"worker_batch_size": 2})
+    worker, stop = Worker(db=seeded, settings=settings), asyncio.Event()
+    send = worker.transport.send
+
+    async def send_and_ask_to_stop(**message):
+        stop.set()
+        return await send(**message)
+
+    worker.transport.send = send_and_ask_to_stop
+
+    # When it is asked to stop while its first batch goes out
+    await worker.run(stop)
+
+    # Then it finished that batch, and left nothing leased to itself that it will never send
+    notices = [row for row in await notifications(seeded) if row.version_number == number]
+    assert sum(row.status == NotificationStatus.SENT for row in notices) == 2
+    assert all(row.lease_owner is None and row.lease_until is None for row in notices)
+
+    # And the next worker delivers the other four at once, not after the lease runs out
+    await deliver(seeded, settings)
+    assert all(len(smtp.sink.to(reader)) == 1 for reader in readers)

@@ -1,0 +1,67 @@
+"""Leasing batches from the outbox to one worker, the next one claimed while the current one goes out."""
+
+import asyncio
+import time
+from dataclasses import dataclass
+
+from sqlmodel import select
+
+from notifications.outbox import service as outbox
+from notifications.outbox.models import Notification
+from registry.db import Database
+from registry.settings import Settings
+from registry.versions.models import RegistryVersion
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A leased batch, the versions it is about, and when (monotonic) it was claimed."""
+
+    rows: list[Notification]
+    versions: dict[int, RegistryVersion]
+    at: float
+
+
+class Claims:
+    """One worker's claims: at most one batch in hand and one claimed ahead."""
+
+    def __init__(self, *, db: Database, settings: Settings, owner: str) -> None:
+        self.db, self.settings, self.owner = db, settings, owner
+        self._ahead: asyncio.Task[Claimed] | None = None
+
+    async def next(self) -> Claimed:
+        """The batch claimed ahead if it is still safely ours, else a fresh claim."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            claimed = await ahead
+            # It waited while the batch before it went out; past half its lease, another worker may
+            # soon take it over, so hand it back rather than risk sending it twice.
+            if time.monotonic() - claimed.at < self.settings.worker_lease_seconds / 2:
+                return claimed
+            await self._release(claimed.rows)
+        return await self._claim()
+
+    def claim_ahead(self) -> None:
+        """Start claiming the next batch now, so the connection does not idle through the claim."""
+        if self._ahead is None:
+            self._ahead = asyncio.create_task(self._claim())
+
+    async def release_ahead(self) -> None:
+        """Hand back the batch claimed ahead (the worker stops or the server is down)."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            await self._release((await ahead).rows)
+
+    async def _claim(self) -> Claimed:
+        async with self.db.transaction() as session:
+            rows = await outbox.claim_batch(session=session, owner=self.owner, limit=self.settings.worker_batch_size,
+                                            lease_seconds=self.settings.worker_lease_seconds)
+            numbers = {row.version_number for row in rows if row.version_number is not None}
+            versions = ({version.number: version for version in await session.exec(
+                select(RegistryVersion).where(RegistryVersion.number.in_(numbers)))} if numbers else {})
+        return Claimed(rows=rows, versions=versions, at=time.monotonic())
+
+    async def _release(self, rows: list[Notification]) -> None:
+        if rows:
+            async with self.db.transaction() as session:
+                await outbox.settle(session=session, outcomes=outbox.Outcomes(released=[row.id for row in rows]))

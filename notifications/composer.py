@@ -1,0 +1,71 @@
+"""Turning claimed rows into messages: bodies rendered once per kind, language and version."""
+
+import asyncio
+from collections.abc import Callable
+
+from jinja2 import TemplateError
+
+from notifications.outbox.models import Notification, NotificationKind
+from notifications.rendering.render import (
+    Bodies,
+    build_message,
+    message_id,
+    render_bodies,
+    shared_headers,
+)
+from registry.settings import Settings
+from registry.versions.models import RegistryVersion
+
+# A message ready to send (bytes and Message-ID), or why it could not be built.
+Prepared = tuple[bytes, str] | Exception
+
+
+class Composer:
+    """Builds each row's message; a fan-out renders its templates once, not once per recipient."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._bodies: dict[tuple, tuple[Bodies, bytes]] = {}
+
+    def prepare(self, row: Notification, versions: dict[int, RegistryVersion]) -> Prepared:
+        """The message and Message-ID for one row, or the error that stops it being built."""
+        try:
+            bodies, shared = self._bodies_for(row, versions)
+            message = build_message(notification=row, bodies=bodies, shared=shared, settings=self.settings)
+        except (TemplateError, ValueError, LookupError) as error:
+            return error
+        return message, message_id(row, self.settings)
+
+    def _bodies_for(self, row: Notification, versions: dict[int, RegistryVersion]) -> tuple[Bodies, bytes]:
+        if row.payload is not None:  # a one-off email: rendered for this row alone
+            bodies = render_bodies(kind=NotificationKind(row.kind), language=row.language, version=None,
+                                   settings=self.settings, payload=row.payload)
+            return bodies, shared_headers(bodies=bodies, settings=self.settings, to_subscriber=False)
+        key = (row.kind, row.language, row.version_number, row.customer_id is not None)
+        if key not in self._bodies:
+            bodies = render_bodies(kind=NotificationKind(row.kind), language=row.language,
+                                   version=versions.get(row.version_number), settings=self.settings,
+                                   for_customer=row.customer_id is not None)
+            self._bodies[key] = bodies, shared_headers(bodies=bodies, settings=self.settings)
+        return self._bodies[key]
+
+
+class BuildAhead:
+    """Builds the next message in a loop callback, which runs as soon as the current send first waits.
+
+    Each SMTP command waits for the server about as long as building a message takes, so the next
+    message is built while this one is on the wire instead of after it.
+    """
+
+    def __init__(self, build: Callable[[], Prepared]) -> None:
+        self.build = build
+        self.built: Prepared | None = None
+        self.handle = asyncio.get_running_loop().call_soon(self._run)
+
+    def _run(self) -> None:
+        self.built = self.build()
+
+    def take(self) -> Prepared:
+        """The built message, built now if the send never waited (an .eml file, say)."""
+        self.handle.cancel()
+        return self.built if self.built is not None else self.build()
