@@ -61,11 +61,13 @@ class Settings(BaseSettings):
     subscribe_per_client_per_hour: int = Field(default=20, ge=1)
     confirmation_emails_per_hour: int = Field(default=500, ge=1)
 
-    # How long browsers and CDNs may reuse a public GET answer without asking (0: revalidate every time,
-    # cheap through ETag and 304). Never longer than until the next pending version takes effect.
     # Remind customers who have neither objected nor acknowledged this many days before their deadline (0: never).
     reminder_days_before: int = Field(default=7, ge=0, le=365)
+    # How long browsers and CDNs may reuse a public GET answer without asking (0: revalidate every time,
+    # cheap through ETag and 304). Never longer than until the next pending version takes effect.
     http_max_age: int = Field(default=0, ge=0)
+    # A scraper presents it as "Authorization: Bearer …" on /metrics; unset, only this host may scrape.
+    metrics_token: str | None = Field(default=None, min_length=16)
 
     @property
     def is_sqlite(self) -> bool:

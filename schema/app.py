@@ -1,6 +1,7 @@
 """The Starlette application: GraphQL, the public pages, the embed, the Atom feed and the health check."""
 
 import asyncio
+import hmac
 from contextlib import asynccontextmanager
 
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -8,7 +9,7 @@ from sqlmodel import select
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from notifications import logs as notification_logs
@@ -35,9 +36,21 @@ async def healthz(request: Request) -> JSONResponse:
 
 async def metrics(request: Request) -> Response:
     """GET /metrics: Prometheus text format, with the outbox depth read now."""
+    if not _may_scrape(request, request.app.state.settings.metrics_token):
+        return PlainTextResponse("Metrics need REGISTRY_METRICS_TOKEN as a bearer token.", status_code=401,
+                                 headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
     async with request.app.state.db.session() as session:
         body = await notification_metrics.exposition(session=session)
     return Response(body, media_type=CONTENT_TYPE_LATEST)
+
+
+def _may_scrape(request: Request, token: str | None) -> bool:
+    # Queue depths tell a stranger how many people are told of each change, and every scrape counts
+    # the whole outbox: a scraper proves itself with the token, or comes from this host when none is set.
+    if token is None:
+        return request.client is not None and request.client.host in ("127.0.0.1", "::1")
+    given = request.headers.get("authorization", "")
+    return hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
 
 
 def create_app(settings: Settings | None = None, *, db: Database | None = None) -> Starlette:

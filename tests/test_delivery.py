@@ -328,3 +328,28 @@ async def test_a_worker_asked_to_stop_hands_back_the_batch_it_claimed_ahead(seed
     # And the next worker delivers the other four at once, not after the lease runs out
     await deliver(seeded, settings)
     assert all(len(smtp.sink.to(reader)) == 1 for reader in readers)
+
+
+async def test_metrics_are_for_this_host_or_a_scraper_with_the_token(db, settings):
+    # Given the app without a metrics token, and one with
+    import httpx
+
+    from schema.app import create_app
+
+    async def scrape(app_settings, client_host: str, headers: dict | None = None) -> httpx.Response:
+        transport = httpx.ASGITransport(app=create_app(app_settings, db=db), client=(client_host, 40000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            return await http.get("/metrics", headers=headers or {})
+
+    token = "a-long-scraper-token-0123456789"
+    guarded = settings.model_copy(update={"metrics_token": token})
+
+    # When a stranger, this host, and a scraper with and without the right token ask
+    # Then only this host (no token set) and the scraper with the token are answered
+    assert (await scrape(settings, "203.0.113.9")).status_code == 401
+    assert (await scrape(settings, "127.0.0.1")).status_code == 200
+    assert (await scrape(guarded, "127.0.0.1")).status_code == 401
+    refused = await scrape(guarded, "203.0.113.9", {"Authorization": "Bearer wrong-token-wrong-token"})
+    assert refused.status_code == 401 and refused.headers["WWW-Authenticate"].startswith("Bearer")
+    answered = await scrape(guarded, "203.0.113.9", {"Authorization": f"Bearer {token}"})
+    assert answered.status_code == 200 and "registry_notifications_queue" in answered.text
