@@ -1,4 +1,4 @@
-"""`python -m registry worker` and `python -m registry subscribers import`, plugged in by entry point."""
+"""`python -m registry worker` and `python -m registry subscribers …`, plugged in by entry point."""
 
 import argparse
 import asyncio
@@ -8,6 +8,7 @@ from pathlib import Path
 
 from notifications import logs
 from notifications.importer import import_csv
+from notifications.subscriptions.mailto import MailSummary, unsubscribe_from_mail
 from notifications.worker import Worker
 from registry.db import Database
 from registry.settings import get_settings
@@ -72,6 +73,28 @@ def _import(args: argparse.Namespace) -> int:
     return 1 if summary.rejected else 0
 
 
+def _unsubscribe_mail(args: argparse.Namespace) -> int:
+    paths = [Path(name) for name in args.paths]
+    missing = [str(path) for path in paths if not path.exists()]
+    if missing:
+        print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    settings = get_settings()
+
+    async def run() -> list[MailSummary]:
+        db = Database(settings.database_url)
+        try:
+            return [await unsubscribe_from_mail(db=db, settings=settings, path=path) for path in paths]
+        finally:
+            await db.dispose()
+
+    summaries = asyncio.run(run())
+    print(f"unsubscribed {sum(s.unsubscribed for s in summaries)}, "
+          f"invalid links {sum(s.invalid for s in summaries)}, "
+          f"other messages left unread {sum(s.other for s in summaries)}")
+    return 0
+
+
 def register(commands: argparse._SubParsersAction) -> None:
     worker = commands.add_parser("worker", help="deliver queued notification emails until stopped")
     worker.add_argument("--once", action="store_true", help="deliver what is due now, then exit")
@@ -83,3 +106,7 @@ def register(commands: argparse._SubParsersAction) -> None:
                                                  "(header: email,language,consented_at,consent_source)")
     importer.add_argument("file")
     importer.set_defaults(run=_import)
+    by_mail = actions.add_parser("unsubscribe-mail", help="carry out unsubscribe requests sent to the List-Unsubscribe "
+                                                          "mailto: address (a Maildir, .eml files or a folder of them)")
+    by_mail.add_argument("paths", nargs="+", metavar="PATH")
+    by_mail.set_defaults(run=_unsubscribe_mail)

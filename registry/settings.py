@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     smtp_url: str | None = None  # smtp://user:pass@host:587?starttls=true; unset writes .eml files instead
     mail_dir: Path = Path("./var/mail")
     mail_from: str = "no-reply@registry.invalid"
+    # Where the List-Unsubscribe mailto: goes; `subscribers unsubscribe-mail` reads what arrives there.
+    unsubscribe_mailbox: str | None = None
     inprocess_worker: bool | None = None  # serve runs the worker too; default: only on SQLite
     worker_batch_size: int = Field(default=100, ge=1, le=1000)
     worker_lease_seconds: int = Field(default=300, ge=1)
@@ -68,6 +70,10 @@ class Settings(BaseSettings):
     http_max_age: int = Field(default=0, ge=0)
     # A scraper presents it as "Authorization: Bearer …" on /metrics; unset, only this host may scrape.
     metrics_token: str | None = Field(default=None, min_length=16)
+
+    @property
+    def unsubscribe_address(self) -> str:
+        return self.unsubscribe_mailbox or self.mail_from
 
     @property
     def is_sqlite(self) -> bool:

@@ -168,7 +168,7 @@ def build_message(*, notification: Notification, bodies: Bodies, settings: Setti
     if links["unsubscribe_url"]:
         token = links["unsubscribe_url"].rsplit("=", 1)[1]
         own.append(("List-Unsubscribe",
-                    f"<{links['unsubscribe_url']}>, <mailto:{settings.mail_from}?subject=unsubscribe%20{token}>"))
+                    f"<{links['unsubscribe_url']}>, <mailto:{settings.unsubscribe_address}?subject=unsubscribe%20{token}>"))
     # The boundary only has to be absent from base64 text: a fixed one derived from the Message-ID is.
     boundary = "=_" + hashlib.sha256(mid.encode()).hexdigest()[:32]
     return assemble(shared=shared if shared is not None else shared_headers(bodies=bodies, settings=settings),
