@@ -37,8 +37,8 @@ class NotificationStatus(StrEnum):
 
 
 PENDING_STATUSES = (NotificationStatus.QUEUED, NotificationStatus.RETRYING)
-# Spelled out the same way in the partial index and in the claim, so both planners match them.
-PENDING_PREDICATE = "status IN ('QUEUED', 'RETRYING')"
+# Written out as literals, the same in the partial index and in the claim, so both planners match them.
+PENDING_PREDICATE = f"status IN ({', '.join(repr(status.value) for status in PENDING_STATUSES)})"
 
 
 class Notification(SQLModel, table=True):
