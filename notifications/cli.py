@@ -23,7 +23,7 @@ def _worker(args: argparse.Namespace) -> int:
         start_http_server(args.metrics_port, addr="127.0.0.1")
 
     async def run() -> None:
-        db = Database(settings.database_url)
+        db = Database(settings.database_url, pre_ping=False)  # the worker retries what a dead connection broke
         worker = Worker(db=db, settings=settings)
         try:
             if args.once:

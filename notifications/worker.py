@@ -10,6 +10,7 @@ from datetime import timedelta
 from functools import partial
 
 from jinja2 import TemplateError
+from sqlalchemy.exc import DBAPIError
 
 from notifications import metrics
 from notifications.claims import Claims
@@ -134,8 +135,17 @@ class Worker:
     async def _settle(self, outcomes: outbox.Outcomes) -> None:
         if not len(outcomes):
             return
-        async with self.db.transaction() as session:
-            await outbox.settle(session=session, outcomes=outcomes)
+        for attempt in (1, 2):
+            try:
+                async with self.db.transaction() as session:
+                    await outbox.settle(session=session, outcomes=outcomes)
+                return
+            except DBAPIError as error:
+                # A connection that died while idle (a database restart, say) fails its first use and
+                # leaves the pool renewed: once more on a fresh one, or these sends would be repeated.
+                if not error.connection_invalidated or attempt == 2:
+                    raise
+                log.warning("database connection lost; recording again", extra={"error": str(error)})
 
     async def _send_one(self, row: Notification, prepared: Prepared,
                         pending: outbox.Outcomes) -> str:

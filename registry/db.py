@@ -38,11 +38,13 @@ class UTCDateTime(TypeDecorator):
 class Database:
     """One engine and its session factory; the app, the CLI and the worker each own one."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, pre_ping: bool = True) -> None:
         self.url = url
         options: dict = {"echo": echo}
         if url.startswith("postgresql"):
-            options |= {"pool_size": 10, "max_overflow": 10, "pool_pre_ping": True}
+            # Pre-ping costs two round trips per checkout (BEGIN; ROLLBACK): worth it for requests; the
+            # worker turns it off and retries what a dropped connection interrupted (see worker.py).
+            options |= {"pool_size": 10, "max_overflow": 10, "pool_pre_ping": pre_ping}
         self.engine: AsyncEngine = create_async_engine(url, **options)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)

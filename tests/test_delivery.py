@@ -3,6 +3,8 @@
 import asyncio
 from email import message_from_bytes, policy
 
+import pytest
+
 from notifications.outbox.models import NotificationStatus
 from notifications.worker import Worker
 from tests.conftest import make_customer
@@ -353,3 +355,50 @@ async def test_metrics_are_for_this_host_or_a_scraper_with_the_token(db, setting
     assert refused.status_code == 401 and refused.headers["WWW-Authenticate"].startswith("Bearer")
     answered = await scrape(guarded, "203.0.113.9", {"Authorization": f"Bearer {token}"})
     assert answered.status_code == 200 and "registry_notifications_queue" in answered.text
+
+
+async def test_database_connections_dropped_mid_fan_out_neither_lose_nor_repeat_a_notice(seeded, gql, admin_token,
+                                                                                           smtp, mail_settings):
+    if seeded.dialect != "postgresql":
+        pytest.skip("SQLite has no server connection to lose")
+    from sqlalchemy import event, text
+
+    from registry.db import Database
+
+    # Given forty subscribers of a new version, and a worker set up as `python -m registry worker` runs
+    # it (no pre-ping), whose database connections the server drops twice during the fan-out
+    await add_confirmed(seeded, *((f"r{i}@example.dk", "da") for i in range(40)))
+    await publish_change(gql, admin_token)
+    settings = mail_settings.model_copy(update={"worker_batch_size": 10, "worker_settle_group": 4,
+                                                "worker_poll_seconds": 0.05})
+    worker_db = Database(seeded.url, pre_ping=False)
+    backends: set[int] = set()
+    event.listen(worker_db.engine.sync_engine, "connect",
+                 lambda connection, _record: backends.add(connection.driver_connection.get_server_pid()))
+    worker, stop, dropped = Worker(db=worker_db, settings=settings), asyncio.Event(), []
+    send = worker.transport.send
+
+    async def send_and_sometimes_drop_the_database(**message):
+        reply = await send(**message)
+        if len(smtp.sink.message_ids()) in (7, 23):
+            async with seeded.engine.connect() as admin:
+                terminated = await admin.execute(text("SELECT pg_terminate_backend(pid) FROM unnest(CAST(:pids AS int[])) "
+                                                      "AS pid"), {"pids": sorted(backends)})
+                dropped.append(sum(1 for (done,) in terminated if done))
+        if len(smtp.sink.message_ids()) == 40:
+            stop.set()
+        return reply
+
+    worker.transport.send = send_and_sometimes_drop_the_database
+
+    # When it delivers
+    try:
+        await asyncio.wait_for(worker.run(stop), timeout=20)
+    finally:
+        await worker_db.dispose()
+
+    # Then connections were dropped, yet every notice went out exactly once and is recorded as sent
+    assert len(dropped) == 2 and all(dropped), dropped
+    ids = smtp.sink.message_ids()
+    assert len(ids) == 40 and len(set(ids)) == 40
+    assert {n.status for n in await notifications(seeded)} == {NotificationStatus.SENT}
