@@ -100,6 +100,7 @@ async def one_run(url: str, port: int, subscribers: int, settle_group: int) -> d
     from notifications.outbox.models import Notification
     from notifications.rendering.render import build_message, render_bodies
     from notifications.worker import Worker
+    from registry.db import Database
     from registry.settings import Settings
     from registry.versions.models import RegistryVersion
 
@@ -118,13 +119,16 @@ async def one_run(url: str, port: int, subscribers: int, settle_group: int) -> d
     # The machine is shared: measure the ceiling before and after the fan-out and take the mean,
     # so a load change during the run does not favour either side.
     ceiling_before = await _ceiling(port, message, subscribers)
-    worker = Worker(db=db, settings=settings)
+    # As `python -m registry worker` runs it: its own engine, without pre-ping.
+    worker_db = Database(url, pre_ping=False)
+    worker = Worker(db=worker_db, settings=settings)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     await worker.drain()
     rate = queued / (time.perf_counter() - started)
     await worker.transport.close()
     ceiling = (ceiling_before + await _ceiling(port, message, subscribers)) / 2
+    await worker_db.dispose()
     await db.dispose()
     return {"subscribers": subscribers, "settle_group": settle_group, "queued": queued,
             "enqueue_ms": round(enqueue_seconds * 1000, 1),
