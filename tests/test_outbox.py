@@ -106,3 +106,28 @@ async def test_a_version_is_never_published_without_its_notices(seeded, gql, adm
 
 SAVE_HETZNER = """mutation { saveSubprocessorDraft(input: {slug: "hetzner", name: "Hetzner Online GmbH",
   purposeDa: "Hosting", purposeEn: "Hosting", countries: ["DE"]}) { userErrors { message } } }"""
+
+
+async def test_a_batch_claimed_ahead_that_waited_past_half_its_lease_is_claimed_afresh(seeded, gql, admin_token,
+                                                                                      settings):
+    # Given queued notices, and a batch claimed ahead for a worker whose lease is one second
+    import asyncio
+
+    from notifications.claims import Claims
+    from registry.db import utcnow
+
+    await add_confirmed(seeded, ("a@example.dk", "da"), ("b@example.dk", "da"))
+    await publish_change(gql, admin_token)
+    claims = Claims(db=seeded, settings=settings.model_copy(update={"worker_lease_seconds": 1}), owner="w1")
+    claims.claim_ahead()
+
+    # When the worker only gets to it after more than half that second
+    await asyncio.sleep(0.7)
+    taken_at = utcnow()
+    claimed = await claims.next()
+
+    # Then it is not sent under the old lease, which another worker may take over any moment: the rows
+    # are claimed again, with a full lease from now
+    assert len(claimed.rows) == 2
+    for row in await notifications(seeded):
+        assert row.lease_owner == "w1" and (row.lease_until - taken_at).total_seconds() > 0.8
