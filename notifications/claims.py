@@ -2,6 +2,7 @@
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from sqlmodel import select
@@ -25,8 +26,10 @@ class Claimed:
 class Claims:
     """One worker's claims: at most one batch in hand and one claimed ahead."""
 
-    def __init__(self, *, db: Database, settings: Settings, owner: str) -> None:
-        self.db, self.settings, self.owner = db, settings, owner
+    def __init__(self, *, db: Database, settings: Settings, owner: str,
+                 settle: Callable[[outbox.Outcomes], Awaitable[None]]) -> None:
+        # Handing rows back goes through the worker's own recording, with its retry on a lost connection.
+        self.db, self.settings, self.owner, self.settle = db, settings, owner, settle
         self._ahead: asyncio.Task[Claimed] | None = None
 
     async def next(self) -> Claimed:
@@ -62,6 +65,4 @@ class Claims:
         return Claimed(rows=rows, versions=versions, at=time.monotonic())
 
     async def _release(self, rows: list[Notification]) -> None:
-        if rows:
-            async with self.db.transaction() as session:
-                await outbox.settle(session=session, outcomes=outbox.Outcomes(released=[row.id for row in rows]))
+        await self.settle(outbox.Outcomes(released=[row.id for row in rows]))

@@ -57,7 +57,7 @@ class Worker:
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self.rng = rng or random.Random()
         self.circuit = CircuitBreaker(pause_seconds=settings.circuit_pause_seconds)
-        self.claims = Claims(db=db, settings=settings, owner=self.owner)
+        self.claims = Claims(db=db, settings=settings, owner=self.owner, settle=self._settle)
         self.composer = Composer(settings)
 
     async def run(self, stop: asyncio.Event) -> None:

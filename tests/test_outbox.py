@@ -113,12 +113,13 @@ async def test_a_batch_claimed_ahead_that_waited_past_half_its_lease_is_claimed_
     # Given queued notices, and a batch claimed ahead for a worker whose lease is one second
     import asyncio
 
-    from notifications.claims import Claims
+    from notifications.worker import Worker
     from registry.db import utcnow
 
     await add_confirmed(seeded, ("a@example.dk", "da"), ("b@example.dk", "da"))
     await publish_change(gql, admin_token)
-    claims = Claims(db=seeded, settings=settings.model_copy(update={"worker_lease_seconds": 1}), owner="w1")
+    lease_of_one_second = settings.model_copy(update={"worker_lease_seconds": 1})
+    claims = Worker(db=seeded, settings=lease_of_one_second, owner="w1").claims
     claims.claim_ahead()
 
     # When the worker only gets to it after more than half that second
