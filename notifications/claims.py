@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from notifications.outbox import service as outbox
 from notifications.outbox.models import Notification
+from registry.customers.models import Customer
 from registry.db import Database
 from registry.settings import Settings
 from registry.versions.models import RegistryVersion
@@ -16,10 +17,12 @@ from registry.versions.models import RegistryVersion
 
 @dataclass(frozen=True)
 class Claimed:
-    """A leased batch, the versions it is about, and when (monotonic) it was claimed."""
+    """A leased batch, the versions it is about, the names of the customers it notifies, and when
+    (monotonic) it was claimed."""
 
     rows: list[Notification]
     versions: dict[int, RegistryVersion]
+    customers: dict[int, str]
     at: float
 
 
@@ -62,7 +65,10 @@ class Claims:
             numbers = {row.version_number for row in rows if row.version_number is not None}
             versions = ({version.number: version for version in await session.exec(
                 select(RegistryVersion).where(RegistryVersion.number.in_(numbers)))} if numbers else {})
-        return Claimed(rows=rows, versions=versions, at=time.monotonic())
+            ids = {row.customer_id for row in rows if row.customer_id is not None and row.payload is None}
+            names = select(Customer.id, Customer.name).where(Customer.id.in_(ids))
+            customers = dict((await session.exec(names)).all()) if ids else {}
+        return Claimed(rows=rows, versions=versions, customers=customers, at=time.monotonic())
 
     async def _release(self, rows: list[Notification]) -> None:
         await self.settle(outbox.Outcomes(released=[row.id for row in rows]))

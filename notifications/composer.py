@@ -27,11 +27,14 @@ class Composer:
         self.settings = settings
         self._bodies: dict[tuple, tuple[Bodies, bytes]] = {}
 
-    def prepare(self, row: Notification, versions: dict[int, RegistryVersion]) -> Prepared:
+    def prepare(self, row: Notification, versions: dict[int, RegistryVersion],
+                customers: dict[int, str]) -> Prepared:
         """The message and Message-ID for one row, or the error that stops it being built."""
         try:
             bodies, shared = self._bodies_for(row, versions)
-            message = build_message(notification=row, bodies=bodies, shared=shared, settings=self.settings)
+            customer = customers[row.customer_id] if row.customer_id is not None and row.payload is None else None
+            message = build_message(notification=row, bodies=bodies, shared=shared, settings=self.settings,
+                                    customer=customer)
         except (TemplateError, ValueError, LookupError) as error:
             return error
         return message, message_id(row, self.settings)

@@ -13,7 +13,7 @@ from jinja2 import TemplateError
 from sqlalchemy.exc import DBAPIError
 
 from notifications import metrics
-from notifications.claims import Claims
+from notifications.claims import Claimed, Claims
 from notifications.composer import BuildAhead, Composer, Prepared
 from notifications.customers import service as customer_mail
 from notifications.delivery import (
@@ -29,7 +29,6 @@ from notifications.outbox.models import Notification
 from notifications.outbox.retry import retry_delay
 from registry.db import Database, utcnow
 from registry.settings import Settings
-from registry.versions.models import RegistryVersion
 
 log = logging.getLogger("notifications.worker")
 
@@ -99,20 +98,20 @@ class Worker:
             return 0
         claimed = await self.claims.next()
         if claimed.rows:
-            await self._deliver(claimed.rows, claimed.versions)
+            await self._deliver(claimed)
         return len(claimed.rows)
 
-    async def _deliver(self, batch: list[Notification], versions: dict[int, RegistryVersion]) -> None:
-        pending = outbox.Outcomes()
+    async def _deliver(self, claimed: Claimed) -> None:
+        batch, pending = claimed.rows, outbox.Outcomes()
         oldest = time.monotonic()
         settling: asyncio.Task | None = None
-        prepare = self.composer.prepare
-        upcoming = prepare(batch[0], versions)
+        prepare = partial(self.composer.prepare, versions=claimed.versions, customers=claimed.customers)
+        upcoming = prepare(batch[0])
         for index, row in enumerate(batch):
             if not len(pending):
                 oldest = time.monotonic()
             following = batch[index + 1] if index + 1 < len(batch) else None
-            ahead = BuildAhead(partial(prepare, following, versions)) if following is not None else None
+            ahead = BuildAhead(partial(prepare, following)) if following is not None else None
             if index == len(batch) // 2 and len(batch) == self.settings.worker_batch_size:
                 self.claims.claim_ahead()  # a full batch: more is likely due
             outcome = await self._send_one(row, upcoming, pending)

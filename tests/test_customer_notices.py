@@ -84,3 +84,51 @@ async def test_access_link_goes_only_to_contacts_and_opens_their_view(seeded, gq
     me = (await gql(ME, token=token))["data"]["me"]
     assert me["customer"]["name"] == "Kunde A ApS"
     assert me["notices"][0]["versionNumber"] == number and me["notices"][0]["messageId"] == notice["Message-ID"]
+
+
+async def test_a_contact_shared_by_two_customers_is_told_for_each_of_them(
+        seeded, gql, admin_token, smtp, mail_settings):
+    # Given an advisor who is the notice contact of two customers, and a plain subscriber
+    ids = []
+    for name in ("Kunde A ApS", "Kunde B ApS"):
+        created = await gql(CREATE, {"input": {"name": name, "contacts": [
+            {"email": "raadgiver@revision.dk", "language": "DA"}]}}, token=admin_token)
+        ids.append(created["data"]["createCustomer"]["customer"]["id"])
+        await gql(f"mutation {{ createAgreement(input: {{customerId: {ids[-1]}, templateVersion: 1}}) "
+                  "{ agreement { id } } }", token=admin_token)
+    await gql("mutation { subscribe(input: {email: \"reader@example.dk\", language: EN}) { ok } }")
+    await deliver(seeded, mail_settings)
+    for address in ("raadgiver@revision.dk", "reader@example.dk"):
+        confirmation = smtp.sink.to(address)[0]
+        await gql(CONFIRM, {"token": token_of(link(confirmation, "/subscriptions/confirm"))})
+
+    # When a change is published and delivered
+    number = await publish_change(gql, admin_token)
+    await deliver(seeded, mail_settings)
+
+    # Then the advisor gets one notice per customer, each naming that customer and carrying its object link
+    def notices_to(address):
+        return [m for m in smtp.sink.to(address) if f"version {number}" in m["Subject"]]
+    notices = sorted(notices_to("raadgiver@revision.dk"), key=lambda m: "Kunde B" in plain(m))
+    assert len(notices) == 2 and len(notices_to("reader@example.dk")) == 1
+    for notice, name, customer_id in zip(notices, ("Kunde A ApS", "Kunde B ApS"), ids):
+        assert name in plain(notice)
+        filed = await gql(FILE, {"input": {"reason": f"Indsigelse for {name}",
+                                           "token": token_of(link(notice, "/objections/new"))}})
+        assert filed["data"]["fileObjection"]["objection"]["status"] == "RECEIVED"
+    objections = await gql(f"{{ objections(versionNumber: {number}) {{ customerId }} }}", token=admin_token)
+    assert sorted(o["customerId"] for o in objections["data"]["objections"]) == sorted(ids)
+    # And the proof of notice shows whom each message was for, and both customers' windows started
+    report = await gql(f"{{ noticeReport(versionNumber: {number}) "
+                       "{ recipients { kind email customerId status } } }", token=admin_token)
+    notices = report["data"]["noticeReport"]["recipients"]
+    assert sorted((r["email"], r["customerId"] or 0, r["status"]) for r in notices if r["kind"] == "VERSION_PUBLISHED"
+                  ) == [("raadgiver@revision.dk", ids[0], "SENT"), ("raadgiver@revision.dk", ids[1], "SENT"),
+                        ("reader@example.dk", 0, "SENT")]
+    audience = (await gql(AUDIENCE, {"n": number}, token=admin_token))["data"]["versionAudience"]
+    assert {row["customer"]["name"]: (row["noticeStatus"], bool(row["notifiedAt"])) for row in audience} == {
+        "Kunde A ApS": ("SENT", True), "Kunde B ApS": ("SENT", True)}
+
+
+def plain(message) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()

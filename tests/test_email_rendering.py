@@ -56,6 +56,26 @@ def test_each_kind_and_language_makes_a_readable_multipart_message(kind, languag
         assert "Åbenrå IT" in html and "Gammel ApS" in text and "DK, US" in text
 
 
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_a_notice_to_a_customer_names_them_escaped_and_carries_their_object_link(language):
+    # Given a version notice rendered once for every customer's contact
+    settings = Settings(public_url="https://registry.example.test")
+    bodies = render_bodies(kind=NotificationKind.VERSION_PUBLISHED, language=language, version=VERSION,
+                           settings=settings, for_customer=True)
+    row = Notification(id=9, kind=NotificationKind.VERSION_PUBLISHED, version_number=2, subscription_id=3,
+                       customer_id=4, to_address="dpo@kunde.dk", language=language)
+
+    # When it is built for a customer whose name an admin typed with markup and a marker in it
+    raw = build_message(notification=row, bodies=bodies, settings=settings, customer="Kunde <Ø> & @@OBJECT_URL@@")
+
+    # Then the name shows as typed, escaped in HTML and never filled in as a link, beside the real link
+    message = message_from_bytes(raw, policy=policy.default)
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert "Kunde <Ø> & @@OBJECT_URL@@" in text and "Kunde &lt;Ø&gt; &amp; @@OBJECT_URL@@" in html
+    assert text.count("/objections/new?token=") == 1
+
+
 def test_worker_logs_are_one_json_object_per_line():
     import json
     import logging

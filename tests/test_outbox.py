@@ -10,6 +10,7 @@ from notifications.outbox.models import (
     NotificationStatus,
 )
 from registry.versions.models import RegistryVersion
+from tests.conftest import make_customer
 from tests.notify_helpers import (
     PUBLISH,
     add_confirmed,
@@ -72,16 +73,26 @@ async def test_withdrawing_a_version_tells_those_who_were_told_and_cancels_the_r
         ("late@example.dk", NotificationKind.VERSION_PUBLISHED): NotificationStatus.CANCELLED}
 
 
-async def test_a_notice_cannot_be_queued_twice(seeded, gql, admin_token):
+@pytest.mark.parametrize("customers", [0, 1, 2], ids=["subscriber", "one customer's contact", "two customers'"])
+async def test_a_notice_cannot_be_queued_twice(seeded, gql, admin_token, customers):
+    # Given a subscriber who is the notice contact of 0, 1 or 2 customers, told of a version once for each
+    for n in range(customers):
+        await make_customer(seeded, f"Kunde {n}", contacts=[("a@example.dk", "da")])
     await add_confirmed(seeded, ("a@example.dk", "da"))
     number = await publish_change(gql, admin_token)
+    queued = await notifications(seeded)
 
+    # When the same notices are queued again
     with pytest.raises(IntegrityError):
         async with seeded.transaction() as session:
             version = await session.get(RegistryVersion, number)
             await outbox.enqueue_version_notices(session=session, version=version,
                                                  kind=NotificationKind.VERSION_PUBLISHED)
-    assert len(await notifications(seeded)) == 1
+
+    # Then the database refuses, and the outbox holds what it held
+    assert len(queued) == max(customers, 1)
+    assert len({n.customer_id for n in queued}) == len(queued)
+    assert len(await notifications(seeded)) == len(queued)
 
 
 async def test_a_version_is_never_published_without_its_notices(seeded, gql, admin_token, monkeypatch):

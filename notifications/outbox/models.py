@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, text
 from sqlmodel import Field, SQLModel
 
 from registry.db import UTCDateTime, utcnow
@@ -45,10 +45,14 @@ class Notification(SQLModel, table=True):
     """One email to one subscriber, and the proof of what became of it."""
 
     __tablename__ = "notification"
-    # A version notice can never be enqueued twice for the same subscriber. Confirmation and
-    # manage emails have no version; NULLs never collide, so those may repeat (rate limited).
+    # A version notice can never be enqueued twice for the same subscriber, or twice on behalf of the
+    # same customer: a contact shared by two customers is told once for each. NULLs never collide,
+    # hence the second index for subscribers who are nobody's contact. Confirmation and manage
+    # emails have no version, so those may repeat (rate limited).
     __table_args__ = (
-        UniqueConstraint("version_number", "subscription_id", "kind", name="uq_notification_once"),
+        Index("uq_notification_once", "version_number", "subscription_id", "kind", "customer_id", unique=True),
+        Index("uq_notification_once_plain", "version_number", "subscription_id", "kind", unique=True,
+              postgresql_where=text("customer_id IS NULL"), sqlite_where=text("customer_id IS NULL")),
         # Claims read the oldest pending rows in id order; the sent ones, which pile up as proof, stay
         # out of the index, so a claim costs the same with ten rows sent or ten million.
         Index("ix_notification_pending", "id", postgresql_where=text(PENDING_PREDICATE),
@@ -59,8 +63,8 @@ class Notification(SQLModel, table=True):
     kind: str = Field(max_length=30)
     version_number: int | None = Field(default=None, index=True)
     subscription_id: int | None = Field(default=None, foreign_key="subscription.id", index=True)
-    # The customer a version notice goes to through their notice contact: it carries their object link
-    # and, once sent, starts their objection window.
+    # The customer on whose behalf a version notice goes to their notice contact: it names them, carries
+    # their object link and, once sent, starts their objection window.
     customer_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
     payload: dict | None = Field(default=None, sa_column=Column(JSON))
     to_address: str = Field(max_length=254)

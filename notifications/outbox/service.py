@@ -33,13 +33,14 @@ async def enqueue_version_notices(*, session: AsyncSession, version: RegistryVer
     exactly those whose notice of the version was sent or is being sent.
     """
     now = now or utcnow()
-    # A subscriber who is a customer's notice contact is told on that customer's behalf.
-    customer = (select(func.min(NoticeContact.customer_id))
-                .where(func.lower(NoticeContact.email) == Subscription.email).scalar_subquery())
+    # A subscriber who is a customer's notice contact is told on that customer's behalf, once for each
+    # customer they are a contact of; anyone else once, with no customer.
     recipients = select(
         literal(kind.value), literal(version.number), Subscription.id, Subscription.email, Subscription.language,
         literal(NotificationStatus.QUEUED.value), literal(0), literal(now, UTCDateTime), literal(now, UTCDateTime),
-        customer,
+        NoticeContact.customer_id,
+    ).select_from(Subscription).outerjoin(
+        NoticeContact, func.lower(NoticeContact.email) == Subscription.email,
     ).where(Subscription.status == SubscriptionStatus.CONFIRMED, Subscription.suppressed_at.is_(None))
     if kind == NotificationKind.VERSION_WITHDRAWN:
         await session.exec(update(Notification)

@@ -27,8 +27,10 @@ from registry.settings import Settings
 from registry.versions.models import ChangeKind, RegistryVersion
 
 TEMPLATES = Path(__file__).with_name("templates")
-# Per-recipient links go into the once-rendered bodies by replacing these markers.
-MARKERS = {"unsubscribe_url": "@@UNSUBSCRIBE_URL@@", "object_url": "@@OBJECT_URL@@", "action_url": "@@ACTION_URL@@"}
+# Per-recipient links, and the customer a notice is for, go into the once-rendered bodies by replacing
+# these markers. The customer comes last: a name an admin typed is never scanned for markers itself.
+MARKERS = {"unsubscribe_url": "@@UNSUBSCRIBE_URL@@", "object_url": "@@OBJECT_URL@@", "action_url": "@@ACTION_URL@@",
+           "customer": "@@CUSTOMER@@"}
 
 
 @cache
@@ -156,13 +158,14 @@ def shared_headers(*, bodies: Bodies, settings: Settings, to_subscriber: bool = 
 
 
 def build_message(*, notification: Notification, bodies: Bodies, settings: Settings,
-                  shared: bytes | None = None) -> bytes:
+                  shared: bytes | None = None, customer: str | None = None) -> bytes:
     """The complete message to one subscriber, with one-click unsubscribe headers (RFC 8058)."""
     links = _links(notification, settings)
+    fills = links | {"customer": customer or ""}
     text, markup = bodies.text, bodies.html
     for key, marker in MARKERS.items():
-        text = text.replace(marker, links[key])
-        markup = markup.replace(marker, html.escape(links[key]))
+        text = text.replace(marker, fills[key])
+        markup = markup.replace(marker, html.escape(fills[key]))
     mid = message_id(notification, settings)
     own = [("To", notification.to_address), ("Date", format_datetime(utcnow())), ("Message-ID", mid)]
     if links["unsubscribe_url"]:

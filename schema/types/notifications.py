@@ -35,12 +35,16 @@ class NoticeRecipient:
     message_id: str | None
     server_reply: str | None
     last_error: str | None
+    customer_id: int | None = strawberry.field(description=(
+        "The customer on whose behalf a notice contact was told; a contact of two customers is told once for each. "
+        "Null for subscribers who are nobody's contact."))
 
     @classmethod
     def from_domain(cls, row: Notification) -> "NoticeRecipient":
         return cls(id=row.id, email=row.to_address, language=row.language, kind=row.kind, status=row.status,
                    attempts=row.attempts, sent_at=row.sent_at, message_id=row.message_id,
-                   server_reply=row.server_reply, last_error=row.last_error)
+                   server_reply=row.server_reply, last_error=row.last_error,
+                   customer_id=row.customer_id)
 
 
 @strawberry.type(description="Per-recipient proof that a version's notice was sent (Art. 28(2)).")
