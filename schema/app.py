@@ -20,7 +20,7 @@ from registry.settings import Settings, get_settings
 from schema.feed import atom_feed
 from schema.graphql_app import RegistryGraphQL
 from schema.limits import BodySizeLimit
-from schema.pages import assets, objections, public
+from schema.pages import assets, customer, objections, public
 from schema.pages.subscriptions import routes as subscription_pages
 
 
@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         Route("/metrics", metrics),
         *public.routes,
         *objections.routes,
+        *customer.routes,
         *assets.routes,
         *subscription_pages,
     ]

@@ -168,3 +168,15 @@ async def make_customer_without_notice(world, gql) -> str:
               f'acceptedAt: "{(utcnow() - timedelta(days=400)).isoformat()}"}}) {{ agreement {{ id }} }} }}',
               token=world["admin"])
     return "Kunde C"
+
+
+async def test_customer_page_runs_only_its_own_script_and_is_never_stored(client):
+    page = await client.get("/customer?lang=en")
+    script = await client.get("/static/customer.js")
+
+    policy = page.headers["content-security-policy"]
+    assert page.status_code == 200 and "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert page.headers["cache-control"] == "no-store" and page.headers["x-robots-tag"] == "noindex"
+    assert page.headers["referrer-policy"] == "no-referrer"
+    assert '<script src="/static/customer.js" defer></script>' in page.text and "Your sub-processors" in page.text
+    assert script.status_code == 200 and "javascript" in script.headers["content-type"]

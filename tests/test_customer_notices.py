@@ -80,6 +80,8 @@ async def test_access_link_goes_only_to_contacts_and_opens_their_view(seeded, gq
     assert known["data"] == unknown["data"] == {"requestCustomerAccess": {"ok": True, "userErrors": []}}
     assert smtp.sink.to("stranger@example.com") == []
     access = smtp.sink.to("dpo@kunde-a.dk")[-1].get_body(preferencelist=("plain",)).get_content()
+    # The link opens the customer's page, the token in the fragment, which no server or log ever sees
+    assert "/customer?lang=da#access_token=" in access
     token = access.split("access_token=", 1)[1].split()[0]
     me = (await gql(ME, token=token))["data"]["me"]
     assert me["customer"]["name"] == "Kunde A ApS"

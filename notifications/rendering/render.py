@@ -127,7 +127,8 @@ def _links(notification: Notification, settings: Settings) -> dict[str, str]:
         # The access token is made at sending time, so it is never stored and expires a day after it left.
         access = customer_access_token(secret_key=secret, customer_id=notification.customer_id,
                                        email=notification.to_address)
-        links["action_url"] = f"{base}/graphql#access_token={access}"
+        # In the fragment, which browsers never send to a server: it stays out of logs and referrers.
+        links["action_url"] = f"{base}/customer?lang={notification.language}#access_token={access}"
     if notification.version_number is not None and notification.customer_id is not None:
         objection = objection_link_token(secret_key=secret, customer_id=notification.customer_id,
                                          version_number=notification.version_number)

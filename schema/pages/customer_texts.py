@@ -1,0 +1,83 @@
+"""The words of the customer's own page, in Danish and English; its script reads them from the page."""
+
+from schema.pages import i18n
+
+_CUSTOMER = {
+    "da": {
+        "title": "Jeres underdatabehandlere",
+        "noscript": "Siden kræver JavaScript. I kan også bruge GraphQL-forespørgslen \"me\" med tokenet fra "
+                    "linket som \"Authorization: Bearer ...\".",
+        "loading": "Henter jeres oplysninger …",
+        "for_customer": "For {customer}.",
+        "pending_heading": "Varslede ændringer",
+        "no_pending": "Ingen ændringer venter på jer.",
+        "takes_effect": "Træder i kraft", "your_deadline": "Jeres frist for indsigelse",
+        "not_notified": "I har endnu ikke fået varslet; fristen løber fra, når det er sendt.",
+        "acknowledge": "Vi har læst ændringen og gør ikke indsigelse",
+        "acknowledged": "I har bekræftet ændringen den {date}.",
+        "objected": "I har gjort indsigelse. Status: {status}.",
+        "reason_label": "Begrundelse for indsigelse mod version {number}",
+        "submit_objection": "Send indsigelse",
+        "authorised_heading": "Godkendte underdatabehandlere",
+        "authorised_meta": "Listen I har godkendt, for de ydelser I har valgt (version {number}).",
+        "col_name": "Navn", "col_purpose": "Formål", "col_countries": "Lande", "unknown": "Ukendt",
+        "notices_heading": "Varsler sendt til jer",
+        "no_notices": "Der er ikke sendt varsler til jer endnu.",
+        "col_version": "Version", "col_sent": "Sendt", "col_recipient": "Modtager",
+        "objections_heading": "Jeres indsigelser",
+        "no_objections": "I har ikke gjort indsigelse.",
+        "col_status": "Status", "col_reason": "Begrundelse", "col_decision": "Afgørelse",
+        "withdraw": "Træk indsigelsen mod version {number} tilbage",
+        "saved": "Gemt.", "failed": "Det lykkedes ikke: {message}",
+        "expired": "Linket er udløbet eller ugyldigt. Skriv jeres e-mailadresse, så sender vi et nyt, hvis den "
+                   "er registreret som kontakt.",
+        "email_label": "E-mailadresse", "send_link": "Send mig et link",
+        "link_sent": "Hvis adressen er en kontakt hos en kunde, er et link på vej. Det virker i 24 timer.",
+        "sign_out": "Log ud",
+        "signed_out": "I er logget ud. Linket i e-mailen virker fortsat, til det udløber.",
+        "ADDED": "Tilføjet", "REMOVED": "Fjernet", "CHANGED": "Ændret",
+        "ACCEPTED": "Imødekommet", "REJECTED": "Afvist", "TERMINATION": "Aftalen opsiges",
+    },
+    "en": {
+        "title": "Your sub-processors",
+        "noscript": "This page needs JavaScript. You can also send the GraphQL query \"me\" with the token from "
+                    "the link as \"Authorization: Bearer ...\".",
+        "loading": "Loading your information …",
+        "for_customer": "For {customer}.",
+        "pending_heading": "Announced changes",
+        "no_pending": "No changes are waiting for you.",
+        "takes_effect": "Takes effect", "your_deadline": "Your deadline for objections",
+        "not_notified": "You have not been notified yet; your deadline counts from when the notice is sent.",
+        "acknowledge": "We have read the change and do not object",
+        "acknowledged": "You confirmed the change on {date}.",
+        "objected": "You have objected. Status: {status}.",
+        "reason_label": "Reason for objecting to version {number}",
+        "submit_objection": "Send objection",
+        "authorised_heading": "Authorised sub-processors",
+        "authorised_meta": "The list you have authorised, for the services you chose (version {number}).",
+        "col_name": "Name", "col_purpose": "Purpose", "col_countries": "Countries", "unknown": "Unknown",
+        "notices_heading": "Notices sent to you",
+        "no_notices": "No notices have been sent to you yet.",
+        "col_version": "Version", "col_sent": "Sent", "col_recipient": "Recipient",
+        "objections_heading": "Your objections",
+        "no_objections": "You have not objected.",
+        "col_status": "Status", "col_reason": "Reason", "col_decision": "Decision",
+        "withdraw": "Withdraw the objection to version {number}",
+        "saved": "Saved.", "failed": "That did not work: {message}",
+        "expired": "The link has expired or is not valid. Enter your email address and we will send a new one if "
+                   "it is registered as a contact.",
+        "email_label": "Email address", "send_link": "Send me a link",
+        "link_sent": "If the address is a customer's contact, a link is on its way. It works for 24 hours.",
+        "sign_out": "Sign out",
+        "signed_out": "You are signed out. The link in the email still works until it expires.",
+        "ADDED": "Added", "REMOVED": "Removed", "CHANGED": "Changed",
+        "ACCEPTED": "Accepted", "REJECTED": "Rejected", "TERMINATION": "Agreement terminated",
+    },
+}
+
+
+def customer_texts(language: str) -> dict[str, str]:
+    """Every string the customer page shows, objection statuses included."""
+    statuses = i18n.texts(language)
+    return _CUSTOMER[language] | {status: getattr(statuses, status)
+                                  for status in ("RECEIVED", "ACKNOWLEDGED", "RESOLVED", "WITHDRAWN")}
