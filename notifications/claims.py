@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlmodel import select
 
 from notifications.outbox import service as outbox
-from notifications.outbox.models import Notification
+from notifications.outbox.models import Leased
 from registry.customers.models import Customer
 from registry.db import Database
 from registry.settings import Settings
@@ -20,7 +20,7 @@ class Claimed:
     """A leased batch, the versions it is about, the names of the customers it notifies, and when
     (monotonic) it was claimed."""
 
-    rows: list[Notification]
+    rows: list[Leased]
     versions: dict[int, RegistryVersion]
     customers: dict[int, str]
     at: float
@@ -70,5 +70,5 @@ class Claims:
             customers = dict((await session.exec(names)).all()) if ids else {}
         return Claimed(rows=rows, versions=versions, customers=customers, at=time.monotonic())
 
-    async def _release(self, rows: list[Notification]) -> None:
+    async def _release(self, rows: list[Leased]) -> None:
         await self.settle(outbox.Outcomes(released=[row.id for row in rows]))

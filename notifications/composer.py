@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 from jinja2 import TemplateError
 
-from notifications.outbox.models import Notification, NotificationKind
+from notifications.outbox.models import Leased, NotificationKind
 from notifications.rendering.render import (
     Bodies,
     build_message,
@@ -27,7 +27,7 @@ class Composer:
         self.settings = settings
         self._bodies: dict[tuple, tuple[Bodies, bytes]] = {}
 
-    def prepare(self, row: Notification, versions: dict[int, RegistryVersion],
+    def prepare(self, row: Leased, versions: dict[int, RegistryVersion],
                 customers: dict[int, str]) -> Prepared:
         """The message and Message-ID for one row, or the error that stops it being built."""
         try:
@@ -39,7 +39,7 @@ class Composer:
             return error
         return message, message_id(row, self.settings)
 
-    def _bodies_for(self, row: Notification, versions: dict[int, RegistryVersion]) -> tuple[Bodies, bytes]:
+    def _bodies_for(self, row: Leased, versions: dict[int, RegistryVersion]) -> tuple[Bodies, bytes]:
         if row.payload is not None:  # a one-off email: rendered for this row alone
             bodies = render_bodies(kind=NotificationKind(row.kind), language=row.language, version=None,
                                    settings=self.settings, payload=row.payload)

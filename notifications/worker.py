@@ -25,7 +25,7 @@ from notifications.delivery import (
 )
 from notifications.delivery.circuit import CircuitBreaker
 from notifications.outbox import service as outbox
-from notifications.outbox.models import Notification
+from notifications.outbox.models import Leased
 from notifications.outbox.retry import retry_delay
 from registry.db import Database, utcnow
 from registry.settings import Settings
@@ -146,7 +146,7 @@ class Worker:
                     raise
                 log.warning("database connection lost; recording again", extra={"error": str(error)})
 
-    async def _send_one(self, row: Notification, prepared: Prepared,
+    async def _send_one(self, row: Leased, prepared: Prepared,
                         pending: outbox.Outcomes) -> str:
         started = time.perf_counter()
         try:

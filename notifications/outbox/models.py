@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from sqlalchemy import JSON, Column, Index, text
 from sqlmodel import Field, SQLModel
@@ -79,3 +80,18 @@ class Notification(SQLModel, table=True):
     message_id: str | None = Field(default=None, max_length=300)
     server_reply: str | None = Field(default=None, max_length=1000)
     last_error: str | None = Field(default=None, max_length=1000)
+
+
+class Leased(NamedTuple):
+    """What a worker needs of a leased row to build, send and record its message: plain columns, no ORM
+    object, so claiming a batch costs a few microseconds a row instead of a mapped instance each."""
+
+    id: int
+    kind: str
+    version_number: int | None
+    subscription_id: int | None
+    customer_id: int | None
+    payload: dict | None
+    to_address: str
+    language: str
+    attempts: int

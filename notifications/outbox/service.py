@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from notifications.outbox.models import (
     PENDING_PREDICATE,
     PENDING_STATUSES,
+    Leased,
     Notification,
     NotificationKind,
     NotificationStatus,
@@ -89,19 +90,20 @@ async def cancel_pending(*, session: AsyncSession, subscription_id: int) -> None
 
 
 async def claim_batch(*, session: AsyncSession, owner: str, limit: int, lease_seconds: float,
-                      now: datetime | None = None) -> list[Notification]:
+                      now: datetime | None = None) -> list[Leased]:
     """Lease up to `limit` due rows to `owner`; rows whose lease ran out are due again."""
     now = now or utcnow()
-    due = (select(Notification.id)
-           .where(text(PENDING_PREDICATE), Notification.next_attempt_at <= now,
-                  or_(Notification.lease_until.is_(None), Notification.lease_until < now))
-           .order_by(Notification.id).limit(limit)
+    table = Notification.__table__
+    due = (select(table.c.id)
+           .where(text(PENDING_PREDICATE), table.c.next_attempt_at <= now,
+                  or_(table.c.lease_until.is_(None), table.c.lease_until < now))
+           .order_by(table.c.id).limit(limit)
            # PostgreSQL: concurrent workers skip each other's rows; SQLite has one writer anyway.
            .with_for_update(skip_locked=True))
-    statement = (update(Notification).where(Notification.id.in_(due.scalar_subquery()))
+    statement = (update(table).where(table.c.id.in_(due.scalar_subquery()))
                  .values(lease_owner=owner, lease_until=now + timedelta(seconds=lease_seconds))
-                 .returning(Notification).execution_options(synchronize_session=False))
-    rows = list((await session.exec(statement)).scalars().all())
+                 .returning(*(table.c[name] for name in Leased._fields)))
+    rows = [Leased._make(row) for row in (await session.exec(statement)).all()]
     return sorted(rows, key=lambda row: row.id)
 
 
@@ -118,7 +120,7 @@ class Outcomes:
     def __len__(self) -> int:
         return len(self.sent) + len(self.retry) + len(self.failed) + len(self.released)
 
-    def add_sent(self, notification: Notification, *, message_id: str, reply: str, at: datetime) -> None:
+    def add_sent(self, notification: Leased, *, message_id: str, reply: str, at: datetime) -> None:
         self.sent.append({"id": notification.id, "status": NotificationStatus.SENT, "sent_at": at,
                           "message_id": message_id, "server_reply": reply[:1000], "lease_owner": None,
                           "lease_until": None, "last_error": None})
@@ -127,7 +129,7 @@ class Outcomes:
                                  "version_number": notification.version_number,
                                  "recipient": notification.to_address})
 
-    def add_retry(self, notification: Notification, *, error: str, next_attempt_at: datetime,
+    def add_retry(self, notification: Leased, *, error: str, next_attempt_at: datetime,
                   max_attempts: int) -> None:
         attempts = notification.attempts + 1
         status = NotificationStatus.DEAD if attempts >= max_attempts else NotificationStatus.RETRYING
@@ -135,7 +137,7 @@ class Outcomes:
                            "next_attempt_at": next_attempt_at, "last_error": error[:1000],
                            "lease_owner": None, "lease_until": None})
 
-    def add_failed(self, notification: Notification, *, error: str) -> None:
+    def add_failed(self, notification: Leased, *, error: str) -> None:
         self.failed.append({"id": notification.id, "status": NotificationStatus.FAILED,
                             "attempts": notification.attempts + 1, "last_error": error[:1000],
                             "server_reply": error[:1000], "lease_owner": None, "lease_until": None,

@@ -11,7 +11,7 @@ from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from notifications.outbox.models import Notification, NotificationKind
+from notifications.outbox.models import Leased, Notification, NotificationKind
 from notifications.rendering.mime import assemble, header
 from notifications.rendering.texts import (
     FIELD_LABELS,
@@ -53,7 +53,7 @@ def mail_host(settings: Settings) -> str:
     return urlsplit(settings.public_url).hostname or "registry.invalid"
 
 
-def message_id(notification: Notification, settings: Settings) -> str:
+def message_id(notification: Leased | Notification, settings: Settings) -> str:
     """The same Message-ID on every attempt, so a receiver can tell a resend from a new notice."""
     return f"<{notification.kind.lower()}.{notification.version_number or 0}.{notification.id}@{mail_host(settings)}>"
 
@@ -120,7 +120,7 @@ def render_bodies(*, kind: NotificationKind, language: str, version: RegistryVer
                   html=env.get_template(f"{language}/{name}.html").render(context))
 
 
-def _links(notification: Notification, settings: Settings) -> dict[str, str]:
+def _links(notification: Leased | Notification, settings: Settings) -> dict[str, str]:
     secret, base = settings.secret_key, settings.public_url
     links = {"unsubscribe_url": "", "object_url": "", "action_url": ""}
     if notification.kind == NotificationKind.CUSTOMER_ACCESS:
@@ -158,7 +158,7 @@ def shared_headers(*, bodies: Bodies, settings: Settings, to_subscriber: bool = 
     return b"".join([*lines, header("Auto-Submitted", "auto-generated")])
 
 
-def build_message(*, notification: Notification, bodies: Bodies, settings: Settings,
+def build_message(*, notification: Leased | Notification, bodies: Bodies, settings: Settings,
                   shared: bytes | None = None, customer: str | None = None) -> bytes:
     """The complete message to one subscriber, with one-click unsubscribe headers (RFC 8058)."""
     links = _links(notification, settings)
