@@ -9,6 +9,7 @@ from notifications.outbox.models import Leased, NotificationKind
 from notifications.rendering.render import (
     Bodies,
     build_message,
+    compile_templates,
     message_id,
     render_bodies,
     shared_headers,
@@ -26,6 +27,7 @@ class Composer:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._bodies: dict[tuple, tuple[Bodies, bytes]] = {}
+        compile_templates()
 
     def prepare(self, row: Leased, versions: dict[int, RegistryVersion],
                 customers: dict[int, str]) -> Prepared:

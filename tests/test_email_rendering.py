@@ -89,3 +89,26 @@ def test_worker_logs_are_one_json_object_per_line():
 
     assert line["message"] == "temporary failure" and line["level"] == "WARNING"
     assert line["notification"] == 7 and line["error"] == "451 4.3.0 try later"
+
+
+def test_a_broken_template_stops_the_worker_at_start(tmp_path, monkeypatch):
+    # Given an operator's edit left one template unparseable
+    import shutil
+
+    from jinja2 import TemplateSyntaxError
+
+    from notifications.composer import Composer
+    from notifications.rendering import render
+
+    templates = tmp_path / "templates"
+    shutil.copytree(render.TEMPLATES, templates)
+    (templates / "en" / "objection_reminder.txt").write_text("{% if deadline %}no end", encoding="utf-8")
+    monkeypatch.setattr(render, "TEMPLATES", templates)
+    render.environment.cache_clear()
+    try:
+        # When a worker starts, then it refuses, naming the template, instead of dead-lettering mail later
+        with pytest.raises(TemplateSyntaxError) as refused:
+            Composer(Settings())
+        assert refused.value.name == "en/objection_reminder.txt"
+    finally:
+        render.environment.cache_clear()

@@ -93,6 +93,15 @@ TEMPLATE_NAMES = {
 }
 
 
+def compile_templates() -> None:
+    """Compile every email template now, so a broken one stops a worker at start, not in mid fan-out."""
+    env = environment()
+    for language in ("da", "en"):
+        for name in TEMPLATE_NAMES.values():
+            env.get_template(f"{language}/{name}.txt")
+            env.get_template(f"{language}/{name}.html")
+
+
 def render_bodies(*, kind: NotificationKind, language: str, version: RegistryVersion | None,
                   settings: Settings, for_customer: bool = False, payload: dict | None = None) -> Bodies:
     """Render the templates once; the same bodies serve every recipient of a version notice.
