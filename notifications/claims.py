@@ -65,7 +65,7 @@ class Claims:
             numbers = {row.version_number for row in rows if row.version_number is not None}
             versions = ({version.number: version for version in await session.exec(
                 select(RegistryVersion).where(RegistryVersion.number.in_(numbers)))} if numbers else {})
-            ids = {row.customer_id for row in rows if row.customer_id is not None and row.payload is None}
+            ids = {row.customer_id for row in rows if row.for_customer}
             names = select(Customer.id, Customer.name).where(Customer.id.in_(ids))
             customers = dict((await session.exec(names)).all()) if ids else {}
         return Claimed(rows=rows, versions=versions, customers=customers, at=time.monotonic())

@@ -34,7 +34,7 @@ class Composer:
         """The message and Message-ID for one row, or the error that stops it being built."""
         try:
             bodies, shared = self._bodies_for(row, versions)
-            customer = customers[row.customer_id] if row.customer_id is not None and row.payload is None else None
+            customer = customers[row.customer_id] if row.for_customer else None
             message = build_message(notification=row, bodies=bodies, shared=shared, settings=self.settings,
                                     customer=customer)
         except (TemplateError, ValueError, LookupError) as error:
@@ -46,11 +46,11 @@ class Composer:
             bodies = render_bodies(kind=NotificationKind(row.kind), language=row.language, version=None,
                                    settings=self.settings, payload=row.payload)
             return bodies, shared_headers(bodies=bodies, settings=self.settings, to_subscriber=False)
-        key = (row.kind, row.language, row.version_number, row.customer_id is not None)
+        key = (row.kind, row.language, row.version_number, row.for_customer)
         if key not in self._bodies:
             bodies = render_bodies(kind=NotificationKind(row.kind), language=row.language,
                                    version=versions.get(row.version_number), settings=self.settings,
-                                   for_customer=row.customer_id is not None)
+                                   for_customer=row.for_customer)
             self._bodies[key] = bodies, shared_headers(bodies=bodies, settings=self.settings)
         return self._bodies[key]
 

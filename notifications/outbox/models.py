@@ -95,3 +95,8 @@ class Leased(NamedTuple):
     to_address: str
     language: str
     attempts: int
+
+    @property
+    def for_customer(self) -> bool:
+        """A version notice sent on a customer's behalf: it names them and carries their object link."""
+        return self.customer_id is not None and self.payload is None
