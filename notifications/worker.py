@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from notifications import metrics
 from notifications.claims import Claimed, Claims
 from notifications.composer import BuildAhead, Composer, Prepared
+from notifications.doorbell import Doorbell
 from notifications.customers import service as customer_mail
 from notifications.delivery import (
     PermanentFailure,
@@ -58,6 +59,7 @@ class Worker:
         self.circuit = CircuitBreaker(pause_seconds=settings.circuit_pause_seconds)
         self.claims = Claims(db=db, settings=settings, owner=self.owner, settle=self._settle)
         self.composer = Composer(settings)
+        self.doorbell = Doorbell(db)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set; an idle queue is polled, a tripped circuit waits out its pause."""
@@ -76,10 +78,11 @@ class Worker:
                 if self.circuit.is_open:
                     await _wait(stop, self.circuit.remaining())
                 elif handled == 0:
-                    await _wait(stop, self.settings.worker_poll_seconds)
+                    await self.doorbell.wait(stop, self.settings.worker_poll_seconds)
         finally:
             await self.claims.release_ahead()
             await self.transport.close()
+            await self.doorbell.close()
             log.info("worker stopped", extra={"owner": self.owner})
 
     async def queue_reminders(self) -> int:

@@ -9,6 +9,7 @@ from sqlalchemy import insert as sa_insert
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from notifications import doorbell
 from notifications.outbox.models import (
     PENDING_PREDICATE,
     PENDING_STATUSES,
@@ -59,7 +60,9 @@ async def enqueue_version_notices(*, session: AsyncSession, version: RegistryVer
     statement = sa_insert(Notification).from_select(
         ["kind", "version_number", "subscription_id", "to_address", "language", "status", "attempts",
          "created_at", "next_attempt_at", "customer_id"], recipients)
-    return (await session.exec(statement)).rowcount
+    queued = (await session.exec(statement)).rowcount
+    await doorbell.ring(session=session)
+    return queued
 
 
 async def enqueue_subscription_email(*, session: AsyncSession, subscription: Subscription, kind: NotificationKind,
@@ -68,6 +71,7 @@ async def enqueue_subscription_email(*, session: AsyncSession, subscription: Sub
     now = now or utcnow()
     session.add(Notification(kind=kind, subscription_id=subscription.id, to_address=subscription.email,
                              language=subscription.language, created_at=now, next_attempt_at=now))
+    await doorbell.ring(session=session)
 
 
 async def enqueue_direct(*, session: AsyncSession, kind: NotificationKind, to_address: str, language: str,
@@ -78,6 +82,7 @@ async def enqueue_direct(*, session: AsyncSession, kind: NotificationKind, to_ad
     session.add(Notification(kind=kind, to_address=to_address, language=language, payload=payload,
                              customer_id=customer_id, version_number=version_number, created_at=now,
                              next_attempt_at=now))
+    await doorbell.ring(session=session)
 
 
 async def cancel_pending(*, session: AsyncSession, subscription_id: int) -> None:
@@ -202,6 +207,7 @@ async def redrive(*, session: AsyncSession, actor: str, notification_id: int | N
     if result.rowcount == 0:
         field_name = "id" if notification_id is not None else "version_number"
         raise RegistryError.one("No dead-lettered notification matches.", ErrorCode.NOT_FOUND, field_name)
+    await doorbell.ring(session=session)
     target = f"notification {notification_id}" if notification_id is not None else f"version {version_number}"
     await audit.record(session=session, actor=actor, action="redriveNotification", target=target,
                        after={"requeued": result.rowcount})

@@ -1,0 +1,72 @@
+"""Waking idle workers the moment mail is queued: a PostgreSQL NOTIFY on commit, a poll everywhere.
+
+A confirmation email should arrive while the subscriber still looks at the form, whichever of several
+machines runs a worker. On PostgreSQL each worker LISTENs on one connection of its own; the NOTIFY is
+sent in the transaction that queues the mail, so it rings only if and when that commits. The poll
+stays as the safety net: for SQLite, for a dropped listener, and for retries that come due.
+"""
+
+import asyncio
+import logging
+
+import asyncpg
+from sqlalchemy import func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from registry.db import Database
+
+OUTBOX_CHANNEL = "registry_outbox"
+
+log = logging.getLogger("notifications.worker")
+
+
+async def ring(*, session: AsyncSession) -> None:
+    """Tell listening workers, as this transaction commits, that mail was queued (PostgreSQL only)."""
+    if session.bind.dialect.name == "postgresql":
+        await session.exec(select(func.pg_notify(OUTBOX_CHANNEL, "")))
+
+
+class Doorbell:
+    """An idle worker's wait, cut short when mail is queued anywhere."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._rung = asyncio.Event()
+        self._connection: asyncpg.Connection | None = None
+
+    @property
+    def listening(self) -> bool:
+        return self._connection is not None and not self._connection.is_closed()
+
+    async def wait(self, stop: asyncio.Event, seconds: float) -> bool:
+        """Wait until mail is queued (True), `stop` is set or `seconds` pass; a ring since the last wait counts."""
+        await self._listen()
+        waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._rung.wait())]
+        try:
+            await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiting in waits:
+                waiting.cancel()
+        rung = self._rung.is_set()
+        self._rung.clear()
+        return rung
+
+    async def _listen(self) -> None:
+        if self.db.dialect != "postgresql" or self.listening:
+            return
+        dsn = self.db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        try:
+            connection = await asyncpg.connect(dsn)
+            await connection.add_listener(OUTBOX_CHANNEL, lambda *_notice: self._rung.set())
+        except (OSError, asyncpg.PostgresError) as error:
+            log.warning("cannot listen for queued mail; polling", extra={"error": str(error)})
+            return
+        self._connection = connection
+        # Mail queued while no one listened would wait out a poll: look once more right away.
+        self._rung.set()
+
+    async def close(self) -> None:
+        """Stop listening."""
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            await connection.close()
