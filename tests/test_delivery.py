@@ -167,7 +167,8 @@ async def test_metrics_show_the_queue_and_the_sends(seeded, gql, admin_token, cl
     await deliver(seeded, mail_settings)
 
     after = (await client.get("/metrics")).text
-    assert 'registry_notifications_queue{status="SENT"} 1.0' in after
+    assert 'registry_notifications_queue{status="QUEUED"} 0.0' in after
+    assert 'registry_notifications_queue{status="DEAD"} 0.0' in after and 'status="SENT"' not in after
     assert "registry_notifications_sent_total" in after and "registry_notifications_send_seconds_bucket" in after
 
 

@@ -38,8 +38,10 @@ class NotificationStatus(StrEnum):
 
 
 PENDING_STATUSES = (NotificationStatus.QUEUED, NotificationStatus.RETRYING)
-# Written out as literals, the same in the partial index and in the claim, so both planners match them.
+# Written out as literals, the same in each partial index and in the queries that read it, so both
+# planners match them: claims read the pending rows, the metrics scrape the pending and the dead.
 PENDING_PREDICATE = f"status IN ({', '.join(repr(status.value) for status in PENDING_STATUSES)})"
+DEAD_PREDICATE = f"status = '{NotificationStatus.DEAD.value}'"
 
 
 class Notification(SQLModel, table=True):
@@ -58,6 +60,7 @@ class Notification(SQLModel, table=True):
         # out of the index, so a claim costs the same with ten rows sent or ten million.
         Index("ix_notification_pending", "id", postgresql_where=text(PENDING_PREDICATE),
               sqlite_where=text(PENDING_PREDICATE)),
+        Index("ix_notification_dead", "id", postgresql_where=text(DEAD_PREDICATE), sqlite_where=text(DEAD_PREDICATE)),
     )
 
     id: int | None = Field(default=None, primary_key=True)
