@@ -106,7 +106,7 @@ class Worker:
 
     async def _deliver(self, claimed: Claimed) -> None:
         batch, pending = claimed.rows, outbox.Outcomes()
-        oldest = time.monotonic()
+        started = oldest = time.monotonic()
         settling: asyncio.Task | None = None
         prepare = partial(self.composer.prepare, versions=claimed.versions, customers=claimed.customers)
         upcoming = prepare(batch[0])
@@ -115,7 +115,7 @@ class Worker:
                 oldest = time.monotonic()
             following = batch[index + 1] if index + 1 < len(batch) else None
             ahead = BuildAhead(partial(prepare, following)) if following is not None else None
-            if index == len(batch) // 2 and len(batch) == self.settings.worker_batch_size:
+            if index == len(batch) // 2 and claimed.full:
                 self.claims.claim_ahead()  # a full batch: more is likely due
             outcome = await self._send_one(row, upcoming, pending)
             if ahead is not None:
@@ -124,6 +124,8 @@ class Worker:
                 pending.released.extend(other.id for other in batch[index:])
                 await self.claims.release_ahead()
                 break
+        else:
+            self.claims.record_pace(messages=len(batch), seconds=time.monotonic() - started)
             # Record in small groups while the next messages go out: a commit per message would cost
             # more than the send, and a crash can repeat at most the unrecorded group.
             if len(pending) >= self.settings.worker_settle_group or time.monotonic() - oldest >= SETTLE_WITHIN_SECONDS:

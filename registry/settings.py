@@ -50,7 +50,8 @@ class Settings(BaseSettings):
     # Where the List-Unsubscribe mailto: goes; `subscribers unsubscribe-mail` reads what arrives there.
     unsubscribe_mailbox: str | None = None
     inprocess_worker: bool | None = None  # serve runs the worker too; default: only on SQLite
-    worker_batch_size: int = Field(default=100, ge=1, le=1000)
+    # The most rows one claim leases; fewer when mail goes out slowly (see notifications/claims.py).
+    worker_batch_size: int = Field(default=500, ge=1, le=1000)
     worker_lease_seconds: int = Field(default=300, ge=1)
     worker_poll_seconds: float = Field(default=2.0, gt=0)
     # Sent marks are written in groups this large: larger is faster, and a crash may resend up to 2x+1 of it.
