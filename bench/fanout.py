@@ -100,6 +100,9 @@ async def _ceiling_chunk(client, message: bytes, count: int) -> float:
 
 
 async def one_run(url: str, port: int, subscribers: int, settle_group: int, batch_size: int) -> dict:
+    from sqlalchemy import func
+    from sqlmodel import select
+
     from notifications.outbox.models import Notification
     from notifications.rendering.render import build_message, render_bodies
     from notifications.worker import Worker
@@ -113,8 +116,6 @@ async def one_run(url: str, port: int, subscribers: int, settle_group: int, batc
     db = await _prepare(url, subscribers)
     enqueue_seconds, publish_seconds, queued = await _publish(db)
     async with db.session() as session:
-        from sqlmodel import select
-
         sample = (await session.exec(select(Notification).limit(1))).one()
         version = await session.get(RegistryVersion, sample.version_number)
     bodies = render_bodies(kind=sample.kind, language=sample.language, version=version, settings=settings)
@@ -138,6 +139,10 @@ async def one_run(url: str, port: int, subscribers: int, settle_group: int, batc
         if not handled:
             break
         ceiling_seconds += await _ceiling_chunk(ceiling_client, message, handled)
+    async with db.session() as session:
+        sent = (await session.exec(select(func.count()).where(Notification.status == "SENT"))).one()
+    if sent != queued:  # a rate is only worth reporting for a fan-out that reached everyone
+        raise SystemExit(f"the worker stopped with {queued - sent} of {queued} notices unsent")
     rate, ceiling = queued / worker_seconds, queued / ceiling_seconds
     await worker.transport.close()
     await ceiling_client.quit()
