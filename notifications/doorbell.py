@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from registry.db import Database
 
 OUTBOX_CHANNEL = "registry_outbox"
+CONNECT_TIMEOUT_SECONDS = 5
 
 log = logging.getLogger("notifications.worker")
 
@@ -54,12 +55,15 @@ class Doorbell:
     async def _listen(self) -> None:
         if self.db.dialect != "postgresql" or self.listening:
             return
-        dsn = self.db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        connection = None
         try:
-            connection = await asyncpg.connect(dsn)
+            # Briefly: an unreachable server must not hold up a worker that was asked to stop.
+            connection = await asyncpg.connect(self.db.listen_dsn, timeout=CONNECT_TIMEOUT_SECONDS)
             await connection.add_listener(OUTBOX_CHANNEL, lambda *_notice: self._rung.set())
-        except (OSError, asyncpg.PostgresError) as error:
+        except (OSError, TimeoutError, asyncpg.PostgresError) as error:
             log.warning("cannot listen for queued mail; polling", extra={"error": str(error)})
+            if connection is not None:
+                connection.terminate()
             return
         self._connection = connection
         # Mail queued while no one listened would wait out a poll: look once more right away.

@@ -54,6 +54,11 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    @property
+    def listen_dsn(self) -> str:
+        """The URL as asyncpg.connect takes it, for a connection of its own that LISTENs outside the pool."""
+        return self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A session for reads; nothing it does is committed."""

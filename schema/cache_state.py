@@ -137,7 +137,7 @@ class PostgresStamp(RegistryStamp):
 
     def __init__(self, db: Database) -> None:
         super().__init__(db)
-        self.dsn = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self.dsn = db.listen_dsn
         self._connection: asyncpg.Connection | None = None
         self._listening = False
         self._stale = True
