@@ -11,7 +11,6 @@ _CUSTOMER = {
         "for_customer": "For {customer}.",
         "pending_heading": "Varslede ændringer",
         "no_pending": "Ingen ændringer venter på jer.",
-        "takes_effect": "Træder i kraft", "your_deadline": "Jeres frist for indsigelse",
         "not_notified": "I har endnu ikke fået varslet; fristen løber fra, når det er sendt.",
         "acknowledge": "Vi har læst ændringen og gør ikke indsigelse",
         "acknowledged": "I har bekræftet ændringen den {date}.",
@@ -20,7 +19,6 @@ _CUSTOMER = {
         "submit_objection": "Send indsigelse",
         "authorised_heading": "Godkendte underdatabehandlere",
         "authorised_meta": "Listen I har godkendt, for de ydelser I har valgt (version {number}).",
-        "col_name": "Navn", "col_purpose": "Formål", "col_countries": "Lande", "unknown": "Ukendt",
         "notices_heading": "Varsler sendt til jer",
         "no_notices": "Der er ikke sendt varsler til jer endnu.",
         "col_version": "Version", "col_sent": "Sendt", "col_recipient": "Modtager",
@@ -35,7 +33,6 @@ _CUSTOMER = {
         "link_sent": "Hvis adressen er en kontakt hos en kunde, er et link på vej. Det virker i 24 timer.",
         "sign_out": "Log ud",
         "signed_out": "I er logget ud. Linket i e-mailen virker fortsat, til det udløber.",
-        "ADDED": "Tilføjet", "REMOVED": "Fjernet", "CHANGED": "Ændret",
         "ACCEPTED": "Imødekommet", "REJECTED": "Afvist", "TERMINATION": "Aftalen opsiges",
     },
     "en": {
@@ -46,7 +43,6 @@ _CUSTOMER = {
         "for_customer": "For {customer}.",
         "pending_heading": "Announced changes",
         "no_pending": "No changes are waiting for you.",
-        "takes_effect": "Takes effect", "your_deadline": "Your deadline for objections",
         "not_notified": "You have not been notified yet; your deadline counts from when the notice is sent.",
         "acknowledge": "We have read the change and do not object",
         "acknowledged": "You confirmed the change on {date}.",
@@ -55,7 +51,6 @@ _CUSTOMER = {
         "submit_objection": "Send objection",
         "authorised_heading": "Authorised sub-processors",
         "authorised_meta": "The list you have authorised, for the services you chose (version {number}).",
-        "col_name": "Name", "col_purpose": "Purpose", "col_countries": "Countries", "unknown": "Unknown",
         "notices_heading": "Notices sent to you",
         "no_notices": "No notices have been sent to you yet.",
         "col_version": "Version", "col_sent": "Sent", "col_recipient": "Recipient",
@@ -70,14 +65,18 @@ _CUSTOMER = {
         "link_sent": "If the address is a customer's contact, a link is on its way. It works for 24 hours.",
         "sign_out": "Sign out",
         "signed_out": "You are signed out. The link in the email still works until it expires.",
-        "ADDED": "Added", "REMOVED": "Removed", "CHANGED": "Changed",
         "ACCEPTED": "Accepted", "REJECTED": "Rejected", "TERMINATION": "Agreement terminated",
     },
 }
 
 
+# Words the public pages already have, said the same way here.
+_SHARED = ("takes_effect", "your_deadline", "col_name", "col_purpose", "col_countries", "unknown",
+           "RECEIVED", "ACKNOWLEDGED", "RESOLVED", "WITHDRAWN")
+
+
 def customer_texts(language: str) -> dict[str, str]:
-    """Every string the customer page shows, objection statuses included."""
-    statuses = i18n.texts(language)
-    return _CUSTOMER[language] | {status: getattr(statuses, status)
-                                  for status in ("RECEIVED", "ACKNOWLEDGED", "RESOLVED", "WITHDRAWN")}
+    """Every string the customer page shows, with the public pages' words for what both show."""
+    public = i18n.texts(language)
+    kinds = {kind.upper(): getattr(public, kind) for kind in ("added", "removed", "changed")}
+    return _CUSTOMER[language] | kinds | {key: getattr(public, key) for key in _SHARED}
