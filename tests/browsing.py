@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page, async_playwright, expect
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -26,3 +26,12 @@ async def page(browser: Browser) -> AsyncIterator[Page]:
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     yield await context.new_page()
     await context.close()
+
+
+async def write_and_send_by_keyboard(page: Page, *, field: str, text: str, button: str) -> None:
+    """Type into the labelled field, Tab to the button (which must be next in the tab order), press Enter."""
+    await page.get_by_label(field).focus()
+    await page.keyboard.type(text)
+    await page.keyboard.press("Tab")
+    await expect(page.get_by_role("button", name=button)).to_be_focused()
+    await page.keyboard.press("Enter")

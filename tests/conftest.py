@@ -14,12 +14,13 @@ from sqlalchemy import text
 from registry.auth import service as auth
 from registry.auth.models import Role
 from registry.customers import service as customers
-from registry.db import Database
+from registry.db import Database, utcnow
 from registry.migrations import upgrade
 from registry.models import load_all
 from registry.seed.service import seed_demo
 from registry.settings import Settings
 from schema.app import create_app
+from tests.graphql_documents import NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT
 
 POSTGRES_URL = os.environ.get("REGISTRY_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 START_POSTGRES = "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
@@ -114,6 +115,17 @@ async def make_customer(db: Database, name: str, *, contacts: list[tuple[str, st
                                          accepted_at=accepted_at, services=list(services), notice_days=notice_days,
                                          min_notice_days=0)
         return customer.id
+
+
+async def notified_customer(db: Database, gql, admin_token: str, name: str) -> int:
+    """A customer whose contact dpo@kunde-a.dk was told of version 2 (Mailgun added); returns its id."""
+    customer = await make_customer(db, name, contacts=[("dpo@kunde-a.dk", "da")])
+    await gql(SAVE_DRAFT, {"input": NEW_SUBPROCESSOR}, token=admin_token)
+    await gql(PUBLISH, {"input": {"note": "Mailgun sender vores e-mails"}}, token=admin_token)
+    async with db.transaction() as session:
+        await customers.record_notice(session=session, customer_id=customer, version_number=2, sent_at=utcnow(),
+                                      message_id="<v2@registry>", recipient="dpo@kunde-a.dk")
+    return customer
 
 
 @pytest.fixture

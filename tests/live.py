@@ -5,8 +5,10 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
 import uvicorn
 
+from registry.db import Database
 from registry.settings import Settings
 from schema.app import create_app
 
@@ -76,3 +78,10 @@ class HostPage:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join()
+
+
+@pytest.fixture
+def registry(db: Database, settings: Settings):
+    """The app under uvicorn on its own port, over the test's database."""
+    with LiveRegistry(settings, free_socket()) as server:
+        yield server

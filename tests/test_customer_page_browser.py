@@ -1,42 +1,20 @@
 """The customer's own page in Debian's Chromium: opened from the access link, used by keyboard."""
 
-from collections.abc import Iterator
-
-import pytest
 from playwright.async_api import expect
 
 from registry.auth.service import customer_access_token
-from registry.customers import service as customers
-from registry.db import utcnow
-from tests.browsing import browser, page  # noqa: F401 - fixtures
-from tests.conftest import make_customer
-from tests.graphql_documents import NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT
-from tests.live import LiveRegistry, free_socket
+from tests.browsing import browser, page, write_and_send_by_keyboard  # noqa: F401 - fixtures
+from tests.conftest import notified_customer
+from tests.live import registry  # noqa: F401 - fixture
 from tests.test_browser import artifact
 from tests.tokens import forged
 
 NAME = 'Kunde <img src=x onerror="document.title=1"> ApS'
 
 
-@pytest.fixture
-def registry(db, settings) -> Iterator[LiveRegistry]:
-    with LiveRegistry(settings, free_socket()) as server:
-        yield server
-
-
-async def notified_customer(db, gql, admin_token) -> int:
-    customer = await make_customer(db, NAME, contacts=[("dpo@kunde-a.dk", "da")])
-    await gql(SAVE_DRAFT, {"input": NEW_SUBPROCESSOR}, token=admin_token)
-    await gql(PUBLISH, {"input": {"note": "Mailgun sender vores e-mails"}}, token=admin_token)
-    async with db.transaction() as session:
-        await customers.record_notice(session=session, customer_id=customer, version_number=2, sent_at=utcnow(),
-                                      message_id="<v2@registry>", recipient="dpo@kunde-a.dk")
-    return customer
-
-
 async def test_customer_reads_their_page_objects_and_withdraws(seeded, registry, page, gql, admin_token, settings):
     # Given a customer told of version 2, and the access link a contact of theirs was mailed
-    customer = await notified_customer(seeded, gql, admin_token)
+    customer = await notified_customer(seeded, gql, admin_token, NAME)
     token = customer_access_token(secret_key=settings.secret_key, customer_id=customer, email="dpo@kunde-a.dk")
 
     # When they open it
@@ -53,11 +31,8 @@ async def test_customer_reads_their_page_objects_and_withdraws(seeded, registry,
     await page.screenshot(path=artifact("customer-page", seeded), full_page=True)
 
     # When they write a reason and send it by keyboard
-    await page.get_by_label("Begrundelse for indsigelse mod version 2").focus()
-    await page.keyboard.type("Ingen overførsel til USA.")
-    await page.keyboard.press("Tab")
-    await expect(page.get_by_role("button", name="Send indsigelse")).to_be_focused()
-    await page.keyboard.press("Enter")
+    await write_and_send_by_keyboard(page, field="Begrundelse for indsigelse mod version 2",
+                                     text="Ingen overførsel til USA.", button="Send indsigelse")
 
     # Then the objection is recorded for them and shown, with a way to withdraw it
     await expect(page.get_by_role("status")).to_have_text("Gemt.")
@@ -78,7 +53,7 @@ async def test_customer_reads_their_page_objects_and_withdraws(seeded, registry,
 
 
 async def test_acknowledging_and_signing_out(seeded, registry, page, gql, admin_token, settings):
-    customer = await notified_customer(seeded, gql, admin_token)
+    customer = await notified_customer(seeded, gql, admin_token, NAME)
     token = customer_access_token(secret_key=settings.secret_key, customer_id=customer, email="dpo@kunde-a.dk")
     await page.goto(f"{registry.url}/customer?lang=en#access_token={token}")
 
@@ -96,7 +71,7 @@ async def test_acknowledging_and_signing_out(seeded, registry, page, gql, admin_
 
 async def test_a_forged_link_shows_nothing_and_offers_a_new_one(seeded, registry, page, gql, admin_token, settings):
     # Given a link whose token was tampered with
-    customer = await notified_customer(seeded, gql, admin_token)
+    customer = await notified_customer(seeded, gql, admin_token, NAME)
     token = customer_access_token(secret_key=settings.secret_key, customer_id=customer, email="dpo@kunde-a.dk")
 
     # When it is opened
