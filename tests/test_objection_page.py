@@ -4,21 +4,13 @@ import re
 
 import pytest
 
-from registry.customers import service as customers
-from registry.db import utcnow
 from registry.objections.links import objection_link_token
-from tests.conftest import make_customer
-from tests.graphql_documents import NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT
+from tests.conftest import notified_customer
 
 
 @pytest.fixture
 async def link(seeded, gql, admin_token, settings):
-    customer = await make_customer(seeded, "Kunde <A> & Co", contacts=[("dpo@kunde-a.dk", "da")])
-    await gql(SAVE_DRAFT, {"input": NEW_SUBPROCESSOR}, token=admin_token)
-    await gql(PUBLISH, {"input": {"note": "Mailgun sender vores e-mails"}}, token=admin_token)
-    async with seeded.transaction() as session:
-        await customers.record_notice(session=session, customer_id=customer, version_number=2, sent_at=utcnow(),
-                                      message_id="<v2@registry>", recipient="dpo@kunde-a.dk")
+    customer = await notified_customer(seeded, gql, admin_token, "Kunde <A> & Co")
     return objection_link_token(secret_key=settings.secret_key, customer_id=customer, version_number=2)
 
 
