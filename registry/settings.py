@@ -1,5 +1,6 @@
 """Operator configuration, read once from REGISTRY_* environment variables."""
 
+import ipaddress
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -16,6 +17,8 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite+aiosqlite:///./var/registry.db"
     public_url: str = "http://127.0.0.1:8000"
+    # The address `serve` binds (it sets this from --host); loopback-only defaults are safe, others are not.
+    listen_host: str = "127.0.0.1"
     secret_key: str = Field(default="dev-only-change-me", min_length=8)
     min_notice_days: int = Field(default=30, ge=0)
 
@@ -75,6 +78,17 @@ class Settings(BaseSettings):
     @property
     def unsubscribe_address(self) -> str:
         return self.unsubscribe_mailbox or self.mail_from
+
+    @property
+    def listens_on_loopback(self) -> bool:
+        """Whether the server is reachable from this host only."""
+        host = self.listen_host.strip("[]")
+        if host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
 
     @property
     def is_sqlite(self) -> bool:

@@ -1,6 +1,7 @@
 """The `serve` command, plugged into `python -m registry` through an entry point."""
 
 import argparse
+import os
 
 import uvicorn
 
@@ -9,6 +10,9 @@ from registry.settings import get_settings
 
 
 def _serve(args: argparse.Namespace) -> int:
+    # Every server process (uvicorn's --workers too) reads the bind address from the environment.
+    os.environ["REGISTRY_LISTEN_HOST"] = args.host
+    get_settings.cache_clear()
     settings = get_settings()
     if path := settings.sqlite_path():
         path.parent.mkdir(parents=True, exist_ok=True)
