@@ -134,3 +134,10 @@ def test_worker_on_the_embedded_sqlite_default_runs_with_the_development_key(tmp
                             text=True, timeout=120)
 
     assert result.returncode == 0, result.stderr
+
+
+def test_reading_unsubscribe_mail_on_postgresql_refuses_the_development_key(tmp_path):
+    # It opens the unsubscribe links in the mail it reads: with a known key, forged ones too
+    result = refused(registry("subscribers", "unsubscribe-mail", str(tmp_path)), tmp_path, database_url=POSTGRES_URL)
+
+    assert_explains(result, "REGISTRY_SECRET_KEY holds the development key")
