@@ -103,7 +103,7 @@ class Settings(BaseSettings):
 
     @property
     def signing_keys(self) -> tuple[str, ...]:
-        """Every key a link may be signed with, the current one last: itsdangerous signs with the last."""
+        """The keys links are verified with, the current one last: itsdangerous signs with the last only."""
         return (*self.secret_key_fallbacks, self.secret_key)
 
     @property
