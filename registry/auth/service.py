@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from registry.auth.links import LinkPurpose, make_link_token, read_link_token
 from registry.auth.models import ApiToken, Role
 from registry.customers.models import Customer
-from registry.db import utcnow
+from registry.db import is_stored_number, utcnow
 from registry.errors import ErrorCode, RegistryError
 
 TOKEN_PREFIX = "rgt_"
@@ -57,7 +57,8 @@ async def authenticate(*, session: AsyncSession, token: str, secret_key: str) ->
     """The principal a bearer token stands for, or None for an unknown, revoked or expired token."""
     if not token.startswith(TOKEN_PREFIX):
         link = read_link_token(secret_key=secret_key, purpose=LinkPurpose.CUSTOMER_ACCESS, token=token)
-        if link is None or not isinstance(link.get("c"), int):
+        # Signed is not enough: the customer named must exist now, as a stored token's customer does.
+        if link is None or not is_stored_number(link.get("c")) or await session.get(Customer, link["c"]) is None:
             return None
         return Principal(name=f"contact {link.get('e')}", role=Role.CUSTOMER, customer_id=link["c"])
     if len(token) > 100:
