@@ -40,9 +40,9 @@ class RegistrySchema(strawberry.Schema):
         for error in errors:
             path = ".".join(map(str, error.path)) if error.path else "-"
             if should_mask(error):
-                log.error("Unexpected error at %s: %r", path, error.message, exc_info=error.original_error)
+                log.error("GraphQL unexpected error at %s: %r", path, error.message, exc_info=error.original_error)
             else:
-                log.warning("%s at %s: %r", expected_error_code(error), path, error.message)
+                log.warning("GraphQL %s at %s: %r", expected_error_code(error), path, error.message)
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
