@@ -4,8 +4,10 @@ import base64
 
 import pytest
 
+from notifications.subscriptions.tokens import TokenPurpose, make_token
 from registry.auth.links import LinkPurpose, make_link_token
 from tests.conftest import make_customer
+from tests.test_cli import run
 from tests.graphql_documents import AUDIT, NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT
 
 ME = "{ me { customer { id name } } }"
@@ -20,7 +22,8 @@ def _cursor(text: str) -> str:
 async def _written(gql, admin_token) -> tuple:
     """Everything an admin can see that a write would change."""
     return ((await gql(AUDIT, token=admin_token))["data"],
-            (await gql("{ registryVersions { totalCount } customers { agreements { id } } }", token=admin_token))["data"])
+            (await gql("{ registryVersions { totalCount } customers { agreements { id } } }",
+                       token=admin_token))["data"])
 
 
 @pytest.mark.parametrize(("query", "message"), [
@@ -118,3 +121,37 @@ async def test_a_signed_customer_token_that_is_not_a_mapping_is_forbidden(seeded
     result = await gql(ME, token=token)
 
     assert result["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+@pytest.mark.parametrize("number", [2**31, 2**70, True, -1])
+async def test_a_signed_object_link_holding_an_impossible_number_shows_the_invalid_link_page(seeded, client, settings,
+                                                                                             number):
+    await make_customer(seeded, "Kunde A")
+    for payload in ({"c": number, "v": 1}, {"c": 1, "v": number}):
+        token = make_link_token(secret_key=settings.secret_key, purpose=LinkPurpose.OBJECTION, payload=payload)
+
+        page = await client.get("/objections/new", params={"token": token, "lang": "en"})
+        filed = await client.post("/objections/new", data={"token": token, "reason": "r", "lang": "en"},
+                                  headers={"Origin": "https://registry.example.test"})
+
+        assert (page.status_code, filed.status_code) == (400, 400)
+        assert "This link does not work" in page.text and "This link does not work" in filed.text
+
+
+@pytest.mark.parametrize("number", [2**31, 2**70, True])
+async def test_a_signed_unsubscribe_token_holding_an_impossible_number_is_an_invalid_link(seeded, gql, settings,
+                                                                                          number):
+    token = make_token(secret_key=settings.secret_key, purpose=TokenPurpose.UNSUBSCRIBE, subscription_id=number)
+
+    result = await gql("mutation($t: String!) { unsubscribe(token: $t) { ok userErrors { code } } }", {"t": token})
+
+    assert result["data"]["unsubscribe"] == {"ok": False, "userErrors": [{"code": "INVALID"}]}
+
+
+@pytest.mark.parametrize("customer", ["987654", "2147483648", "-1"])
+def test_a_customer_token_for_a_customer_that_does_not_exist_is_not_created(db, database_url, customer):
+    result = run("token", "create", "--role", "customer", "--customer", customer, "--name", "portal",
+                 database_url=database_url)
+
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "error: No such customer.\n"

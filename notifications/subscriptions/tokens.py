@@ -5,6 +5,8 @@ from functools import cache
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from registry.db import is_stored_number
+
 
 class TokenPurpose(StrEnum):
     CONFIRM = "subscription-confirm"
@@ -35,5 +37,5 @@ def read_token(*, secret_key: str, purpose: TokenPurpose, token: str) -> int | N
     except (BadSignature, SignatureExpired):
         return None
     subscription = payload.get("s") if isinstance(payload, dict) else None
-    return subscription if isinstance(subscription, int) else None
+    return subscription if is_stored_number(subscription) else None
 

@@ -39,7 +39,8 @@ async def create_token(*, session: AsyncSession, name: str, role: Role, customer
     if (role is Role.CUSTOMER) != (customer_id is not None):
         raise RegistryError.one("A customer token needs a customer, and only a customer token has one.",
                                 ErrorCode.INVALID, "customer_id")
-    if customer_id is not None and await session.get(Customer, customer_id) is None:
+    if customer_id is not None and (not is_stored_number(customer_id)
+                                    or await session.get(Customer, customer_id) is None):
         raise RegistryError.one("No such customer.", ErrorCode.NOT_FOUND, "customer_id")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     session.add(ApiToken(name=name, role=role, token_hash=_digest(token), customer_id=customer_id))
