@@ -29,6 +29,7 @@ Query = merge_types("Query", (RegistryQuery, CustomerQuery, NotificationQuery))
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
 log = logging.getLogger("strawberry.execution")
+MAX_LOGGED_MESSAGE = 300  # a message may quote what the caller sent; one line stays one short line
 
 
 class RegistrySchema(strawberry.Schema):
@@ -38,11 +39,12 @@ class RegistrySchema(strawberry.Schema):
         Neither prints the query's source, which GraphQLError's own text quotes: it may hold a token.
         """
         for error in errors:
+            message = error.message[:MAX_LOGGED_MESSAGE]
             path = ".".join(map(str, error.path)) if error.path else "-"
             if should_mask(error):
-                log.error("GraphQL unexpected error at %s: %r", path, error.message, exc_info=error.original_error)
+                log.error("GraphQL unexpected error at %s: %r", path, message, exc_info=error.original_error)
             else:
-                log.warning("GraphQL %s at %s: %r", expected_error_code(error), path, error.message)
+                log.warning("GraphQL %s at %s: %r", expected_error_code(error), path, message)
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
