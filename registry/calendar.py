@@ -37,6 +37,6 @@ def utc_instant(moment: datetime, field: str) -> datetime:
     except OverflowError:
         utc = None
     if utc is None or not EARLIEST_INSTANT <= utc < LATEST_INSTANT:
-        raise RegistryError.one(f"The instant must lie between {EARLIEST_INSTANT:%Y-%m-%d} and "
-                                f"{LATEST_INSTANT:%Y-%m-%d} (UTC).", ErrorCode.INVALID, field)
+        raise RegistryError.one(f"The instant must lie between {EARLIEST_INSTANT.date().isoformat()} and "
+                                f"{LATEST_INSTANT.date().isoformat()} (UTC).", ErrorCode.INVALID, field)
     return utc

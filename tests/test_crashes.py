@@ -99,6 +99,7 @@ async def test_an_agreement_accepted_in_year_9999_or_0001_is_refused_on_the_fiel
     payload = result["data"]["createAgreement"]
     assert payload["agreement"] is None
     assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [("acceptedAt", "INVALID")]
+    assert "between 0001-01-02 and 9989-01-01" in payload["userErrors"][0]["message"]
     assert await _written(gql, admin_token) == before
 
 
