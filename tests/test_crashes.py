@@ -7,8 +7,8 @@ import pytest
 from notifications.subscriptions.tokens import TokenPurpose, make_token
 from registry.auth.links import LinkPurpose, make_link_token
 from tests.conftest import make_customer
-from tests.test_cli import run
 from tests.graphql_documents import AUDIT, NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT
+from tests.test_cli import run
 
 ME = "{ me { customer { id name } } }"
 CREATE_AGREEMENT = """mutation($input: CreateAgreementInput!) { createAgreement(input: $input) {
@@ -48,6 +48,8 @@ async def test_out_of_range_arguments_get_bad_user_input(seeded, gql, query, mes
     assert message in error["message"]
 
 
+# GraphQL's Int is 32-bit signed, as PostgreSQL's INTEGER: an Int argument needs no range check of
+# its own, only numbers decoded from strings (cursors, signed links) do. These two tests guard that.
 @pytest.mark.parametrize("query", [
     "{ registryVersion(number: 2147483648) { number } }",
     "{ registryDiff(fromVersion: 1, toVersion: 2147483648) { changes { kind } } }",
