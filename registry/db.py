@@ -10,6 +10,15 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 
+# Every id and version number is an INTEGER column: PostgreSQL refuses a larger parameter outright.
+MAX_INTEGER = 2**31 - 1
+
+
+def is_stored_number(value: object) -> bool:
+    """Whether a value from outside could name a row: a positive int within INTEGER (a bool is no number)."""
+    return type(value) is int and 0 < value <= MAX_INTEGER
+
+
 def utcnow() -> datetime:
     """The current instant, timezone-aware, truncated to microseconds both engines keep."""
     return datetime.now(UTC)

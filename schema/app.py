@@ -17,6 +17,7 @@ from notifications import metrics as notification_metrics
 from notifications.worker import Worker
 from registry.db import Database
 from registry.settings import Settings, get_settings
+from schema import access_log
 from schema.feed import atom_feed
 from schema.graphql_app import RegistryGraphQL
 from schema.limits import BodySizeLimit
@@ -57,6 +58,9 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     """Build the app; it uses the given database or opens one from the settings."""
     settings = settings or get_settings()
     db = db or Database(settings.database_url)
+    # Here, not in `serve`: uvicorn has configured its logging by the time it calls this factory, in
+    # every worker process, and a server started any other way builds the app here too.
+    access_log.install()
 
     graphql = RegistryGraphQL(db=db, settings=settings)
 

@@ -1,6 +1,6 @@
 """Errors shown to the caller as they are; everything else is masked."""
 
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError
 
 from registry.errors import RegistryError
 
@@ -16,6 +16,15 @@ def should_mask(error: GraphQLError) -> bool:
     """Mask crashes; keep GraphQL's own errors (syntax, validation, permission, bad input) readable."""
     original = error.original_error
     return original is not None and not isinstance(original, (GraphQLError, RegistryError))
+
+
+def expected_error_code(error: GraphQLError) -> str:
+    """The code a readable error is known by in the logs; GraphQL's own syntax and validation errors carry none."""
+    if code := (error.extensions or {}).get("code"):
+        return str(code)
+    if isinstance(error.original_error, RegistryError):
+        return ",".join(str(problem.code) for problem in error.original_error.problems)
+    return "GRAPHQL_PARSE_FAILED" if isinstance(error, GraphQLSyntaxError) else "GRAPHQL_VALIDATION_FAILED"
 
 
 class Forbidden(GraphQLError):

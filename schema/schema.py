@@ -1,9 +1,11 @@
 """The strawberry Schema with its limits: depth, tokens, aliases, and masked crashes."""
 
+import logging
 from functools import partial
 from pathlib import Path
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
@@ -13,10 +15,11 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 from registry.settings import Settings
 from schema.customer_queries import CustomerQuery
-from schema.errors import should_mask
+from schema.errors import expected_error_code, should_mask
 from schema.mutations import Mutation
 from schema.notification_queries import NotificationQuery
 from schema.queries import RegistryQuery
@@ -25,10 +28,28 @@ Query = merge_types("Query", (RegistryQuery, CustomerQuery, NotificationQuery))
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
+log = logging.getLogger("strawberry.execution")
+MAX_LOGGED_MESSAGE = 300  # a message may quote what the caller sent; one line stays one short line
+
+
+class RegistrySchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        """One line per expected error (a caller's mistake); a traceback only for crashes, which need a fix.
+
+        Neither prints the query's source, which GraphQLError's own text quotes: it may hold a token.
+        """
+        for error in errors:
+            message = error.message[:MAX_LOGGED_MESSAGE]
+            path = ".".join(map(str, error.path)) if error.path else "-"
+            if should_mask(error):
+                log.error("GraphQL unexpected error at %s: %r", path, message, exc_info=error.original_error)
+            else:
+                log.warning("GraphQL %s at %s: %r", expected_error_code(error), path, message)
+
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The schema with the operator's limits; extensions are factories, made anew per operation."""
-    return strawberry.Schema(
+    return RegistrySchema(
         query=Query,
         mutation=Mutation,
         extensions=[

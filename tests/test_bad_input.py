@@ -49,12 +49,14 @@ async def test_invalid_draft_entry_is_refused_and_nothing_is_written(seeded, gql
     ({"note": "n", "noticeDays": 100000}, "noticeDays", "INVALID"),
     ({"note": "n", "effectiveAt": "EARLY"}, "effectiveAt", "NOTICE_TOO_SHORT"),
     ({"note": "n", "noticeDays": 30, "effectiveAt": "LATE"}, "noticeDays", "INVALID"),
+    ({"note": "n", "effectiveAt": "DECADE_AHEAD"}, "effectiveAt", "INVALID"),
     ({"note": "  "}, "note", "REQUIRED"),
     ({"note": "n" * 2001}, "note", "TOO_LONG"),
 ])
 async def test_publishing_with_bad_notice_or_note_is_refused(seeded, gql, admin_token, publish_input, field, code):
     await gql(SAVE_DRAFT, {"input": NEW_SUBPROCESSOR}, token=admin_token)
-    moments = {"EARLY": datetime.now(UTC) + timedelta(days=29), "LATE": datetime.now(UTC) + timedelta(days=60)}
+    moments = {"EARLY": datetime.now(UTC) + timedelta(days=29), "LATE": datetime.now(UTC) + timedelta(days=60),
+               "DECADE_AHEAD": datetime.now(UTC) + timedelta(days=3652)}
     if publish_input.get("effectiveAt") in moments:
         publish_input = {**publish_input, "effectiveAt": moments[publish_input["effectiveAt"]].isoformat()}
     before = await _state(gql, admin_token)

@@ -10,6 +10,7 @@ from notifications.outbox.models import NotificationKind
 from notifications.subscriptions import limits
 from notifications.subscriptions.models import Subscription, SubscriptionStatus
 from notifications.subscriptions.tokens import TokenPurpose, read_token
+from registry.calendar import utc_instant
 from registry.customers.validation import normalise_email, normalise_language
 from registry.db import utcnow
 from registry.errors import ErrorCode, RegistryError
@@ -116,8 +117,7 @@ async def import_subscriber(*, session: AsyncSession, email: str, language: str,
     if not consent_source or len(consent_source) > MAX_CONSENT_SOURCE:
         raise RegistryError.one(f"consent_source must be 1 to {MAX_CONSENT_SOURCE} characters.",
                                 ErrorCode.INVALID, "consent_source")
-    if consented_at.tzinfo is None:
-        raise RegistryError.one("consented_at needs a time zone offset.", ErrorCode.INVALID, "consented_at")
+    consented_at = utc_instant(consented_at, "consented_at")
     existing = await _by_email(session, email)
     if existing is not None:
         if existing.status == SubscriptionStatus.UNSUBSCRIBED or existing.suppressed_at is not None:

@@ -6,6 +6,7 @@ from functools import cache
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from registry.auth.links import SecretKeys
+from registry.db import is_stored_number
 
 
 class TokenPurpose(StrEnum):
@@ -37,5 +38,5 @@ def read_token(*, secret_key: SecretKeys, purpose: TokenPurpose, token: str) -> 
     except (BadSignature, SignatureExpired):
         return None
     subscription = payload.get("s") if isinstance(payload, dict) else None
-    return subscription if isinstance(subscription, int) else None
+    return subscription if is_stored_number(subscription) else None
 

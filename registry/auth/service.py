@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from registry.auth.links import LinkPurpose, SecretKeys, make_link_token, read_link_token
 from registry.auth.models import ApiToken, Role
 from registry.customers.models import Customer
-from registry.db import utcnow
+from registry.db import is_stored_number, utcnow
 from registry.errors import ErrorCode, RegistryError
 
 TOKEN_PREFIX = "rgt_"
@@ -39,7 +39,8 @@ async def create_token(*, session: AsyncSession, name: str, role: Role, customer
     if (role is Role.CUSTOMER) != (customer_id is not None):
         raise RegistryError.one("A customer token needs a customer, and only a customer token has one.",
                                 ErrorCode.INVALID, "customer_id")
-    if customer_id is not None and await session.get(Customer, customer_id) is None:
+    if customer_id is not None and (not is_stored_number(customer_id)
+                                    or await session.get(Customer, customer_id) is None):
         raise RegistryError.one("No such customer.", ErrorCode.NOT_FOUND, "customer_id")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     session.add(ApiToken(name=name, role=role, token_hash=_digest(token), customer_id=customer_id))
@@ -57,7 +58,8 @@ async def authenticate(*, session: AsyncSession, token: str, secret_key: SecretK
     """The principal a bearer token stands for, or None for an unknown, revoked or expired token."""
     if not token.startswith(TOKEN_PREFIX):
         link = read_link_token(secret_key=secret_key, purpose=LinkPurpose.CUSTOMER_ACCESS, token=token)
-        if link is None or not isinstance(link.get("c"), int):
+        # Signed is not enough: the customer named must exist now, as a stored token's customer does.
+        if link is None or not is_stored_number(link.get("c")) or await session.get(Customer, link["c"]) is None:
             return None
         return Principal(name=f"contact {link.get('e')}", role=Role.CUSTOMER, customer_id=link["c"])
     if len(token) > 100:

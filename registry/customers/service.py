@@ -8,6 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from registry.agreement.models import AgreementTemplate
 from registry.audit import service as audit
+from registry.calendar import utc_instant
 from registry.customers.models import (
     Agreement,
     AgreementStatus,
@@ -125,10 +126,9 @@ async def create_agreement(*, session: AsyncSession, actor: str, customer_id: in
                                 ErrorCode.NOTICE_TOO_SHORT if days < min_notice_days else ErrorCode.INVALID,
                                 "notice_days")
     services = _services(services)
-    if accepted_at is not None and accepted_at.tzinfo is None:
-        raise RegistryError.one("acceptedAt needs a time zone offset.", ErrorCode.INVALID, "accepted_at")
+    accepted_at = utcnow() if accepted_at is None else utc_instant(accepted_at, "accepted_at")
     agreement = Agreement(customer_id=customer_id, template_version=template_version,
-                          accepted_at=accepted_at or utcnow(), services=services, notice_days=days)
+                          accepted_at=accepted_at, services=services, notice_days=days)
     session.add(agreement)
     await session.flush()
     await audit.record(session=session, actor=actor, action="createAgreement", target=f"agreement {agreement.id}",

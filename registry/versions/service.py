@@ -9,7 +9,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from registry.audit import service as audit
-from registry.calendar import add_days
+from registry.calendar import add_days, utc_instant
 from registry.customers.models import Agreement, AgreementStatus
 from registry.db import utcnow
 from registry.errors import ErrorCode, RegistryError
@@ -139,13 +139,15 @@ def _effective_at(*, now: datetime, notice_days: int | None, effective_at: datet
         raise RegistryError.one("Give noticeDays or effectiveAt, not both.", ErrorCode.INVALID, "notice_days")
     earliest = add_days(now, min_notice_days)
     if effective_at is not None:
-        if effective_at.tzinfo is None:
-            raise RegistryError.one("effectiveAt needs a time zone offset.", ErrorCode.INVALID, "effective_at")
+        effective_at = utc_instant(effective_at, "effective_at")
         if effective_at < earliest:
             raise RegistryError.one(
                 f"effectiveAt must be at least {min_notice_days} days after publication "
                 f"(no earlier than {earliest.isoformat(timespec='seconds')}).",
                 ErrorCode.NOTICE_TOO_SHORT, "effective_at")
+        if effective_at > add_days(now, MAX_NOTICE_DAYS):
+            raise RegistryError.one(f"effectiveAt must be at most {MAX_NOTICE_DAYS} days after publication.",
+                                    ErrorCode.INVALID, "effective_at")
         return effective_at
     days = min_notice_days if notice_days is None else notice_days
     if days < min_notice_days:

@@ -5,6 +5,7 @@ from enum import Enum
 
 import strawberry
 
+from registry.calendar import utc_instant
 from registry.errors import ErrorCode, RegistryError
 from registry.subprocessors.models import TransferMechanism as DomainTransferMechanism
 from registry.versions.models import ChangeKind as DomainChangeKind
@@ -43,7 +44,8 @@ def user_errors(error: RegistryError) -> list[UserError]:
 
 
 def aware(moment: datetime | None, argument: str) -> datetime | None:
-    """Reject instants without an offset: the registry cannot guess whose midnight is meant."""
-    if moment is not None and moment.tzinfo is None:
-        raise BadInput(f"{argument} needs a time zone offset, such as 2026-01-01T00:00:00Z.")
-    return moment
+    """The argument as a UTC instant; BAD_USER_INPUT without an offset or outside the registry's range."""
+    try:
+        return None if moment is None else utc_instant(moment, argument)
+    except RegistryError as error:
+        raise BadInput(f"{argument}: {error}") from None

@@ -6,6 +6,7 @@ from datetime import datetime
 import strawberry
 from strawberry.scalars import JSON
 
+from registry.db import is_stored_number
 from registry.versions.models import Change as DomainChange
 from registry.versions.service import VersionView
 from schema.errors import BadInput
@@ -95,8 +96,9 @@ def parse_version_cursor(cursor: str) -> int:
     """The version number inside a cursor; a BadInput error for anything this API did not hand out."""
     try:
         text = base64.urlsafe_b64decode(cursor.encode()).decode()
-        if text.startswith(_CURSOR_PREFIX) and text[len(_CURSOR_PREFIX):].isdigit():
-            return int(text[len(_CURSOR_PREFIX):])
+        digits = text[len(_CURSOR_PREFIX):] if text.startswith(_CURSOR_PREFIX) else ""
+        if digits.isascii() and digits.isdigit() and len(digits) <= 10 and is_stored_number(int(digits)):
+            return int(digits)
     except (ValueError, UnicodeError):
         pass
     raise BadInput("Malformed cursor: pass an endCursor from a previous page.")
