@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from sqlalchemy import func
@@ -16,6 +17,9 @@ from sqlmodel import select
 
 from registry.models import load_all
 from registry.objections.links import objection_link_token
+from registry.versions.diff import diff_entries, is_material
+from registry.versions.hashing import content_hash
+from registry.versions.models import RegistryVersion
 from tests.conftest import notified_customer
 from tests.graphql_documents import NEW_SUBPROCESSOR, PUBLISH, REMOVE_DRAFT, SAVE_DRAFT
 
@@ -166,6 +170,52 @@ async def test_the_csv_import_rejects_a_row_with_a_control_character_and_imports
     assert "imported 1, already subscribed 0, rejected 1" in result.stdout
     assert "line 3: consent_source contains U+0000" in result.stdout
     assert (await _rows(db))["subscription"] == 1
+
+
+async def _publish_unchecked(db, *, name: str, note: str) -> None:
+    """Version 2 adding an entry named `name`, written straight to the database as text stored before the check."""
+    async with db.transaction() as session:
+        previous = await session.get(RegistryVersion, 1)
+        entries = sorted([*previous.entries, {**previous.entries[0], "slug": "nul-gmbh", "name": name}],
+                         key=lambda entry: entry["slug"])
+        changes = diff_entries(previous.entries, entries)
+        published, effective = previous.published_at.replace(year=previous.published_at.year + 1), \
+            previous.published_at.replace(year=previous.published_at.year + 2)
+        session.add(RegistryVersion(
+            number=2, published_at=published, effective_at=effective, note=note, published_by="old code",
+            entries=entries, changes=[c.as_json() for c in changes], material=is_material(changes),
+            previous_hash=previous.content_hash,
+            content_hash=content_hash(number=2, previous_hash=previous.content_hash, published_at=published,
+                                      effective_at=effective, note=note, entries=entries)))
+
+
+async def test_old_text_with_a_nul_leaves_the_feed_well_formed_and_the_page_whole(seeded, client):
+    # Given a version published before the check, its new entry's name holding a NUL (PostgreSQL keeps it
+    # escaped in the JSON of the entries) and its note an escape character
+    await _publish_unchecked(seeded, name="Nul\x00 GmbH", note="Tilføjer\x1b Nul GmbH")
+
+    feed = await client.get("/feed.atom")
+    page = await client.get("/subprocessors?lang=en")
+
+    # Then the feed is well-formed XML carrying the text without those characters, and the page renders it
+    assert feed.status_code == 200
+    summaries = [e.text for e in ElementTree.fromstring(feed.content).iter("{http://www.w3.org/2005/Atom}summary")]
+    assert "ADDED Nul GmbH" in summaries[0] and summaries[0].startswith("Tilføjer Nul GmbH")
+    assert page.status_code == 200 and "Nul GmbH" in page.text and "\x00" not in page.text
+
+
+async def test_verify_names_the_version_and_the_field_holding_such_text(seeded, database_url):
+    await _publish_unchecked(seeded, name="Nul\x00 GmbH", note="Tilføjer\x1b Nul GmbH")
+
+    result = subprocess.run([sys.executable, "-m", "registry", "verify"], capture_output=True, text=True,
+                            env={**os.environ, "REGISTRY_DATABASE_URL": database_url}, timeout=60)
+
+    assert result.returncode == 1
+    assert "hash chain intact: 2 version(s) checked" in result.stdout
+    assert "stored text: 2 value(s) with characters XML cannot carry" in result.stdout
+    assert "version 2: note holds U+001B" in result.stderr
+    assert "version 2: entry 'nul-gmbh' name holds U+0000" in result.stderr
+
 
 
 def test_every_field_taking_text_is_guarded():
