@@ -18,16 +18,18 @@ from schema.types.common import UserError, camel
 
 
 def _problems(value: Any, path: tuple[str, ...]) -> list[Problem]:
+    """Problems with the strings in `value`, an argument at `path` (Python names; named only if at fault)."""
     if isinstance(value, str):
+        if text.UNSAFE.search(value) is None:
+            return []
         # The userErrors convention: fields of a mutation's `input` are named without the "input." prefix.
-        name = ".".join(path[1:] if path[0] == "input" and len(path) > 1 else path)
-        found = text.problem(value, name)
-        return [found] if found else []
+        named = path[1:] if path[0] == "input" and len(path) > 1 else path
+        return [text.problem(value, ".".join(camel(part) for part in named))]
     if isinstance(value, list):
         return [p for index, item in enumerate(value) for p in _problems(item, (*path, str(index)))]
     if has_object_definition(type(value)):  # an input object
         return [p for field in type(value).__strawberry_definition__.fields
-                for p in _problems(getattr(value, field.python_name), (*path, camel(field.python_name)))]
+                for p in _problems(getattr(value, field.python_name), (*path, field.python_name))]
     return []
 
 
@@ -47,7 +49,7 @@ class TextArguments(FieldExtension):
             self.payload = returned
 
     def _refusal(self, kwargs: dict[str, Any]) -> Any:
-        problems = [p for name, value in kwargs.items() for p in _problems(value, (camel(name),))]
+        problems = [p for name, value in kwargs.items() for p in _problems(value, (name,))]
         if not problems:
             return None
         if self.payload is None:
