@@ -1,7 +1,8 @@
-"""Every text argument of every field is checked against registry.text before its resolver runs.
+"""Every text argument is checked against registry.text before its resolver runs.
 
 Whether it came in a variable or as a string literal in the query, with an escape such as "\\u0000",
-it reaches the field as the same converted value, so one check here covers both.
+it reaches the field as the same converted value, so one check here covers both. Only root fields take
+text today; tests/test_control_characters.py fails if a field elsewhere starts to without the check.
 """
 
 from typing import Any
