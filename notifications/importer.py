@@ -9,6 +9,7 @@ from pathlib import Path
 from notifications.subscriptions import service as subscriptions
 from registry.db import Database
 from registry.errors import RegistryError
+from registry.text import check_fields
 
 HEADER = ["email", "language", "consented_at", "consent_source"]
 CHUNK = 500
@@ -43,6 +44,7 @@ async def import_csv(*, db: Database, path: Path, progress: Callable[[int], None
                     summary.rejected.append((line, "consented_at is not an ISO 8601 date and time"))
                     continue
                 try:
+                    check_fields(row)
                     async with session.begin_nested():
                         added = await subscriptions.import_subscriber(
                             session=session, email=row.get("email", ""), language=row.get("language", ""),

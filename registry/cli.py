@@ -68,14 +68,16 @@ def _token_revoke(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    async def check(session) -> tuple[list[str], int | None]:
-        return await versions.verify_chain(session=session), await versions.latest_number(session=session)
+    async def check(session) -> tuple[list[str], list[str], int | None]:
+        return (await versions.verify_chain(session=session), await versions.unsafe_text(session=session),
+                await versions.latest_number(session=session))
 
-    problems, latest = _run_in_transaction(check)
-    for problem in problems:
+    problems, unsafe, latest = _run_in_transaction(check)
+    for problem in problems + unsafe:
         print(problem, file=sys.stderr)
     print(f"hash chain {'BROKEN' if problems else 'intact'}: {latest or 0} version(s) checked")
-    return 1 if problems else 0
+    print(f"stored text: {len(unsafe)} value(s) with characters XML cannot carry" if unsafe else "stored text: clean")
+    return 1 if problems or unsafe else 0
 
 
 def _secret(args: argparse.Namespace) -> int:
@@ -89,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("migrate", help="apply database migrations").set_defaults(run=_migrate)
     commands.add_parser("seed", help="migrate, then load the demo data if missing (idempotent)").set_defaults(run=_seed)
-    commands.add_parser("verify", help="re-check the hash chain of published versions").set_defaults(run=_verify)
+    commands.add_parser("verify", help="re-check the hash chain of published versions and their stored text"
+                        ).set_defaults(run=_verify)
     commands.add_parser("secret", help="print a new random REGISTRY_SECRET_KEY").set_defaults(run=_secret)
     token = commands.add_parser("token", help="manage API tokens").add_subparsers(dest="action", required=True)
     create = token.add_parser("create", help="create a token and print it once")

@@ -2,7 +2,7 @@
 
 from graphql import GraphQLError, GraphQLSyntaxError
 
-from registry.errors import RegistryError
+from registry.errors import Problem, RegistryError
 
 
 class BadInput(GraphQLError):
@@ -10,6 +10,13 @@ class BadInput(GraphQLError):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, extensions={"code": "BAD_USER_INPUT"})
+
+
+class InvalidArgument(GraphQLError):
+    """An argument of a field without a userErrors payload that the registry refuses, naming it."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message, extensions={"code": str(problem.code), "field": problem.field})
 
 
 def should_mask(error: GraphQLError) -> bool:

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from notifications.rendering.render import version_url
+from registry.text import strip_xml_unsafe
 from registry.versions import service as versions
 from registry.versions.models import ChangeKind
 
@@ -24,7 +25,8 @@ def _summary(view: versions.VersionView) -> str:
         else:
             lines.append(f"{change.kind.value} {change.name}")
     lines.append(f"SHA-256: {version.content_hash}")
-    return "\n".join(lines)
+    # Text stored before such characters were refused would otherwise make the feed malformed XML for good.
+    return strip_xml_unsafe("\n".join(lines))
 
 
 async def atom_feed(request: Request) -> Response:
@@ -35,13 +37,14 @@ async def atom_feed(request: Request) -> Response:
     base = settings.public_url.rstrip("/")
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
-    ET.SubElement(feed, f"{{{ATOM}}}title").text = f"{settings.organisation_name}: sub-processor list"
+    organisation = strip_xml_unsafe(settings.organisation_name)
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = f"{organisation}: sub-processor list"
     ET.SubElement(feed, f"{{{ATOM}}}id").text = f"{base}/feed.atom"
     ET.SubElement(feed, f"{{{ATOM}}}link", href=f"{base}/feed.atom", rel="self")
     updated = max((v.version.withdrawn_at or v.version.published_at for v in views), default=None)
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = (updated.isoformat() if updated else "1970-01-01T00:00:00+00:00")
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
-    ET.SubElement(author, f"{{{ATOM}}}name").text = settings.organisation_name
+    ET.SubElement(author, f"{{{ATOM}}}name").text = organisation
     for view in views:
         version = view.version
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")

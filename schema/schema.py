@@ -23,8 +23,10 @@ from schema.errors import expected_error_code, should_mask
 from schema.mutations import Mutation
 from schema.notification_queries import NotificationQuery
 from schema.queries import RegistryQuery
+from schema.text_arguments import guard
 
 Query = merge_types("Query", (RegistryQuery, CustomerQuery, NotificationQuery))
+guard(Query, Mutation)
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 

@@ -134,3 +134,23 @@ async def test_a_contact_shared_by_two_customers_is_told_for_each_of_them(
 
 def plain(message) -> str:
     return message.get_body(preferencelist=("plain",)).get_content()
+
+
+async def test_a_note_that_reads_like_the_renderers_placeholders_arrives_as_typed(
+        seeded, gql, admin_token, smtp, mail_settings):
+    # Given a customer's confirmed contact, and a version whose note an admin wrote with the renderer's own
+    # placeholders, a Jinja expression and markup in it
+    await customer_with_confirmed_contact(seeded, gql, admin_token, smtp, mail_settings)
+    note = "@@OBJECT_URL@@ @@CUSTOMER@@ @@UNSUBSCRIBE_URL@@ {{ 7*7 }} <b>fed</b>"
+    await publish_change(gql, admin_token, note=note)
+
+    # When the notice is sent through the mail server
+    await deliver(seeded, mail_settings)
+
+    # Then the note reads as typed in both parts (escaped in HTML), and the only object link is the real one
+    notice = smtp.sink.to("dpo@kunde-a.dk")[-1]
+    text = plain(notice)
+    html = notice.get_body(preferencelist=("html",)).get_content()
+    assert note in text
+    assert "@@OBJECT_URL@@ @@CUSTOMER@@ @@UNSUBSCRIBE_URL@@ {{ 7*7 }} &lt;b&gt;fed&lt;/b&gt;" in html
+    assert text.count("/objections/new?token=") == 1 and "Kunde A ApS" in text

@@ -2,6 +2,7 @@
 
 import hashlib
 import html
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime, formataddr
@@ -24,20 +25,31 @@ from registry.auth.service import customer_access_token
 from registry.db import utcnow
 from registry.objections.links import objection_link_token
 from registry.settings import Settings
+from registry.text import clean_output, strip_xml_unsafe
 from registry.versions.models import ChangeKind, RegistryVersion
 
 TEMPLATES = Path(__file__).with_name("templates")
-# Per-recipient links, and the customer a notice is for, go into the once-rendered bodies by replacing
-# these markers. The customer comes last: a name an admin typed is never scanned for markers itself.
-MARKERS = {"unsubscribe_url": "@@UNSUBSCRIBE_URL@@", "object_url": "@@OBJECT_URL@@", "action_url": "@@ACTION_URL@@",
-           "customer": "@@CUSTOMER@@"}
+# Per-recipient links, and the customer a notice is for, fill slots the templates own: a fan-out renders
+# the bodies once and cuts them at the slots. A slot is its name between NULs, which no other rendered
+# value can hold (the finalize drops them), so a note or a name that reads "@@OBJECT_URL@@" comes out as typed.
+SLOTS = ("unsubscribe_url", "object_url", "action_url", "customer")
+_SLOT = re.compile("\x00(" + "|".join(SLOTS) + ")\x00")
+
+
+class _Slot(str):
+    """Where a per-recipient value goes: the one kind of value the finalize lets a NUL through in."""
+
+
+def _finalize(value: object) -> object:
+    return value if isinstance(value, _Slot) else clean_output(value)
 
 
 @cache
 def environment() -> Environment:
     # HTML is autoescaped, so whatever an admin typed shows as text; plain text needs no escaping.
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                      finalize=_finalize)
     env.filters["local"] = lambda iso, language: local_date(datetime.fromisoformat(iso), language)
     return env
 
@@ -77,11 +89,11 @@ def _changes(version: RegistryVersion, language: str) -> dict[str, list]:
 
 @dataclass(frozen=True)
 class Bodies:
-    """Subject and bodies of one kind of email in one language, with markers for the links."""
+    """Subject and bodies of one kind of email in one language, cut at the slots for per-recipient values."""
 
     subject: str
-    text: str
-    html: str
+    text: tuple[str, ...]  # literal, slot name, literal, …, literal
+    html: tuple[str, ...]
 
 
 TEMPLATE_NAMES = {
@@ -112,7 +124,7 @@ def render_bodies(*, kind: NotificationKind, language: str, version: RegistryVer
     context = {"org": settings.organisation_name, "contact_email": settings.privacy_contact_email,
                "public_url": settings.public_url, "can_object": for_customer, "payload": payload or {},
                "language": language,
-               **MARKERS}
+               **{name: _Slot(f"\x00{name}\x00") for name in SLOTS}}
     if version is not None:
         context |= {"number": version.number, "note": version.note, "content_hash": version.content_hash,
                     "effective": local_date(version.effective_at, language),
@@ -125,8 +137,12 @@ def render_bodies(*, kind: NotificationKind, language: str, version: RegistryVer
     env = environment()
     number = context.get("number") or (payload or {}).get("version")
     subject = SUBJECTS[language][kind].format(org=settings.organisation_name, number=number)
-    return Bodies(subject=subject, text=env.get_template(f"{language}/{name}.txt").render(context),
-                  html=env.get_template(f"{language}/{name}.html").render(context))
+    text, markup = (env.get_template(f"{language}/{name}.{ext}").render(context) for ext in ("txt", "html"))
+    return Bodies(subject=subject, text=tuple(_SLOT.split(text)), html=tuple(_SLOT.split(markup)))
+
+
+def _fill(parts: tuple[str, ...], values: dict[str, str]) -> str:
+    return "".join(values[part] if index % 2 else part for index, part in enumerate(parts))
 
 
 def _links(notification: Leased | Notification, settings: Settings) -> dict[str, str]:
@@ -171,11 +187,9 @@ def build_message(*, notification: Leased | Notification, bodies: Bodies, settin
                   shared: bytes | None = None, customer: str | None = None) -> bytes:
     """The complete message to one subscriber, with one-click unsubscribe headers (RFC 8058)."""
     links = _links(notification, settings)
-    fills = links | {"customer": customer or ""}
-    text, markup = bodies.text, bodies.html
-    for key, marker in MARKERS.items():
-        text = text.replace(marker, fills[key])
-        markup = markup.replace(marker, html.escape(fills[key]))
+    fills = links | {"customer": strip_xml_unsafe(customer or "")}
+    text = _fill(bodies.text, fills)
+    markup = _fill(bodies.html, {name: html.escape(value) for name, value in fills.items()})
     mid = message_id(notification, settings)
     own = [("To", notification.to_address), ("Date", format_datetime(utcnow())), ("Message-ID", mid)]
     if links["unsubscribe_url"]:

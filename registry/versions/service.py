@@ -8,6 +8,7 @@ from sqlalchemy.orm import defer
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from registry import text
 from registry.audit import service as audit
 from registry.calendar import add_days, utc_instant
 from registry.customers.models import Agreement, AgreementStatus
@@ -259,6 +260,23 @@ async def verify_chain(*, session: AsyncSession) -> list[str]:
         if [c.as_json() for c in diff_entries(base.entries if base else [], version.entries)] != version.changes:
             problems.append(f"version {version.number}: stored changes do not match its list")
         earlier.append(version)
+    return problems
+
+
+async def unsafe_text(*, session: AsyncSession) -> list[str]:
+    """Where published versions hold characters XML cannot carry (stored before they were refused); empty if none.
+
+    The stored change sets are left out: verify_chain checks they follow from the entries, which are read here.
+    """
+    problems: list[str] = []
+    for version in (await session.exec(select(RegistryVersion).order_by(RegistryVersion.number))):
+        places = [*text.unsafe_places(version.note, "note"),
+                  *text.unsafe_places(version.withdrawn_reason, "withdrawal reason")]
+        for entry in version.entries:
+            places += [(f"entry {entry.get('slug')!r} {path.removeprefix('.')}", char)
+                       for path, char in text.unsafe_places(entry, "")]
+        problems += [f"version {version.number}: {place} holds {char}, which XML cannot carry"
+                     for place, char in places]
     return problems
 
 

@@ -16,6 +16,7 @@ from registry.objections import links
 from registry.objections import service as objections
 from registry.objections.terms import customer_terms, window_for
 from registry.objections.windows import changes_for
+from registry.text import check_fields
 from registry.versions.models import Change, RegistryVersion
 from schema.pages import form_token, i18n
 from schema.pages.public import parse_form, render_page
@@ -74,6 +75,7 @@ async def file_objection(request: Request) -> Response:
     if not form_token.same_origin(request, settings):
         return render_page(request, "objection_invalid.html", language, {}, status_code=403)
     try:
+        check_fields(form)
         customer_id, version_number = links.read_objection_link(secret_key=settings.signing_keys, token=token)
         async with request.app.state.db.transaction() as session:
             objection, _ = await customer_mail.file_objection(

@@ -10,6 +10,7 @@ from starlette.routing import Route
 from registry.agreement import service as agreements
 from registry.db import utcnow
 from registry.errors import RegistryError
+from registry.text import check_fields
 from registry.versions import service as versions
 from schema.pages import form_token, i18n
 from schema.pages.templating import templates
@@ -98,6 +99,7 @@ async def subscribe(request: Request) -> Response:
             raise
         return render_page(request, "message.html", language, {"kind": "unavailable"}, status_code=503)
     try:
+        check_fields(form)
         async with request.app.state.db.transaction() as session:
             await subscriptions.request_subscription(session=session, settings=settings, email=email,
                                                      language=email_language, client=_client(request))
