@@ -1,7 +1,7 @@
 """The GraphQL endpoint: strawberry's ASGI view with the registry's context, behind the public answer cache."""
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
@@ -29,13 +29,46 @@ async def principal_of(request: Request, db: Database, settings: Settings) -> Pr
         return await auth.authenticate(session=session, token=token, secret_key=settings.secret_key)
 
 
+# strawberry's GraphiQL keeps the headers tab, an admin's bearer token included, in localStorage: it must
+# not, and what an earlier version kept there goes before GraphiQL starts.
+_EDITS = {
+    "shouldPersistHeaders: true,": "shouldPersistHeaders: false,\n          showPersistHeadersSettings: false,",
+    "<title>Strawberry GraphiQL</title>": """<title>Strawberry GraphiQL</title>
+    <script>
+      try {
+        localStorage.removeItem("graphiql:headers");
+        const tabs = JSON.parse(localStorage.getItem("graphiql:tabState") || "null");
+        if (tabs && Array.isArray(tabs.tabs)) {
+          tabs.tabs.forEach((tab) => { tab.headers = null; });
+          localStorage.setItem("graphiql:tabState", JSON.stringify(tabs));
+        }
+      } catch (error) {
+        localStorage.removeItem("graphiql:tabState");
+      }
+    </script>""",
+}
+
+
+def graphiql_html(template: str) -> str:
+    """strawberry's GraphiQL page, made to forget the headers it is given."""
+    for before, after in _EDITS.items():
+        if template.count(before) != 1:
+            raise RuntimeError(f"strawberry's GraphiQL page changed ({before!r}): check it keeps no headers")
+        template = template.replace(before, after)
+    return template
+
+
 class RegistryGraphQL(GraphQL):
     def __init__(self, *, db: Database, settings: Settings) -> None:
-        super().__init__(build_schema(settings), graphql_ide="graphiql" if settings.graphiql else None,
+        super().__init__(build_schema(settings), graphql_ide="graphiql" if settings.serves_graphiql else None,
                          allow_queries_via_get=True)
         self.db = db
         self.settings = settings
         self.cache = ResponseCache(self._execute, stamp=stamp_for(db), max_age=settings.http_max_age)
+        self.ide_html = graphiql_html(self.graphql_ide_html) if self.graphql_ide else None
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(self.ide_html)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
