@@ -12,6 +12,7 @@ from registry.settings import Settings
 from schema.cache import ResponseCache
 from schema.cache_state import close_stamp, stamp_for
 from schema.context import Context
+from schema.graphiql import graphiql_html
 from schema.schema import build_schema
 
 
@@ -27,35 +28,6 @@ async def principal_of(request: Request, db: Database, settings: Settings) -> Pr
         return None
     async with db.session() as session:
         return await auth.authenticate(session=session, token=token, secret_key=settings.secret_key)
-
-
-# strawberry's GraphiQL keeps the headers tab, an admin's bearer token included, in localStorage: it must
-# not, and what an earlier version kept there goes before GraphiQL starts.
-_EDITS = {
-    "shouldPersistHeaders: true,": "shouldPersistHeaders: false,\n          showPersistHeadersSettings: false,",
-    "<title>Strawberry GraphiQL</title>": """<title>Strawberry GraphiQL</title>
-    <script>
-      try {
-        localStorage.removeItem("graphiql:headers");
-        const tabs = JSON.parse(localStorage.getItem("graphiql:tabState") || "null");
-        if (tabs && Array.isArray(tabs.tabs)) {
-          tabs.tabs.forEach((tab) => { tab.headers = null; });
-          localStorage.setItem("graphiql:tabState", JSON.stringify(tabs));
-        }
-      } catch (error) {
-        localStorage.removeItem("graphiql:tabState");
-      }
-    </script>""",
-}
-
-
-def graphiql_html(template: str) -> str:
-    """strawberry's GraphiQL page, made to forget the headers it is given."""
-    for before, after in _EDITS.items():
-        if template.count(before) != 1:
-            raise RuntimeError(f"strawberry's GraphiQL page changed ({before!r}): check it keeps no headers")
-        template = template.replace(before, after)
-    return template
 
 
 class RegistryGraphQL(GraphQL):
