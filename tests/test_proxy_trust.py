@@ -75,3 +75,19 @@ def test_a_named_proxy_is_believed(tmp_path):
 
     # Then each client is counted as itself
     assert (first, second, again) == ("ok", "ok", "RATE_LIMITED")
+
+
+def test_a_mistyped_proxy_stops_serve_before_it_listens(tmp_path):
+    # Given a proxy named by host name, which uvicorn would silently never match
+    env = {**{n: v for n, v in os.environ.items() if not n.startswith("REGISTRY_")},
+           "REGISTRY_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'registry.db'}",
+           "REGISTRY_FORWARDED_ALLOW_IPS": "127.0.0.1,proxy.local"}
+
+    # When the operator starts serve
+    result = subprocess.run([sys.executable, "-m", "registry", "serve", "--port", "9"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=60)
+
+    # Then it refuses, naming the setting and the entry, and has created nothing
+    assert result.returncode != 0
+    assert "forwarded_allow_ips" in result.stderr and "'proxy.local' is neither an IP address" in result.stderr
+    assert not (tmp_path / "registry.db").exists()
