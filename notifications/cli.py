@@ -10,6 +10,7 @@ from notifications import logs
 from notifications.importer import import_csv
 from notifications.subscriptions.mailto import MailSummary, unsubscribe_from_mail
 from notifications.worker import Worker
+from registry import secret_key
 from registry.db import Database
 from registry.settings import get_settings
 
@@ -17,6 +18,9 @@ from registry.settings import get_settings
 def _worker(args: argparse.Namespace) -> int:
     logs.configure()
     settings = get_settings()
+    if problem := secret_key.refusal(settings):
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     if args.metrics_port:
         from prometheus_client import start_http_server
 
@@ -80,6 +84,9 @@ def _unsubscribe_mail(args: argparse.Namespace) -> int:
         print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
     settings = get_settings()
+    if problem := secret_key.refusal(settings):  # it opens the unsubscribe links it reads: forged ones too
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
 
     async def run() -> list[MailSummary]:
         db = Database(settings.database_url)

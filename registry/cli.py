@@ -6,6 +6,7 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import entry_points
 
+from registry import secret_key
 from registry.auth import service as auth
 from registry.auth.models import Role
 from registry.db import Database
@@ -77,6 +78,11 @@ def _verify(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _secret(args: argparse.Namespace) -> int:
+    print(secret_key.new_key())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m registry", description=(
         "Sub-processor registry. Configuration comes from REGISTRY_* environment variables (see README)."))
@@ -84,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="apply database migrations").set_defaults(run=_migrate)
     commands.add_parser("seed", help="migrate, then load the demo data if missing (idempotent)").set_defaults(run=_seed)
     commands.add_parser("verify", help="re-check the hash chain of published versions").set_defaults(run=_verify)
+    commands.add_parser("secret", help="print a new random REGISTRY_SECRET_KEY").set_defaults(run=_secret)
     token = commands.add_parser("token", help="manage API tokens").add_subparsers(dest="action", required=True)
     create = token.add_parser("create", help="create a token and print it once")
     create.add_argument("--role", choices=[role.value for role in Role], required=True)

@@ -80,6 +80,18 @@ class Settings(BaseSettings):
     http_max_age: int = Field(default=0, ge=0)
     # A scraper presents it as "Authorization: Bearer …" on /metrics; unset, only this host may scrape.
     metrics_token: str | None = Field(default=None, min_length=16)
+    # Keys retired by a rotation (comma-separated or a JSON list): links they signed still open, nothing new is
+    # signed with them, so rotating REGISTRY_SECRET_KEY does not void every link in every inbox at once.
+    secret_key_fallbacks: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("secret_key_fallbacks", mode="before")
+    @classmethod
+    def _key_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            return json.loads(text) if text.startswith("[") else [key.strip() for key in text.split(",") if key.strip()]
+        return value
+
     # Proxies (IPs or networks, or "*") whose X-Forwarded-For names the client; by default none, since
     # trusting a proxy that is not there lets any client pose as many and dodge the per-client limits.
     forwarded_allow_ips: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -112,6 +124,11 @@ class Settings(BaseSettings):
             return ipaddress.ip_address(host).is_loopback
         except ValueError:
             return False
+
+    @property
+    def signing_keys(self) -> tuple[str, ...]:
+        """The keys links are verified with, the current one last: itsdangerous signs with the last only."""
+        return (*self.secret_key_fallbacks, self.secret_key)
 
     @property
     def serves_graphiql(self) -> bool:

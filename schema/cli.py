@@ -2,9 +2,11 @@
 
 import argparse
 import os
+import sys
 
 import uvicorn
 
+from registry import secret_key
 from registry.migrations import upgrade
 from registry.settings import get_settings
 
@@ -14,6 +16,9 @@ def _serve(args: argparse.Namespace) -> int:
     os.environ["REGISTRY_LISTEN_HOST"] = args.host
     get_settings.cache_clear()
     settings = get_settings()
+    if problem := secret_key.refusal(settings):
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     if path := settings.sqlite_path():
         path.parent.mkdir(parents=True, exist_ok=True)
     upgrade(settings.database_url)

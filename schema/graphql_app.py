@@ -27,7 +27,7 @@ async def principal_of(request: Request, db: Database, settings: Settings) -> Pr
     if token is None:
         return None
     async with db.session() as session:
-        return await auth.authenticate(session=session, token=token, secret_key=settings.secret_key)
+        return await auth.authenticate(session=session, token=token, secret_key=settings.signing_keys)
 
 
 class RegistryGraphQL(GraphQL):

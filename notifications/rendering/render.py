@@ -130,7 +130,7 @@ def render_bodies(*, kind: NotificationKind, language: str, version: RegistryVer
 
 
 def _links(notification: Leased | Notification, settings: Settings) -> dict[str, str]:
-    secret, base = settings.secret_key, settings.public_url
+    secret, base = settings.signing_keys, settings.public_url
     links = {"unsubscribe_url": "", "object_url": "", "action_url": ""}
     if notification.kind == NotificationKind.CUSTOMER_ACCESS:
         # The access token is made at sending time, so it is never stored and expires a day after it left.

@@ -75,7 +75,7 @@ async def subscribe_contacts(*, session: AsyncSession, contacts: list[tuple[str,
 
 
 async def _from_token(session: AsyncSession, settings: Settings, token: str, purpose: TokenPurpose) -> Subscription:
-    subscription_id = read_token(secret_key=settings.secret_key, purpose=purpose, token=token)
+    subscription_id = read_token(secret_key=settings.signing_keys, purpose=purpose, token=token)
     subscription = await session.get(Subscription, subscription_id) if subscription_id is not None else None
     if subscription is None:
         raise RegistryError.one(INVALID_LINK, ErrorCode.INVALID, "token")

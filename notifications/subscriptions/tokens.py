@@ -5,6 +5,8 @@ from functools import cache
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from registry.auth.links import SecretKeys
+
 
 class TokenPurpose(StrEnum):
     CONFIRM = "subscription-confirm"
@@ -17,16 +19,16 @@ MAX_TOKEN_LENGTH = 500
 
 
 @cache  # deriving the signing key costs more than signing: one serializer per key and purpose
-def _serializer(secret_key: str, purpose: TokenPurpose) -> URLSafeTimedSerializer:
+def _serializer(secret_key: SecretKeys, purpose: TokenPurpose) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt=f"notifications.{purpose.value}")
 
 
-def make_token(*, secret_key: str, purpose: TokenPurpose, subscription_id: int) -> str:
+def make_token(*, secret_key: SecretKeys, purpose: TokenPurpose, subscription_id: int) -> str:
     """A token that names one subscription for one purpose."""
     return _serializer(secret_key, purpose).dumps({"s": subscription_id})
 
 
-def read_token(*, secret_key: str, purpose: TokenPurpose, token: str) -> int | None:
+def read_token(*, secret_key: SecretKeys, purpose: TokenPurpose, token: str) -> int | None:
     """The subscription id in a valid, unexpired token of this purpose, or None."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None

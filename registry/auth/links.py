@@ -6,6 +6,10 @@ from functools import cache
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 
+# One key, or the retired keys followed by the current one: signing uses the last, verifying accepts any.
+SecretKeys = str | tuple[str, ...]
+
+
 class LinkPurpose(StrEnum):
     OBJECTION = "objection"
     CUSTOMER_ACCESS = "customer-access"
@@ -16,16 +20,16 @@ MAX_AGE_SECONDS = {LinkPurpose.OBJECTION: 400 * 86400, LinkPurpose.CUSTOMER_ACCE
 
 
 @cache  # deriving the signing key costs more than signing: one serializer per key and purpose
-def _serializer(secret_key: str, purpose: LinkPurpose) -> URLSafeTimedSerializer:
+def _serializer(secret_key: SecretKeys, purpose: LinkPurpose) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt=f"registry.{purpose.value}")
 
 
-def make_link_token(*, secret_key: str, purpose: LinkPurpose, payload: dict) -> str:
+def make_link_token(*, secret_key: SecretKeys, purpose: LinkPurpose, payload: dict) -> str:
     """Sign a small payload for one purpose."""
     return _serializer(secret_key, purpose).dumps(payload)
 
 
-def read_link_token(*, secret_key: str, purpose: LinkPurpose, token: str) -> dict | None:
+def read_link_token(*, secret_key: SecretKeys, purpose: LinkPurpose, token: str) -> dict | None:
     """The payload of a token signed for this purpose and not expired, or None."""
     if len(token) > 1000:
         return None

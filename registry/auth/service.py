@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from registry.auth.links import LinkPurpose, make_link_token, read_link_token
+from registry.auth.links import LinkPurpose, SecretKeys, make_link_token, read_link_token
 from registry.auth.models import ApiToken, Role
 from registry.customers.models import Customer
 from registry.db import utcnow
@@ -47,13 +47,13 @@ async def create_token(*, session: AsyncSession, name: str, role: Role, customer
     return token
 
 
-def customer_access_token(*, secret_key: str, customer_id: int, email: str) -> str:
+def customer_access_token(*, secret_key: SecretKeys, customer_id: int, email: str) -> str:
     """A short-lived bearer token for a customer's notice contact, sent to them as a magic link."""
     return make_link_token(secret_key=secret_key, purpose=LinkPurpose.CUSTOMER_ACCESS,
                            payload={"c": customer_id, "e": email})
 
 
-async def authenticate(*, session: AsyncSession, token: str, secret_key: str) -> Principal | None:
+async def authenticate(*, session: AsyncSession, token: str, secret_key: SecretKeys) -> Principal | None:
     """The principal a bearer token stands for, or None for an unknown, revoked or expired token."""
     if not token.startswith(TOKEN_PREFIX):
         link = read_link_token(secret_key=secret_key, purpose=LinkPurpose.CUSTOMER_ACCESS, token=token)

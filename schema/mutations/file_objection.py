@@ -29,7 +29,7 @@ async def file_objection(info: Info, input: FileObjectionInput) -> ObjectionPayl
         raise Forbidden("Use the object link from your notice, or a customer token.")
     try:
         if input.token is not None:
-            customer_id, version_number = links.read_objection_link(secret_key=settings.secret_key,
+            customer_id, version_number = links.read_objection_link(secret_key=settings.signing_keys,
                                                                          token=input.token)
             filed_by = "objection link"
         else:

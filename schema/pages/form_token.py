@@ -22,7 +22,7 @@ _NONCE_LENGTH = 22  # characters of secrets.token_urlsafe(16)
 
 
 def _serializer(settings: Settings) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(settings.secret_key, salt=SALT)
+    return URLSafeTimedSerializer(settings.signing_keys, salt=SALT)
 
 
 def _cookie_nonce(request: Request) -> str | None:

@@ -42,7 +42,7 @@ async def _show(request: Request, token: str, *, reason: str = "", problems=(), 
     language = i18n.language_of(request.query_params.get("lang") or (await _form_of(request)).get("lang"))
     settings = request.app.state.settings
     try:
-        customer_id, version_number = links.read_objection_link(secret_key=settings.secret_key, token=token)
+        customer_id, version_number = links.read_objection_link(secret_key=settings.signing_keys, token=token)
         async with request.app.state.db.session() as session:
             context = await _context(session, customer_id, version_number)
     except RegistryError:
@@ -74,7 +74,7 @@ async def file_objection(request: Request) -> Response:
     if not form_token.same_origin(request, settings):
         return render_page(request, "objection_invalid.html", language, {}, status_code=403)
     try:
-        customer_id, version_number = links.read_objection_link(secret_key=settings.secret_key, token=token)
+        customer_id, version_number = links.read_objection_link(secret_key=settings.signing_keys, token=token)
         async with request.app.state.db.transaction() as session:
             objection, _ = await customer_mail.file_objection(
                 session=session, settings=settings, customer_id=customer_id, version_number=version_number,
