@@ -31,11 +31,12 @@ class Settings(BaseSettings):
     max_query_tokens: int = 2000
     max_query_aliases: int = 15
     max_page_size: int = 100
-    graphiql: bool = True
+    # GraphiQL on GET /graphql; unset, only while the server listens on loopback (a developer's machine).
+    graphiql: bool | None = None
     # Web origins (scheme://host[:port]) whose pages may call /graphql from a browser, e.g. for the embed.
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "forwarded_allow_ips", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         # The environment gives one string: accept "https://a.dk,https://b.dk" as well as a JSON list.
@@ -66,6 +67,11 @@ class Settings(BaseSettings):
     subscribe_per_address_per_hour: int = Field(default=3, ge=1)
     subscribe_per_client_per_hour: int = Field(default=20, ge=1)
     confirmation_emails_per_hour: int = Field(default=500, ge=1)
+    # One client rarely has a single address: an IPv4 /24 or IPv6 /64 counts as one network too.
+    subscribe_per_network_per_hour: int = Field(default=60, ge=1)
+    # One network may use at most this fraction of the hourly confirmation emails, so a flood from it
+    # leaves the rest for everybody else.
+    confirmation_share_per_network: float = Field(default=0.1, gt=0, le=1)
 
     # Remind customers who have neither objected nor acknowledged this many days before their deadline (0: never).
     reminder_days_before: int = Field(default=7, ge=0, le=365)
@@ -84,6 +90,24 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             text = value.strip()
             return json.loads(text) if text.startswith("[") else [key.strip() for key in text.split(",") if key.strip()]
+        return value
+
+    # Proxies (IPs or networks, or "*") whose X-Forwarded-For names the client; by default none, since
+    # trusting a proxy that is not there lets any client pose as many and dodge the per-client limits.
+    forwarded_allow_ips: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _ips_or_networks(cls, value: list[str]) -> list[str]:
+        # uvicorn silently treats a mistyped entry as a name no peer ever has: refuse it here instead.
+        if value == ["*"]:
+            return value
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry) if "/" in entry else ipaddress.ip_address(entry)
+            except ValueError:
+                raise ValueError(f"{entry!r} is neither an IP address nor a network such as 10.0.0.0/8 "
+                                 "(or '*' alone)") from None
         return value
 
     @property
@@ -105,6 +129,11 @@ class Settings(BaseSettings):
     def signing_keys(self) -> tuple[str, ...]:
         """The keys links are verified with, the current one last: itsdangerous signs with the last only."""
         return (*self.secret_key_fallbacks, self.secret_key)
+
+    @property
+    def serves_graphiql(self) -> bool:
+        """Whether GET /graphql opens GraphiQL: as configured, else only on a loopback-only server."""
+        return self.listens_on_loopback if self.graphiql is None else self.graphiql
 
     @property
     def is_sqlite(self) -> bool:

@@ -23,6 +23,7 @@ from schema.graphql_app import RegistryGraphQL
 from schema.limits import BodySizeLimit
 from schema.pages import assets, customer, objections, public
 from schema.pages.subscriptions import routes as subscription_pages
+from schema.security_headers import SecurityHeaders
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -45,11 +46,16 @@ async def metrics(request: Request) -> Response:
     return Response(body, media_type=CONTENT_TYPE_LATEST)
 
 
+# Headers a proxy adds: through one, a loopback peer says nothing about who is asking.
+_FORWARDING_HEADERS = {"forwarded", "x-real-ip", "true-client-ip", "cf-connecting-ip", "via"}
+
+
 def _may_scrape(request: Request, token: str | None) -> bool:
     # Queue depths tell a stranger how many people are told of each change, and every scrape counts
     # the whole outbox: a scraper proves itself with the token, or comes from this host when none is set.
     if token is None:
-        return request.client is not None and request.client.host in ("127.0.0.1", "::1")
+        proxied = any(name in _FORWARDING_HEADERS or name.startswith("x-forwarded-") for name in request.headers)
+        return not proxied and request.client is not None and request.client.host in ("127.0.0.1", "::1")
     given = request.headers.get("authorization", "")
     return hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
 
@@ -96,5 +102,6 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.add_middleware(BodySizeLimit, max_bytes=64 * 1024)
+    app.add_middleware(SecurityHeaders, settings=settings)
     app.state.db, app.state.settings = db, settings
     return app

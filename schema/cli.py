@@ -22,8 +22,10 @@ def _serve(args: argparse.Namespace) -> int:
     if path := settings.sqlite_path():
         path.parent.mkdir(parents=True, exist_ok=True)
     upgrade(settings.database_url)
+    # uvicorn would trust X-Forwarded-For from 127.0.0.1 (or $FORWARDED_ALLOW_IPS) unless told otherwise.
+    proxies = settings.forwarded_allow_ips
     uvicorn.run("schema.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
-                proxy_headers=True, log_level="info")
+                proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None, log_level="info")
     return 0
 
 

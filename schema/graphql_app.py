@@ -1,7 +1,7 @@
 """The GraphQL endpoint: strawberry's ASGI view with the registry's context, behind the public answer cache."""
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
@@ -12,6 +12,7 @@ from registry.settings import Settings
 from schema.cache import ResponseCache
 from schema.cache_state import close_stamp, stamp_for
 from schema.context import Context
+from schema.graphiql import graphiql_html
 from schema.schema import build_schema
 
 
@@ -31,11 +32,15 @@ async def principal_of(request: Request, db: Database, settings: Settings) -> Pr
 
 class RegistryGraphQL(GraphQL):
     def __init__(self, *, db: Database, settings: Settings) -> None:
-        super().__init__(build_schema(settings), graphql_ide="graphiql" if settings.graphiql else None,
+        super().__init__(build_schema(settings), graphql_ide="graphiql" if settings.serves_graphiql else None,
                          allow_queries_via_get=True)
         self.db = db
         self.settings = settings
         self.cache = ResponseCache(self._execute, stamp=stamp_for(db), max_age=settings.http_max_age)
+        self.ide_html = graphiql_html(self.graphql_ide_html) if self.graphql_ide else None
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(self.ide_html)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":

@@ -55,8 +55,7 @@ async def request_customer_access(*, session: AsyncSession, settings: Settings, 
     """Email an access link to a customer's notice contact; any other address gets nothing, and no sign of it."""
     now = now or utcnow()
     address = normalise_email(email)
-    await limits.count_hit(session=session, scope="access-client", subject=client,
-                           limit=settings.subscribe_per_client_per_hour, secret_key=settings.secret_key, now=now)
+    await limits.count_client(session=session, scope="access-client", client=client, settings=settings, now=now)
     await limits.count_hit(session=session, scope="access-address", subject=address.lower(),
                            limit=settings.subscribe_per_address_per_hour, secret_key=settings.secret_key, now=now)
     for customer_id in await customers.customers_of_contact(session=session, email=address):

@@ -1,6 +1,8 @@
 """Hourly counters shared by every process through the database."""
 
 import hashlib
+import ipaddress
+import math
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
@@ -10,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from notifications.subscriptions.models import RateCounter
 from registry.errors import ErrorCode, RegistryError
+from registry.settings import Settings
 
 
 def _key(scope: str, subject: str, secret_key: str, hour: datetime) -> str:
@@ -30,6 +33,37 @@ async def count_hit(*, session: AsyncSession, scope: str, subject: str, limit: i
     count = (await session.exec(statement)).scalar_one()
     if count > limit:
         raise RegistryError.one("Too many requests; please try again in an hour.", ErrorCode.RATE_LIMITED)
+
+
+def network_of(client: str) -> str:
+    """The network a client address belongs to: its IPv4 /24 or IPv6 /64 (anything else stands alone)."""
+    try:
+        address = ipaddress.ip_address(client)
+    except ValueError:
+        return client
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    # One host usually holds a whole /24 or /64 (an office, a VPS, a cloud tenant): it counts as one.
+    prefix = 24 if address.version == 4 else 64
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+
+
+async def count_client(*, session: AsyncSession, scope: str, client: str, settings: Settings,
+                       now: datetime) -> None:
+    """Count one request from `client` per address and per network; raise RATE_LIMITED past either limit."""
+    await count_hit(session=session, scope=scope, subject=client, limit=settings.subscribe_per_client_per_hour,
+                    secret_key=settings.secret_key, now=now)
+    await count_hit(session=session, scope=f"{scope}-network", subject=network_of(client),
+                    limit=settings.subscribe_per_network_per_hour, secret_key=settings.secret_key, now=now)
+
+
+async def count_confirmation(*, session: AsyncSession, client: str, settings: Settings, now: datetime) -> None:
+    """Count one confirmation email against the hourly cap and against the share of it one network may use."""
+    share = max(1, math.floor(settings.confirmation_emails_per_hour * settings.confirmation_share_per_network))
+    await count_hit(session=session, scope="confirmations-network", subject=network_of(client), limit=share,
+                    secret_key=settings.secret_key, now=now)
+    await count_hit(session=session, scope="confirmations", subject="all",
+                    limit=settings.confirmation_emails_per_hour, secret_key=settings.secret_key, now=now)
 
 
 async def forget_expired(*, session: AsyncSession, now: datetime) -> None:

@@ -35,16 +35,13 @@ async def request_subscription(*, session: AsyncSession, settings: Settings, ema
     now = now or utcnow()
     email = _address(email)
     language = normalise_language(language)
-    secret = settings.secret_key
-    await limits.count_hit(session=session, scope="client", subject=client,
-                           limit=settings.subscribe_per_client_per_hour, secret_key=secret, now=now)
+    await limits.count_client(session=session, scope="client", client=client, settings=settings, now=now)
     await limits.count_hit(session=session, scope="address", subject=email,
-                           limit=settings.subscribe_per_address_per_hour, secret_key=secret, now=now)
+                           limit=settings.subscribe_per_address_per_hour, secret_key=settings.secret_key, now=now)
     subscription = await _by_email(session, email)
     if subscription is not None and subscription.suppressed_at is not None:
         return  # the mailbox bounced for good; writing to it again would only bounce again
-    await limits.count_hit(session=session, scope="confirmations", subject="all",
-                           limit=settings.confirmation_emails_per_hour, secret_key=secret, now=now)
+    await limits.count_confirmation(session=session, client=client, settings=settings, now=now)
     await limits.forget_expired(session=session, now=now)
     await _ask(session, subscription, email=email, language=language, now=now)
 

@@ -1,0 +1,46 @@
+"""Headers every answer carries, whichever route wrote it: no MIME sniffing, no framing, HTTPS only."""
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from registry.settings import Settings
+
+# A year; not includeSubDomains: the registry may sit on the organisation's own domain, whose other
+# hosts it cannot speak for (an http-only intranet host would become unreachable).
+_HSTS = "max-age=31536000"
+
+
+class SecurityHeaders:
+    """Add nosniff and frame-ancestors 'none' to every response, and HSTS when the public URL is https."""
+
+    def __init__(self, app: ASGIApp, *, settings: Settings) -> None:
+        self.app = app
+        self.hsts = settings.public_url.lower().startswith("https://")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                self._add(MutableHeaders(scope=message))
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+    def _add(self, headers: MutableHeaders) -> None:
+        headers["X-Content-Type-Options"] = "nosniff"
+        if self.hsts:
+            headers["Strict-Transport-Security"] = _HSTS
+        headers["Content-Security-Policy"] = no_framing(headers.get("Content-Security-Policy"))
+
+
+def no_framing(policy: str | None) -> str:
+    """The policy with frame-ancestors 'none' added, unless it already says who may frame the page."""
+    if policy is None or not policy.strip():
+        return "frame-ancestors 'none'"
+    directives = [directive.strip().split(" ", 1)[0].lower() for directive in policy.split(";")]
+    if "frame-ancestors" in directives:
+        return policy
+    return f"{policy.rstrip().rstrip(';')}; frame-ancestors 'none'"
