@@ -34,9 +34,9 @@ from registry.settings import Settings
 log = logging.getLogger("notifications.worker")
 
 # Accepted messages are recorded as sent in groups of REGISTRY_WORKER_SETTLE_GROUP, or sooner when
-# the oldest has waited SETTLE_WITHIN_SECONDS. A crash can resend at most the group being written and
-# the one being filled, plus the message on the wire.
-SETTLE_WITHIN_SECONDS = 0.05
+# the oldest has waited SETTLE_WITHIN_SECONDS and no group is being written. A crash can resend at most
+# the group being written and the one being filled, plus the message on the wire.
+SETTLE_WITHIN_SECONDS = 0.25
 # Deadlines are days apart: looking for due reminders once a minute is plenty.
 REMIND_EVERY_SECONDS = 60.0
 
@@ -131,7 +131,11 @@ class Worker:
             # more than the send. A full group waits for the one before it to commit before it is
             # handed over, so at most one group is being written and one filled: what a crash leaves
             # sent but unrecorded is bounded by max_resent_per_crash.
-            if len(pending) >= self.settings.worker_settle_group or time.monotonic() - oldest >= SETTLE_WITHIN_SECONDS:
+            full = len(pending) >= self.settings.worker_settle_group
+            # A partial group goes only while the database is idle: under load, groups stay full and few.
+            waited = (len(pending) and time.monotonic() - oldest >= SETTLE_WITHIN_SECONDS
+                      and (settling is None or settling.done()))
+            if full or waited:
                 if settling is not None:
                     await settling
                 settling, pending = asyncio.create_task(self._settle(pending)), outbox.Outcomes()
