@@ -152,3 +152,43 @@ async def test_a_slow_live_worker_keeps_its_rows_past_its_lease(seeded, gql, adm
 
     # Then the heartbeat kept the slow worker's rows its own: every reader got the notice exactly once
     assert deliveries(smtp) == Counter({reader: 1 for reader in readers})
+
+
+async def test_sent_but_unrecorded_never_exceeds_the_crash_bound_even_with_slow_commits(seeded, gql, admin_token,
+                                                                                       smtp, mail_settings):
+    # Given 120 subscribers, one batch for all of them, groups of four, and a database slow to commit
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from notifications.outbox.models import Notification
+    from notifications.worker import Worker
+
+    await add_confirmed(seeded, *((f"reader{i}@example.dk", "da") for i in range(120)))
+    await publish_change(gql, admin_token)
+    settings = mail_settings.model_copy(update={"worker_settle_group": 4, "worker_batch_size": 120})
+    worker = Worker(db=seeded, settings=settings)
+    worker.claims.seconds_per_message = 0.001  # the pace is known: the whole fan-out is one claim
+    settle, send, unrecorded = worker._settle, worker.transport.send, []
+
+    async def slow_settle(outcomes):
+        await asyncio.sleep(0.03)
+        await settle(outcomes)
+
+    async def send_and_count(**message):
+        # What a SIGKILL right now would leave for the next worker to send again, this one included
+        async with seeded.session() as session:
+            recorded = (await session.exec(select(func.count()).where(Notification.status == "SENT"))).one()
+        unrecorded.append(len(smtp.sink.message_ids()) + 1 - recorded)
+        return await send(**message)
+
+    worker._settle, worker.transport.send = slow_settle, send_and_count
+
+    # When it sends them all
+    try:
+        assert await worker.run_once() == 120
+    finally:
+        await worker.transport.close()
+
+    # Then at no moment were more sent but unrecorded than the crash bound
+    assert len(unrecorded) == 120 and all(n.status == NotificationStatus.SENT for n in await notifications(seeded))
+    assert max(unrecorded) <= max_resent_per_crash(4), max(unrecorded)
