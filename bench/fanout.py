@@ -3,7 +3,8 @@
 Reports, in one run and per subscriber count: the time publishVersion spends enqueueing, the worker's
 messages per second, the same sink's rate for a bare aiosmtplib loop on one reused connection (the
 ceiling: after each batch the worker delivers, it sends as many), their ratio (target >= 0.8), and
-the peak RSS of the process that did it and its growth during the fan-out (should stay flat).
+the peak RSS of the process that did it and its growth during the fan-out (should stay flat), and the
+crash bound the worker kept while doing it (2 x settle group + 1 messages resent at most after a SIGKILL).
 
     .venv/bin/python bench/fanout.py                       # 10,000 and 2,000 subscribers on SQLite
     .venv/bin/python bench/fanout.py --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/bench
