@@ -26,7 +26,8 @@ def start_worker(settings, smtp, **env) -> subprocess.Popen:
     """`python -m registry worker` in a process of its own, as an operator runs it."""
     env = {**os.environ, "REGISTRY_DATABASE_URL": settings.database_url, "REGISTRY_SMTP_URL": smtp.url,
            "REGISTRY_SECRET_KEY": settings.secret_key, "REGISTRY_PUBLIC_URL": settings.public_url,
-           "REGISTRY_WORKER_POLL_SECONDS": "0.2", **{f"REGISTRY_{key.upper()}": str(value) for key, value in env.items()}}
+           "REGISTRY_WORKER_POLL_SECONDS": "0.2",
+           **{f"REGISTRY_{key.upper()}": str(value) for key, value in env.items()}}
     return subprocess.Popen([sys.executable, "-m", "registry", "worker"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
