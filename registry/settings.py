@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     http_max_age: int = Field(default=0, ge=0)
     # A scraper presents it as "Authorization: Bearer …" on /metrics; unset, only this host may scrape.
     metrics_token: str | None = Field(default=None, min_length=16)
+    # The public answer cache's bound per process, counted in bytes because a stranger chooses how large
+    # an answer is; an answer over a sixteenth of it is served but not kept.
+    cache_max_bytes: int = Field(default=64 * 1024 * 1024, ge=0)
+    # Concurrent requests for an answer not yet cached wait for one computation; off only to measure that.
+    cache_coalesce: bool = True
 
     @property
     def unsubscribe_address(self) -> str:

@@ -35,7 +35,8 @@ class RegistryGraphQL(GraphQL):
                          allow_queries_via_get=True)
         self.db = db
         self.settings = settings
-        self.cache = ResponseCache(self._execute, stamp=stamp_for(db), max_age=settings.http_max_age)
+        self.cache = ResponseCache(self._execute, stamp=stamp_for(db), max_age=settings.http_max_age,
+                                   max_bytes=settings.cache_max_bytes, coalesce=settings.cache_coalesce)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
