@@ -100,7 +100,6 @@ class ResponseCache:
         self.held_bytes = 0
         self.state: CacheState | None = None
         self._computing: dict[tuple[bytes, CacheState], asyncio.Task[_Answer]] = {}
-        self.computations = 0  # how many times GraphQL ran for a cacheable request (tests count them)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         method = scope["method"]
@@ -143,7 +142,7 @@ class ResponseCache:
                 return
             if answer.entry is None:
                 for message in answer.messages:
-                    await send(message)
+                    await send(dict(message))  # shared by every waiter: CORS and others may set headers
                 return
             entry = answer.entry
         await self._send_entry(entry, method, state, if_none_match, send)
@@ -184,7 +183,6 @@ class ResponseCache:
     async def _compute(self, scope: Scope, receive: Receive, body: bytes, key: bytes,
                        state: CacheState) -> "_Answer":
         """Run GraphQL once; the answer carries the entry to serve, or None when it goes out uncached."""
-        self.computations += 1
         captured = _Captured()
         await self.app(scope, _replay(body, receive), captured)
         if captured.status != 200 or not captured.complete:
