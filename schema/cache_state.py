@@ -19,6 +19,9 @@ from registry.db import Database
 from registry.versions import service as versions
 
 _REVISION_SQL = "SELECT revision FROM registry_state WHERE id = 1"
+# Requests wait for a revision read at most this long, then are answered without the cache.
+ROUND_TIMEOUT_SECONDS = 2.0
+STAMP_APPLICATION_NAME = "registry-cache-stamp"  # how pg_stat_activity shows the LISTEN connection
 
 
 def now() -> float:
@@ -178,7 +181,7 @@ class PostgresStamp(RegistryStamp):
                     if self._connection is None or self._connection.is_closed():
                         await self._connect()
                     self._stale = False  # cleared before the read: a notice arriving during it marks it again
-                    value = await self._connection.fetchval(_REVISION_SQL)
+                    value = await self._connection.fetchval(_REVISION_SQL, timeout=ROUND_TIMEOUT_SECONDS)
                 except Exception as error:  # noqa: BLE001 - handed to every waiter of this round
                     round_.set_exception(error)
                     round_.exception()  # marks it retrieved even if every waiter has gone
@@ -191,7 +194,8 @@ class PostgresStamp(RegistryStamp):
 
     async def _connect(self) -> None:
         # LISTEN before the first read, so no change can fall between the two.
-        connection = await asyncpg.connect(self.dsn)
+        connection = await asyncpg.connect(self.dsn, timeout=ROUND_TIMEOUT_SECONDS,
+                                           server_settings={"application_name": STAMP_APPLICATION_NAME})
         connection.add_termination_listener(lambda _connection: self._lost())
         await connection.add_listener(versions.REVISION_CHANNEL, lambda *_notice: self.mark_stale())
         self._connection, self._listening = connection, True

@@ -9,8 +9,11 @@ import contextlib
 import time
 
 import httpx
+import pytest
+from sqlalchemy import text
 
 from registry.db import Database
+from schema.cache_state import STAMP_APPLICATION_NAME
 from tests.app_process import AppProcess
 
 HISTORY = "{ registryVersions(first: 3) { edges { node { number status } } } }"
@@ -95,16 +98,20 @@ def time_to_show(reads: list, changes: list) -> float:
     return max(stale_reads(reads, changes), default=0.0)
 
 
-async def test_reads_after_a_publish_never_show_the_old_history(seeded: Database, admin_token: str):
+@pytest.mark.parametrize("listeners", ["kept", "killed"])
+async def test_reads_after_a_publish_never_show_the_old_history(seeded: Database, admin_token: str, listeners: str):
     url = seeded.url
     postgres = seeded.dialect == "postgresql"
+    if listeners == "killed" and not postgres:
+        pytest.skip("SQLite has no LISTEN connection to lose")
     with contextlib.ExitStack() as processes:
         this = processes.enter_context(AppProcess(url))
         other = processes.enter_context(AppProcess(url)) if postgres else None
         # Given 16 readers on this process and, on PostgreSQL, 8 on another one
         there = Readers(other.url, READERS // 2) if postgres else _Nothing()
-        async with Readers(this.url, READERS) as here, there:
+        async with Readers(this.url, READERS) as here, there, _killing_listeners(seeded, listeners == "killed"):
             # When an admin publishes and withdraws through this process, ten times each
+            # (and, in one run, the servers' LISTEN connections are killed again and again meanwhile)
             changes = await publish_and_withdraw(this.url, admin_token)
 
     # Then no read sent to it after a response shows the old history
@@ -115,6 +122,30 @@ async def test_reads_after_a_publish_never_show_the_old_history(seeded: Database
         lag = time_to_show(there.reads, changes)
         print(f"other process: {len(there.reads)} reads, longest time to show a change: {lag * 1000:.0f} ms")
         assert lag < OTHER_PROCESS_LIMIT_SECONDS
+
+
+@contextlib.asynccontextmanager
+async def _killing_listeners(db: Database, kill: bool):
+    """Terminates every server's LISTEN connection every 100 ms, as a database restart or a proxy would."""
+    stop = asyncio.Event()
+
+    async def killer() -> int:
+        killed = 0
+        while not stop.is_set():
+            async with db.engine.begin() as connection:
+                killed += (await connection.execute(text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = :name"),
+                    {"name": STAMP_APPLICATION_NAME})).scalar_one()
+            await asyncio.sleep(0.1)
+        return killed
+
+    task = asyncio.create_task(killer()) if kill else None
+    try:
+        yield
+    finally:
+        stop.set()
+        if task is not None:
+            assert await task > 0, "no LISTEN connection was killed"
 
 
 class _Nothing:
