@@ -39,8 +39,10 @@ from registry.db import Database
 from registry.migrations import upgrade
 
 SAVE = """mutation($name: String!) { saveSubprocessorDraft(input: {slug: "bench-hosting", name: $name,
-  purposeDa: "Hosting", purposeEn: "Hosting", countries: ["DE"], transferMechanism: EEA}) { userErrors { message } } }"""
-PUBLISH = """mutation { publishVersion(input: {note: "Benchmark change."}) { version { number } userErrors { message } } }"""
+  purposeDa: "Hosting", purposeEn: "Hosting", countries: ["DE"], transferMechanism: EEA}) {
+  userErrors { message } } }"""
+PUBLISH = """mutation { publishVersion(input: {note: "Benchmark change."}) {
+  version { number } userErrors { message } } }"""
 WITHDRAW = """mutation($n: Int!) { withdrawVersion(number: $n, reason: "Benchmark.") { userErrors { message } } }"""
 
 
