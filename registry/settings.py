@@ -113,6 +113,12 @@ class Settings(BaseSettings):
                                  "(or '*' alone)") from None
         return value
 
+    # The public answer cache's bound per process, counted in bytes because a stranger chooses how large
+    # an answer is; an answer over a sixteenth of it is served but not kept.
+    cache_max_bytes: int = Field(default=64 * 1024 * 1024, ge=0)
+    # Concurrent requests for an answer not yet cached wait for one computation; off only to measure that.
+    cache_coalesce: bool = True
+
     @property
     def unsubscribe_address(self) -> str:
         return self.unsubscribe_mailbox or self.mail_from
