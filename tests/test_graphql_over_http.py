@@ -88,6 +88,7 @@ async def test_the_answer_cache_keeps_one_answer_per_media_type(seeded, client):
         assert response.status_code == 200 and response.headers["content-type"] == accept
         assert "Accept" in response.headers["vary"]
         assert len(response.json()["data"]["subprocessors"]) == 17
+    assert asked[0][1].headers["etag"] == asked[2][1].headers["etag"] != asked[1][1].headers["etag"]
 
 
 def test_the_graphql_over_http_audit_passes_every_must_and_should(seeded, settings):
