@@ -29,6 +29,8 @@ from schema.graphiql import graphiql_html
 from schema.media import GRAPHQL_RESPONSE, JSON, negotiate
 from schema.schema import build_schema
 
+REQUEST_ERROR_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 415: "UNSUPPORTED_MEDIA_TYPE"}
+
 
 def bearer_token(request: Request) -> str | None:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
@@ -126,7 +128,7 @@ def not_executed(result: ExecutionResult) -> bool:
 
 def request_error(error: HTTPException, media_type: str) -> Response:
     """A request strawberry refused while reading it, answered as a GraphQL response with a code."""
-    code = {405: "METHOD_NOT_ALLOWED", 415: "UNSUPPORTED_MEDIA_TYPE"}.get(error.status_code, "BAD_REQUEST")
+    code = REQUEST_ERROR_CODES.get(error.status_code, "BAD_REQUEST")
     body = {"errors": [GraphQLError(error.reason, extensions={"code": code}).formatted]}
     headers = {"vary": "Accept"} | ({"allow": "POST"} if error.status_code == 405 else {})
     return Response(json.dumps(body, separators=(",", ":")), status_code=error.status_code, media_type=media_type,

@@ -37,7 +37,7 @@ async def test_a_request_that_never_ran_is_400_without_data_under_graphql_respon
     assert "data" not in answer and answer["errors"][0]["message"]
 
 
-@pytest.mark.parametrize("accept", ["application/json", "*/*", None])
+@pytest.mark.parametrize("accept", ["application/json", "*/*", None, f"application/json, {GRAPHQL_RESPONSE};q=0.5"])
 async def test_application_json_clients_keep_200_with_the_errors(seeded, client, accept):
     response = await post(client, {"query": "{ subprocessors { nosuchfield } }"}, accept=accept)
 
