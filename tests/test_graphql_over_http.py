@@ -6,7 +6,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from sqlmodel import func, select
 
 from notifications.subscriptions.models import Subscription
