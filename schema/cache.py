@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from schema import cache_state
 from schema.cache_state import CacheState, RegistryStamp
+from schema.media import negotiate
 
 # Root fields whose answers are a function of the published versions and the clock alone.
 CACHEABLE_ROOT_FIELDS = frozenset({
@@ -37,6 +38,7 @@ class Entry:
     body: bytes
     etag: bytes
     post_headers: list[tuple[bytes, bytes]]
+    content_type: bytes = _JSON
 
 
 def cacheable_request(payload: object) -> bool:
@@ -106,7 +108,7 @@ class ResponseCache:
         if self.stamp is None or method not in ("GET", "POST"):
             await self.app(scope, receive, send)
             return
-        content_type = if_none_match = b""
+        content_type = if_none_match = accept = b""
         for name, value in scope["headers"]:
             if name == b"authorization":  # anything per caller never touches the shared cache
                 await self.app(scope, receive, send)
@@ -115,6 +117,8 @@ class ResponseCache:
                 content_type = value
             elif name == b"if-none-match":
                 if_none_match = value
+            elif name == b"accept":
+                accept = value
         if method == "GET":
             if b"query=" not in scope["query_string"]:
                 await self.app(scope, receive, send)  # GraphiQL and other pages
@@ -126,6 +130,8 @@ class ResponseCache:
                 return
             body = await _read_body(receive)
             key = b"P" + body
+        # The same query answered in another media type is another answer (see schema/media.py).
+        key = negotiate(accept.decode("latin-1")).encode() + b" " + key
         if self.state is None:
             self.stamp.forget()  # another app on this database may have left its view behind
         state = await self.stamp.current()
@@ -195,9 +201,11 @@ class ResponseCache:
         in_time = state.boundary is None or cache_state.now() < state.boundary
         if not (in_time and isinstance(result, dict) and "errors" not in result):
             return _Answer(captured.messages, None)
-        digest = hashlib.blake2b(captured.body, digest_size=16).hexdigest()
-        entry = Entry(body=captured.body, etag=f'"{digest}"'.encode(),
-                      post_headers=[(b"content-type", _JSON), (b"content-length", str(len(captured.body)).encode())])
+        media_type = captured.content_type
+        digest = hashlib.blake2b(media_type + b" " + captured.body, digest_size=16).hexdigest()  # per representation
+        entry = Entry(body=captured.body, etag=f'"{digest}"'.encode(), content_type=media_type,
+                      post_headers=[(b"content-type", media_type), (b"vary", b"Accept"),
+                                    (b"content-length", str(len(captured.body)).encode())])
         self._keep(key, entry, state)
         return _Answer(captured.messages, entry)
 
@@ -222,12 +230,12 @@ class ResponseCache:
             await send({"type": "http.response.body", "body": entry.body})
             return
         cache_control = _cache_control(state, cache_state.now(), self.max_age)
-        headers = [(b"etag", entry.etag), (b"cache-control", cache_control), (b"vary", b"Authorization")]
+        headers = [(b"etag", entry.etag), (b"cache-control", cache_control), (b"vary", b"Authorization, Accept")]
         if if_none_match and _etag_matches(if_none_match, entry.etag):
             await send({"type": "http.response.start", "status": 304, "headers": headers})
             await send({"type": "http.response.body", "body": b""})
             return
-        headers += [(b"content-type", _JSON), (b"content-length", str(len(entry.body)).encode())]
+        headers += [(b"content-type", entry.content_type), (b"content-length", str(len(entry.body)).encode())]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": entry.body})
 
@@ -279,6 +287,7 @@ class _Captured:
     def __init__(self) -> None:
         self.messages: list[Message] = []
         self.status = 0
+        self.content_type = _JSON
         self.body = b""
         self.complete = False
 
@@ -286,6 +295,7 @@ class _Captured:
         self.messages.append(message)
         if message["type"] == "http.response.start":
             self.status = message["status"]
+            self.content_type = dict(message.get("headers", [])).get(b"content-type", _JSON)
         elif message["type"] == "http.response.body":
             self.body += message.get("body", b"")
             self.complete = not message.get("more_body", False)
