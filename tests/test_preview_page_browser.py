@@ -5,6 +5,7 @@ from playwright.async_api import expect
 from tests.browsing import browser, page  # noqa: F401 - fixtures
 from tests.live import registry  # noqa: F401 - fixture
 from tests.notify_helpers import add_confirmed
+from tests.test_browser import artifact
 from tests.test_draft_preview import HETZNER_INPUT, SAVE
 
 NOTE = 'Hetzner <img src=x onerror="document.title=1"> driver vores servere'
@@ -30,6 +31,7 @@ async def test_an_admin_previews_the_notices_in_the_browser(seeded, registry, pa
     frame = page.frame_locator("iframe.preview-html").first
     await expect(frame.locator("body")).to_contain_text("Hetzner Online GmbH")
     assert await page.title() != "1"
+    await page.screenshot(path=artifact("admin-preview", seeded), full_page=True)
     assert await gql("{ registryVersions { totalCount } }") == versions_before
 
 

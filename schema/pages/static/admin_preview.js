@@ -38,7 +38,7 @@
     return el("section", {class: "preview-audience"},
       el("h2", {}, `${who} · ${entry.language.toLowerCase()} · ${entry.recipients} recipient(s)`),
       el("p", {}, el("strong", {}, "Subject: "), entry.subject),
-      el("pre", {class: "preview-text", style: "white-space: pre-wrap;"}, entry.text),
+      el("pre", {class: "preview-text", style: "white-space: pre-wrap; overflow-wrap: anywhere;"}, entry.text),
       frame);
   }
 
