@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from notifications.outbox import service as outbox
 from notifications.outbox.models import NotificationKind
-from notifications.rendering.render import fill_bodies, render_bodies
+from notifications.rendering.render import Bodies, fill_bodies, render_bodies
 from registry.customers import service as customers
 from registry.customers.models import AgreementStatus
 from registry.objections.windows import changes_for
@@ -21,6 +21,7 @@ from registry.versions.models import RegistryVersion
 
 PREVIEW_TOKEN = "PREVIEW-not-a-real-token"
 PREVIEW_ACTOR = "preview"
+LANGUAGES = ("da", "en")
 
 
 @dataclass(frozen=True)
@@ -50,11 +51,9 @@ def _links(settings: Settings) -> dict[str, str]:
             "object_url": f"{base}/objections/new?token={PREVIEW_TOKEN}"}
 
 
-def _audience(version: RegistryVersion, settings: Settings, *, language: str, recipients: int,
+def _audience(bodies: Bodies, settings: Settings, *, language: str, recipients: int,
               customer_id: int | None = None, customer_name: str | None = None,
               services_touched: bool | None = None) -> Audience:
-    bodies = render_bodies(kind=NotificationKind.VERSION_PUBLISHED, language=language, version=version,
-                           settings=settings, for_customer=customer_id is not None)
     text, markup = fill_bodies(bodies, links=_links(settings), customer=customer_name)
     return Audience(language=language, recipients=recipients, subject=bodies.subject, text=text, html=markup,
                     customer_id=customer_id, customer_name=customer_name, services_touched=services_touched)
@@ -67,9 +66,13 @@ async def preview_draft(*, session: AsyncSession, settings: Settings, note: str,
                                            min_notice_days=settings.min_notice_days, notice_days=notice_days,
                                            effective_at=effective_at, now=now)
     counts = await outbox.version_audiences(session=session)
+    # As in the worker: rendered once per language and kind of recipient, each customer's name filled in.
+    bodies = {(language, for_customer): render_bodies(kind=NotificationKind.VERSION_PUBLISHED, language=language,
+                                                      version=version, settings=settings, for_customer=for_customer)
+              for language in LANGUAGES for for_customer in (False, True)}
     # Subscribers in both languages, even none yet: the admin reads what a new subscriber would get.
-    audiences = [_audience(version, settings, language=language, recipients=counts.get((None, language), 0))
-                 for language in ("da", "en")]
+    audiences = [_audience(bodies[(language, False)], settings, language=language,
+                           recipients=counts.get((None, language), 0)) for language in LANGUAGES]
     customer_ids = sorted({customer_id for customer_id, _ in counts if customer_id is not None})
     names = {customer.id: customer.name
              for customer in await customers.customers_by_id(session=session, customer_ids=customer_ids)}
@@ -77,9 +80,9 @@ async def preview_draft(*, session: AsyncSession, settings: Settings, note: str,
     for customer_id in customer_ids:
         touched = any(changes_for(version, agreement.services) for agreement in agreements.get(customer_id, [])
                       if agreement.status == AgreementStatus.ACTIVE)
-        for language in ("da", "en"):
+        for language in LANGUAGES:
             if counts.get((customer_id, language)):
-                audiences.append(_audience(version, settings, language=language,
+                audiences.append(_audience(bodies[(language, True)], settings, language=language,
                                            recipients=counts[(customer_id, language)], customer_id=customer_id,
                                            customer_name=names[customer_id], services_touched=touched))
     return DraftPreview(version=version, audiences=audiences)
