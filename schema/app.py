@@ -21,7 +21,7 @@ from schema import access_log
 from schema.feed import atom_feed
 from schema.graphql_app import RegistryGraphQL
 from schema.limits import BodySizeLimit
-from schema.pages import assets, customer, objections, public
+from schema.pages import admin_preview, assets, customer, objections, public
 from schema.pages.subscriptions import routes as subscription_pages
 from schema.security_headers import SecurityHeaders
 
@@ -97,6 +97,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         *public.routes,
         *objections.routes,
         *customer.routes,
+        *admin_preview.routes,
         *assets.routes,
         *subscription_pages,
     ]

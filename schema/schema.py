@@ -22,10 +22,11 @@ from schema.customer_queries import CustomerQuery
 from schema.errors import expected_error_code, should_mask
 from schema.mutations import Mutation
 from schema.notification_queries import NotificationQuery
+from schema.preview_queries import PreviewQuery
 from schema.queries import RegistryQuery
 from schema.text_arguments import guard
 
-Query = merge_types("Query", (RegistryQuery, CustomerQuery, NotificationQuery))
+Query = merge_types("Query", (RegistryQuery, CustomerQuery, NotificationQuery, PreviewQuery))
 guard(Query, Mutation)
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")

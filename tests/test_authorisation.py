@@ -22,6 +22,7 @@ ADMIN_OPERATIONS = [
     (AUDIT, None),
     ("{ draft { subprocessors { slug } } }", None),
     ("{ verifyRegistry { intact } }", None),
+    ('{ draftNoticePreview(note: "n") { audiences { text } } }', None),
 ]
 
 

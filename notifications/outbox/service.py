@@ -28,6 +28,21 @@ from registry.errors import ErrorCode, RegistryError
 from registry.versions.models import RegistryVersion
 
 
+def _version_recipients(*columns):
+    # A subscriber who is a customer's notice contact is told on that customer's behalf, once for each
+    # customer they are a contact of; anyone else once, with no customer.
+    return select(*columns).select_from(Subscription).outerjoin(
+        NoticeContact, func.lower(NoticeContact.email) == Subscription.email,
+    ).where(Subscription.status == SubscriptionStatus.CONFIRMED, Subscription.suppressed_at.is_(None))
+
+
+async def version_audiences(*, session: AsyncSession) -> dict[tuple[int | None, str], int]:
+    """How many notices publishing a version now would queue, per (customer or None, language)."""
+    query = (_version_recipients(NoticeContact.customer_id, Subscription.language, func.count())
+             .group_by(NoticeContact.customer_id, Subscription.language))
+    return {(customer_id, language): count for customer_id, language, count in (await session.exec(query)).all()}
+
+
 async def enqueue_version_notices(*, session: AsyncSession, version: RegistryVersion, kind: NotificationKind,
                                   now: datetime | None = None) -> int:
     """Queue one notice of `kind` about `version` per confirmed subscriber, in the caller's transaction.
@@ -36,15 +51,10 @@ async def enqueue_version_notices(*, session: AsyncSession, version: RegistryVer
     exactly those whose notice of the version was sent or is being sent.
     """
     now = now or utcnow()
-    # A subscriber who is a customer's notice contact is told on that customer's behalf, once for each
-    # customer they are a contact of; anyone else once, with no customer.
-    recipients = select(
+    recipients = _version_recipients(
         literal(kind.value), literal(version.number), Subscription.id, Subscription.email, Subscription.language,
         literal(NotificationStatus.QUEUED.value), literal(0), literal(now, UTCDateTime), literal(now, UTCDateTime),
-        NoticeContact.customer_id,
-    ).select_from(Subscription).outerjoin(
-        NoticeContact, func.lower(NoticeContact.email) == Subscription.email,
-    ).where(Subscription.status == SubscriptionStatus.CONFIRMED, Subscription.suppressed_at.is_(None))
+        NoticeContact.customer_id)
     if kind == NotificationKind.VERSION_WITHDRAWN:
         await session.exec(update(Notification)
                            .where(Notification.version_number == version.number,

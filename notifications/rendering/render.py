@@ -145,6 +145,12 @@ def _fill(parts: tuple[str, ...], values: dict[str, str]) -> str:
     return "".join(values[part] if index % 2 else part for index, part in enumerate(parts))
 
 
+def fill_bodies(bodies: Bodies, *, links: dict[str, str], customer: str | None) -> tuple[str, str]:
+    """The text and HTML one recipient reads: the bodies with their links and customer name in the slots."""
+    fills = links | {"customer": strip_xml_unsafe(customer or "")}
+    return _fill(bodies.text, fills), _fill(bodies.html, {name: html.escape(value) for name, value in fills.items()})
+
+
 def _links(notification: Leased | Notification, settings: Settings) -> dict[str, str]:
     secret, base = settings.signing_keys, settings.public_url
     links = {"unsubscribe_url": "", "object_url": "", "action_url": ""}
@@ -187,9 +193,7 @@ def build_message(*, notification: Leased | Notification, bodies: Bodies, settin
                   shared: bytes | None = None, customer: str | None = None) -> bytes:
     """The complete message to one subscriber, with one-click unsubscribe headers (RFC 8058)."""
     links = _links(notification, settings)
-    fills = links | {"customer": strip_xml_unsafe(customer or "")}
-    text = _fill(bodies.text, fills)
-    markup = _fill(bodies.html, {name: html.escape(value) for name, value in fills.items()})
+    text, markup = fill_bodies(bodies, links=links, customer=customer)
     mid = message_id(notification, settings)
     own = [("To", notification.to_address), ("Date", format_datetime(utcnow())), ("Message-ID", mid)]
     if links["unsubscribe_url"]:

@@ -159,13 +159,12 @@ def _effective_at(*, now: datetime, notice_days: int | None, effective_at: datet
     return add_days(now, days)
 
 
-async def publish_version(*, session: AsyncSession, actor: str, note: str, min_notice_days: int,
-                          notice_days: int | None = None, effective_at: datetime | None = None,
-                          now: datetime | None = None) -> RegistryVersion:
-    """Freeze the draft into version N+1, effective after the notice period; the first is effective at once."""
+async def draft_version(*, session: AsyncSession, actor: str, note: str, min_notice_days: int,
+                        notice_days: int | None = None, effective_at: datetime | None = None,
+                        now: datetime | None = None) -> RegistryVersion:
+    """The version publishing the draft at `now` would create, checked but unsaved: nothing is written."""
     now = now or utcnow()
     note = _required_text(note, "note", "A note is required: say what changes and why.")
-    await _lock_and_bump(session)
     latest = await _latest(session, include_withdrawn=True)
     changes = await draft_changes(session=session)
     if latest is not None and not changes:
@@ -189,17 +188,28 @@ async def publish_version(*, session: AsyncSession, actor: str, note: str, min_n
     entries = [entry.canonical() for entry in await drafts.list_draft(session=session)]
     number = latest.number + 1 if latest else 1
     previous_hash = latest.content_hash if latest else None
-    version = RegistryVersion(
+    return RegistryVersion(
         number=number, published_at=now, effective_at=effective, note=note, published_by=actor,
         entries=entries, changes=[change.as_json() for change in changes], material=is_material(changes),
         previous_hash=previous_hash,
         content_hash=content_hash(number=number, previous_hash=previous_hash, published_at=now,
                                   effective_at=effective, note=note, entries=entries),
     )
+
+
+async def publish_version(*, session: AsyncSession, actor: str, note: str, min_notice_days: int,
+                          notice_days: int | None = None, effective_at: datetime | None = None,
+                          now: datetime | None = None) -> RegistryVersion:
+    """Freeze the draft into version N+1, effective after the notice period; the first is effective at once."""
+    now = now or utcnow()
+    await _lock_and_bump(session)
+    version = await draft_version(session=session, actor=actor, note=note, min_notice_days=min_notice_days,
+                                  notice_days=notice_days, effective_at=effective_at, now=now)
     session.add(version)
     await session.flush()
-    await audit.record(session=session, actor=actor, action="publishVersion", target=f"version {number}",
-                       after={"number": number, "note": note, "effective_at": effective.isoformat(),
+    await audit.record(session=session, actor=actor, action="publishVersion", target=f"version {version.number}",
+                       after={"number": version.number, "note": version.note,
+                              "effective_at": version.effective_at.isoformat(),
                               "content_hash": version.content_hash, "changes": version.changes})
     return version
 

@@ -1,0 +1,88 @@
+"""What publishing the draft now would send: every audience's email, rendered by the real renderer, unsent.
+
+The links a recipient's email carries are signed for that recipient; a preview shows the same links with
+a fake token instead (PREVIEW_TOKEN), so nothing it shows can unsubscribe anyone or object for anyone.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from notifications.outbox import service as outbox
+from notifications.outbox.models import NotificationKind
+from notifications.rendering.render import Bodies, fill_bodies, render_bodies
+from registry.customers import service as customers
+from registry.customers.models import AgreementStatus
+from registry.objections.windows import changes_for
+from registry.settings import Settings
+from registry.versions import service as versions
+from registry.versions.models import RegistryVersion
+
+PREVIEW_TOKEN = "PREVIEW-not-a-real-token"
+PREVIEW_ACTOR = "preview"
+LANGUAGES = ("da", "en")
+
+
+@dataclass(frozen=True)
+class Audience:
+    """One email as its recipients would read it, and how many would get it."""
+
+    language: str
+    recipients: int
+    subject: str
+    text: str
+    html: str
+    customer_id: int | None = None
+    customer_name: str | None = None
+    services_touched: bool | None = None  # for a customer: whether the change touches what their agreements cover
+
+
+@dataclass(frozen=True)
+class DraftPreview:
+    version: RegistryVersion  # unsaved: the version publishing now would create
+    audiences: list[Audience]
+
+
+def _links(settings: Settings) -> dict[str, str]:
+    base = settings.public_url
+    unsubscribe = f"{base}/subscriptions/unsubscribe?token={PREVIEW_TOKEN}"
+    return {"unsubscribe_url": unsubscribe, "action_url": unsubscribe,
+            "object_url": f"{base}/objections/new?token={PREVIEW_TOKEN}"}
+
+
+def _audience(bodies: Bodies, settings: Settings, *, language: str, recipients: int,
+              customer_id: int | None = None, customer_name: str | None = None,
+              services_touched: bool | None = None) -> Audience:
+    text, markup = fill_bodies(bodies, links=_links(settings), customer=customer_name)
+    return Audience(language=language, recipients=recipients, subject=bodies.subject, text=text, html=markup,
+                    customer_id=customer_id, customer_name=customer_name, services_touched=services_touched)
+
+
+async def preview_draft(*, session: AsyncSession, settings: Settings, note: str, notice_days: int | None = None,
+                        effective_at: datetime | None = None, now: datetime | None = None) -> DraftPreview:
+    """Every email publishing the draft now would send, per audience and language, writing nothing."""
+    version = await versions.draft_version(session=session, actor=PREVIEW_ACTOR, note=note,
+                                           min_notice_days=settings.min_notice_days, notice_days=notice_days,
+                                           effective_at=effective_at, now=now)
+    counts = await outbox.version_audiences(session=session)
+    # As in the worker: rendered once per language and kind of recipient, each customer's name filled in.
+    bodies = {(language, for_customer): render_bodies(kind=NotificationKind.VERSION_PUBLISHED, language=language,
+                                                      version=version, settings=settings, for_customer=for_customer)
+              for language in LANGUAGES for for_customer in (False, True)}
+    # Subscribers in both languages, even none yet: the admin reads what a new subscriber would get.
+    audiences = [_audience(bodies[(language, False)], settings, language=language,
+                           recipients=counts.get((None, language), 0)) for language in LANGUAGES]
+    customer_ids = sorted({customer_id for customer_id, _ in counts if customer_id is not None})
+    names = {customer.id: customer.name
+             for customer in await customers.customers_by_id(session=session, customer_ids=customer_ids)}
+    agreements = await customers.agreements_of(session=session, customer_ids=customer_ids)
+    for customer_id in customer_ids:
+        touched = any(changes_for(version, agreement.services) for agreement in agreements.get(customer_id, [])
+                      if agreement.status == AgreementStatus.ACTIVE)
+        for language in LANGUAGES:
+            if counts.get((customer_id, language)):
+                audiences.append(_audience(bodies[(language, True)], settings, language=language,
+                                           recipients=counts[(customer_id, language)], customer_id=customer_id,
+                                           customer_name=names[customer_id], services_touched=touched))
+    return DraftPreview(version=version, audiences=audiences)
