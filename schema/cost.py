@@ -24,6 +24,9 @@ from graphql import (
     VariableNode,
     get_named_type,
     get_operation_ast,
+    is_input_object_type,
+    is_interface_type,
+    is_object_type,
 )
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
@@ -87,7 +90,7 @@ def operation_cost(schema: GraphQLSchema, document, operation: OperationDefiniti
             return multiplier  # a leaf, __typename, or a field of an abstract type counted once
         if node.name.value in _META_FIELDS:
             multiplier *= INTROSPECTION_WEIGHT
-        own_page = _first(node, definition, variables, settings) if "first" in definition.args else None
+        own_page = _first(node, variables, settings) if "first" in definition.args else None
         inner = definition.type.of_type if isinstance(definition.type, GraphQLNonNull) else definition.type
         if isinstance(inner, GraphQLList):
             size = own_page or page or sizes.get((parent.name, node.name.value), settings.query_list_size)
@@ -97,7 +100,7 @@ def operation_cost(schema: GraphQLSchema, document, operation: OperationDefiniti
     return math.ceil(walk(operation.selection_set, root, 1, None))
 
 
-def _first(node: FieldNode, definition, variables: dict, settings: Settings) -> int:
+def _first(node: FieldNode, variables: dict, settings: Settings) -> int:
     argument = next((a for a in node.arguments or () if a.name.value == "first"), None)
     value = None
     if argument is not None and isinstance(argument.value, IntValueNode):
@@ -113,14 +116,14 @@ def _first(node: FieldNode, definition, variables: dict, settings: Settings) -> 
 def _introspection_sizes(schema: GraphQLSchema) -> dict[tuple[str, str], float]:
     # Introspection lists are as long as the schema makes them; their averages price a whole-schema query right.
     types = list(schema.type_map.values())
-    with_fields = [t for t in types if hasattr(t, "fields")]
-    fields = [f for t in with_fields for f in t.fields.values()]
+    fields = [f for t in types if is_object_type(t) or is_interface_type(t) for f in t.fields.values()]
+    input_fields = sum(len(t.fields) for t in types if is_input_object_type(t))
     average = lambda part, whole: max(1.0, part / max(1, whole))  # noqa: E731
     return {
         ("__Schema", "types"): len(types),
         ("__Schema", "directives"): len(schema.directives),
         ("__Type", "fields"): average(len(fields), len(types)),
-        ("__Type", "inputFields"): average(len(fields), len(types)),
+        ("__Type", "inputFields"): average(input_fields, len(types)),
         ("__Type", "enumValues"): average(sum(len(getattr(t, "values", ())) for t in types), len(types)),
         ("__Type", "interfaces"): average(sum(len(getattr(t, "interfaces", ())) for t in types), len(types)),
         ("__Type", "possibleTypes"): average(sum(len(getattr(t, "types", ())) for t in types), len(types)),

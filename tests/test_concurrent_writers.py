@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlmodel import func, select
 
 from notifications.subscriptions.models import Subscription
@@ -51,10 +52,14 @@ async def _sent_to_early_readers(smtp) -> bool:
 
 async def test_an_import_publishes_and_the_worker_write_at_once_without_locking_errors(
         seeded, admin_token, mail_settings, smtp, tmp_path, caplog):
+    if seeded.dialect != "sqlite":
+        pytest.skip("PostgreSQL locks rows, not the database: one write lock for all writers is SQLite's")
     # Given a live server delivering mail itself, with readers to notify of each publish
     caplog.set_level(logging.WARNING)
     await add_confirmed(seeded, *((f"early{i}@example.dk", "da") for i in range(EARLY)))
-    settings = mail_settings.model_copy(update={"inprocess_worker": True, "worker_poll_seconds": 0.05})
+    # Small batches: the worker claims and records often, and stops soon when the server does.
+    settings = mail_settings.model_copy(update={"inprocess_worker": True, "worker_poll_seconds": 0.05,
+                                                "worker_batch_size": 20})
     csv = _mailing_list(tmp_path / "list.csv")
 
     with LiveRegistry(settings, free_socket()) as server:

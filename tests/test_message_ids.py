@@ -16,22 +16,19 @@ from tests.notify_helpers import deliver
 
 
 @pytest.fixture
-def two_fresh_urls(database_url, tmp_path):
-    """Two newly migrated databases of the test's engine, as two installations (or one before and after a reset)."""
+def fresh_url(database_url, tmp_path):
+    """A newly migrated database of the test's engine, as a second installation would have."""
     if database_url.startswith("sqlite"):
-        urls = [f"sqlite+aiosqlite:///{tmp_path / f'{name}.db'}" for name in ("first", "second")]
+        url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
     else:
         server, name = database_url.rsplit("/", 1)
-        urls = [f"{server}/{name}_{suffix}" for suffix in ("first", "second")]
-        for url in urls:
-            asyncio.run(_admin(server, f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]}"))
-            asyncio.run(_admin(server, f"CREATE DATABASE {url.rsplit('/', 1)[1]}"))
-    for url in urls:
-        upgrade(url)
-    yield urls
+        url = f"{server}/{name}_fresh"
+        asyncio.run(_admin(server, f"DROP DATABASE IF EXISTS {name}_fresh"))
+        asyncio.run(_admin(server, f"CREATE DATABASE {name}_fresh"))
+    upgrade(url)
+    yield url
     if not database_url.startswith("sqlite"):
-        for url in urls:
-            asyncio.run(_admin(url.rsplit("/", 1)[0], f"DROP DATABASE {url.rsplit('/', 1)[1]} WITH (FORCE)"))
+        asyncio.run(_admin(server, f"DROP DATABASE {name}_fresh WITH (FORCE)"))
 
 
 async def _admin(server: str, statement: str) -> None:
@@ -63,15 +60,18 @@ class Recording:
         await self.transport.close()
 
 
-async def test_two_fresh_databases_give_the_same_row_different_message_ids(two_fresh_urls, mail_settings, smtp):
-    # Given two installations (or one database before and after a reset), each confirming its first subscriber
-    for url in two_fresh_urls:
-        db = Database(url)
-        try:
-            await _ask_to_subscribe(db, mail_settings, "ny@example.dk")
-            await deliver(db, mail_settings.model_copy(update={"database_url": url}))
-        finally:
-            await db.dispose()
+async def test_a_reset_database_and_another_installation_give_the_same_row_new_message_ids(
+        db, fresh_url, mail_settings, smtp):
+    # Given a database reset to empty (as every test's is) and another installation's, each confirming
+    # its first subscriber
+    await _ask_to_subscribe(db, mail_settings, "ny@example.dk")
+    await deliver(db, mail_settings)
+    other = Database(fresh_url)
+    try:
+        await _ask_to_subscribe(other, mail_settings, "ny@example.dk")
+        await deliver(other, mail_settings.model_copy(update={"database_url": fresh_url}))
+    finally:
+        await other.dispose()
 
     # Then the same row number went out under two different Message-IDs, both in the public host's domain
     first, second = smtp.sink.message_ids()
