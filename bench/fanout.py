@@ -120,7 +120,7 @@ async def one_run(url: str, port: int, subscribers: int, settle_group: int, batc
         sample = (await session.exec(select(Notification).limit(1))).one()
         version = await session.get(RegistryVersion, sample.version_number)
     bodies = render_bodies(kind=sample.kind, language=sample.language, version=version, settings=settings)
-    message = build_message(notification=sample, bodies=bodies, settings=settings)
+    message = build_message(notification=sample, bodies=bodies, settings=settings, installation="bench")
     ceiling_client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, start_tls=False)
     # Each side opens its one connection inside its own timing: the worker connects on its first send.
     connecting = time.perf_counter()

@@ -24,8 +24,9 @@ Prepared = tuple[bytes, str] | Exception
 class Composer:
     """Builds each row's message; a fan-out renders its templates once, not once per recipient."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, installation: str | None = None) -> None:
         self.settings = settings
+        self.installation = installation  # the worker reads it from the database before its first batch
         self._bodies: dict[tuple, tuple[Bodies, bytes]] = {}
         compile_templates()
 
@@ -36,10 +37,10 @@ class Composer:
             bodies, shared = self._bodies_for(row, versions)
             customer = customers[row.customer_id] if row.for_customer else None
             message = build_message(notification=row, bodies=bodies, shared=shared, settings=self.settings,
-                                    customer=customer)
+                                    installation=self.installation, customer=customer)
         except (TemplateError, ValueError, LookupError) as error:
             return error
-        return message, message_id(row, self.settings)
+        return message, message_id(row, self.settings, self.installation)
 
     def _bodies_for(self, row: Leased, versions: dict[int, RegistryVersion]) -> tuple[Bodies, bytes]:
         if row.payload is not None:  # a one-off email: rendered for this row alone

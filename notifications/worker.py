@@ -29,6 +29,7 @@ from notifications.outbox import service as outbox
 from notifications.outbox.models import Leased
 from notifications.outbox.retry import retry_delay
 from registry.db import Database, utcnow
+from registry.installation.service import installation_key
 from registry.settings import Settings
 
 log = logging.getLogger("notifications.worker")
@@ -101,6 +102,9 @@ class Worker:
             return 0
         claimed = await self.claims.next()
         if claimed.rows:
+            if self.composer.installation is None:
+                async with self.db.transaction() as session:
+                    self.composer.installation = await installation_key(session=session)
             async with self.claims.renewing(claimed):
                 await self._deliver(claimed)
         return len(claimed.rows)

@@ -19,6 +19,11 @@ def is_stored_number(value: object) -> bool:
     return type(value) is int and 0 < value <= MAX_INTEGER
 
 
+# How long a SQLite writer waits for another's write lock before failing: far longer than any write
+# transaction takes (the importer commits every 500 rows), short enough to report a stuck process.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
 def utcnow() -> datetime:
     """The current instant, timezone-aware, truncated to microseconds both engines keep."""
     return datetime.now(UTC)
@@ -78,6 +83,11 @@ class Database:
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session whose work commits as one transaction, or not at all."""
         async with self.sessionmaker() as session, session.begin():
+            if self.dialect == "sqlite":
+                # The driver would begin at the first write, so a transaction that read first became a
+                # writer late, and SQLite refuses that at once ("database is locked"), without the busy
+                # timeout, when another process wrote meanwhile. Taking the write lock first waits instead.
+                await (await session.connection()).exec_driver_sql("BEGIN IMMEDIATE")
             yield session
 
     async def dispose(self) -> None:
@@ -85,10 +95,11 @@ class Database:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    # WAL lets the API read while the worker writes; the timeout waits out short write locks.
+    # WAL lets the API read while the worker writes; the timeout waits out other writers' transactions
+    # (the import, a publish, the worker's), and comes first so that even switching to WAL waits for them.
     cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()

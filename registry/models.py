@@ -13,6 +13,7 @@ from registry.agreement.models import AgreementTemplate
 from registry.audit.models import AuditEntry
 from registry.auth.models import ApiToken
 from registry.customers.models import Agreement, Customer, CustomerNotice, NoticeContact
+from registry.installation.models import Installation
 from registry.objections.models import Objection
 from registry.subprocessors.models import DraftEntry
 from registry.versions.models import RegistryState, RegistryVersion
@@ -30,4 +31,4 @@ def load_all():
 
 
 __all__ = ["Agreement", "AgreementTemplate", "ApiToken", "AuditEntry", "Customer", "CustomerNotice", "DraftEntry",
-           "NoticeContact", "Objection", "RegistryState", "RegistryVersion", "load_all", "metadata"]
+           "Installation", "NoticeContact", "Objection", "RegistryState", "RegistryVersion", "load_all", "metadata"]

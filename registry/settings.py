@@ -31,6 +31,12 @@ class Settings(BaseSettings):
     max_query_tokens: int = 2000
     max_query_aliases: int = 15
     max_page_size: int = 100
+    # What one GraphQL operation may cost (schema/cost.py: fields times the lists around them), checked before
+    # it runs so a stranger cannot block the server with nested pages; tokens of admins and customers get more.
+    query_cost_anonymous: int = Field(default=10_000, ge=1)
+    query_cost_authenticated: int = Field(default=100_000, ge=1)
+    # The assumed length of a list without `first` (a version's entries or changes) when pricing a query.
+    query_list_size: int = Field(default=25, ge=1)
     # GraphiQL on GET /graphql; unset, only while the server listens on loopback (a developer's machine).
     graphiql: bool | None = None
     # Web origins (scheme://host[:port]) whose pages may call /graphql from a browser, e.g. for the embed.

@@ -7,6 +7,7 @@ from starlette.requests import Request
 from registry.auth.service import Principal
 from registry.db import Database
 from registry.settings import Settings
+from schema.pacing import Turns
 
 
 @dataclass
@@ -16,6 +17,7 @@ class Context:
     request: Request
     principal: Principal | None
     response: object = None
+    turns: Turns | None = None  # the app's, shared by its requests
 
     @property
     def actor(self) -> str:

@@ -27,6 +27,7 @@ from schema.cache_state import close_stamp, stamp_for
 from schema.context import Context
 from schema.graphiql import graphiql_html
 from schema.media import GRAPHQL_RESPONSE, JSON, negotiate
+from schema.pacing import Turns
 from schema.schema import build_schema
 
 REQUEST_ERROR_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 415: "UNSUPPORTED_MEDIA_TYPE"}
@@ -52,6 +53,7 @@ class RegistryGraphQL(GraphQL):
                          allow_queries_via_get=True)
         self.db = db
         self.settings = settings
+        self.turns = Turns()
         self.cache = ResponseCache(self._execute, stamp=stamp_for(db), max_age=settings.http_max_age,
                                    max_bytes=settings.cache_max_bytes, coalesce=settings.cache_coalesce)
         self.ide_html = graphiql_html(self.graphql_ide_html) if self.graphql_ide else None
@@ -78,7 +80,7 @@ class RegistryGraphQL(GraphQL):
         await close_stamp(self.db)
 
     async def get_context(self, request: Request, response: Response) -> Context:
-        return Context(db=self.db, settings=self.settings, request=request, response=response,
+        return Context(db=self.db, settings=self.settings, request=request, response=response, turns=self.turns,
                        principal=await principal_of(request, self.db, self.settings))
 
     async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:

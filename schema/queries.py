@@ -83,7 +83,7 @@ class RegistryQuery:
         edges = [RegistryVersionEdge(cursor=version_cursor(v.version.number), node=RegistryVersion.from_view(v))
                  for v in page]
         return RegistryVersionConnection(
-            edges=edges, total_count=latest or 0,
+            page=edges, total_count=latest or 0,
             page_info=PageInfo(has_next_page=len(views) > limit, has_previous_page=before_number is not None,
                                start_cursor=edges[0].cursor if edges else None,
                                end_cursor=edges[-1].cursor if edges else None))

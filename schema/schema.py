@@ -1,4 +1,4 @@
-"""The strawberry Schema with its limits: depth, tokens, aliases, and masked crashes."""
+"""The strawberry Schema with its limits: depth, tokens, aliases, cost, and masked crashes."""
 
 import logging
 from functools import partial
@@ -18,6 +18,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from registry.settings import Settings
+from schema.cost import QueryCost
 from schema.customer_queries import CustomerQuery
 from schema.errors import expected_error_code, should_mask
 from schema.mutations import Mutation
@@ -60,6 +61,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             partial(MaxTokensLimiter, max_token_count=settings.max_query_tokens),
             partial(MaxAliasesLimiter, max_alias_count=settings.max_query_aliases),
             partial(MaskErrors, should_mask_error=should_mask),
+            QueryCost,
             ParserCache,
             ValidationCache,
         ],

@@ -37,13 +37,14 @@ def test_each_kind_and_language_makes_a_readable_multipart_message(kind, languag
                        to_address="laeser@example.dk", language=language, payload=payload)
 
     raw = build_message(notification=row, bodies=render_bodies(kind=kind, language=language, version=version,
-                                                               settings=settings, payload=payload), settings=settings)
+                                                               settings=settings, payload=payload), settings=settings,
+                        installation="5eed")
 
     message = message_from_bytes(raw, policy=policy.default)
     assert raw.isascii() and all(len(line) <= 998 for line in raw.split(b"\r\n"))
     assert message.get_content_type() == "multipart/alternative"
     assert "Ærø Kontor ApS" in message["Subject"] and message["From"].addresses[0].display_name == "Ærø Kontor ApS"
-    assert message["Message-ID"] == f"<{kind.lower()}.{row.version_number or 0}.9@registry.example.test>"
+    assert message["Message-ID"] == f"<{kind.lower()}.{row.version_number or 0}.9.5eed@registry.example.test>"
     text = message.get_body(preferencelist=("plain",)).get_content()
     html = message.get_body(preferencelist=("html",)).get_content()
     assert "\x00" not in text and "\x00" not in html  # every slot for a link was filled in
@@ -66,7 +67,8 @@ def test_a_notice_to_a_customer_names_them_escaped_and_carries_their_object_link
                        customer_id=4, to_address="dpo@kunde.dk", language=language)
 
     # When it is built for a customer whose name an admin typed with markup and a marker in it
-    raw = build_message(notification=row, bodies=bodies, settings=settings, customer="Kunde <Ø> & @@OBJECT_URL@@")
+    raw = build_message(notification=row, bodies=bodies, settings=settings, installation="5eed",
+                        customer="Kunde <Ø> & @@OBJECT_URL@@")
 
     # Then the name shows as typed, escaped in HTML and never filled in as a link, beside the real link
     message = message_from_bytes(raw, policy=policy.default)

@@ -65,9 +65,14 @@ def mail_host(settings: Settings) -> str:
     return urlsplit(settings.public_url).hostname or "registry.invalid"
 
 
-def message_id(notification: Leased | Notification, settings: Settings) -> str:
-    """The same Message-ID on every attempt, so a receiver can tell a resend from a new notice."""
-    return f"<{notification.kind.lower()}.{notification.version_number or 0}.{notification.id}@{mail_host(settings)}>"
+def message_id(notification: Leased | Notification, settings: Settings, installation: str) -> str:
+    """The same Message-ID on every attempt, so a receiver can tell a resend from a new notice.
+
+    Row numbers repeat in a fresh database or another installation: the installation's key keeps the id
+    unique, since a mail provider may drop a message whose Message-ID it has seen before.
+    """
+    return (f"<{notification.kind.lower()}.{notification.version_number or 0}.{notification.id}.{installation}"
+            f"@{mail_host(settings)}>")
 
 
 def _changes(version: RegistryVersion, language: str) -> dict[str, list]:
@@ -190,11 +195,11 @@ def shared_headers(*, bodies: Bodies, settings: Settings, to_subscriber: bool = 
 
 
 def build_message(*, notification: Leased | Notification, bodies: Bodies, settings: Settings,
-                  shared: bytes | None = None, customer: str | None = None) -> bytes:
+                  installation: str, shared: bytes | None = None, customer: str | None = None) -> bytes:
     """The complete message to one subscriber, with one-click unsubscribe headers (RFC 8058)."""
     links = _links(notification, settings)
     text, markup = fill_bodies(bodies, links=links, customer=customer)
-    mid = message_id(notification, settings)
+    mid = message_id(notification, settings, installation)
     own = [("To", notification.to_address), ("Date", format_datetime(utcnow())), ("Message-ID", mid)]
     if links["unsubscribe_url"]:
         token = links["unsubscribe_url"].rsplit("=", 1)[1]

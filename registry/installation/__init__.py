@@ -1,0 +1,1 @@
+"""This installation's own random identity, made once when its database is created."""

@@ -1,0 +1,77 @@
+"""A query's cost is known before it runs: strangers get a budget, tokens a larger one, and refusals do no work."""
+
+import re
+from pathlib import Path
+
+from graphql import get_introspection_query
+
+from schema.cost import COSTLY
+from tests.test_sql_statements import counting
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = ("registryVersions(first: 100) { edges { node { number note "
+        "subprocessors { slug name purpose countries transferMechanism } } } }")
+# The issue's reproducer: 15 aliases of the whole history with every version's list.
+FIFTEEN_PAGES = "{ " + " ".join(f"a{i}: {PAGE}" for i in range(15)) + " }"
+
+
+def readme_queries() -> list[str]:
+    return re.findall(r"```graphql\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+
+
+def embed_queries() -> list[str]:
+    """The queries embed.js sends, with its history length put in as the script does."""
+    script = (ROOT / "schema/pages/static/embed.js").read_text()
+    history = re.search(r"HISTORY_LENGTH = (\d+);", script).group(1)
+    queries = []
+    for name in ("QUERY", "MUTATIONS_QUERY"):
+        expression = re.search(rf"var {name} = (.*?);\n", script, re.S).group(1)
+        parts = re.findall(r'"((?:[^"\\]|\\.)*)"|(HISTORY_LENGTH)', expression)
+        queries.append("".join(history if variable else text.replace('\\"', '"') for text, variable in parts))
+    return queries
+
+
+async def test_the_fifteen_page_reproducer_is_refused_before_any_work(seeded, gql):
+    await gql("{ organisation { name } }")  # the answer cache reads the registry's revision once; not ours to count
+    with counting(seeded) as statements:
+        result = await gql(FIFTEEN_PAGES)
+
+    error = result["errors"][0]
+    assert result["data"] is None and error["extensions"]["code"] == COSTLY
+    assert error["extensions"]["budget"] == 10_000 and error["extensions"]["cost"] > 100_000
+    assert f"cost {error['extensions']['cost']}" in error["message"] and "budget of 10000" in error["message"]
+    assert statements == []
+
+
+async def test_cost_counts_fragments_and_variables(seeded, gql):
+    via_fragment = await gql("query { ...H } fragment H on Query { " + " ".join(
+        f"a{i}: {PAGE}" for i in range(15)) + " }")
+    by_variable = ("query($n: Int) { registryVersions(first: $n) { edges { node { "
+                   "subprocessors { slug name purpose countries transferMechanism } } } } }")
+    large = await gql(by_variable, {"n": 100})
+    small = await gql(by_variable, {"n": 5})
+
+    assert via_fragment["errors"][0]["extensions"]["code"] == COSTLY
+    assert large["errors"][0]["extensions"]["code"] == COSTLY
+    assert "errors" not in small and len(small["data"]["registryVersions"]["edges"][0]["node"]["subprocessors"]) == 17
+
+
+async def test_the_readme_the_embed_and_graphiql_stay_within_the_anonymous_budget(seeded, gql):
+    queries = [*readme_queries(), *embed_queries(), get_introspection_query(descriptions=True)]
+    assert len(queries) == 4
+
+    results = [await gql(query, {"language": "EN"} if "$language" in query else None) for query in queries]
+
+    for query, result in zip(queries, results):
+        assert all(error.get("extensions", {}).get("code") != COSTLY for error in result.get("errors", [])), query
+    assert results[1]["data"]["subprocessors"] and results[1]["data"]["registryVersions"]["edges"]
+
+
+async def test_an_admin_may_run_a_heavier_query_than_a_stranger(seeded, gql, admin_token):
+    one_page = "{ " + PAGE + " }"
+
+    anonymous = await gql(one_page)
+    admin = await gql(one_page, token=admin_token)
+
+    assert anonymous["errors"][0]["extensions"]["code"] == COSTLY
+    assert "errors" not in admin and len(admin["data"]["registryVersions"]["edges"][0]["node"]["subprocessors"]) == 17
