@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.async_api import expect
 
 from registry import labels
 from tests.browsing import browser  # noqa: F401 - fixture
@@ -161,13 +162,30 @@ async def test_every_reader_gets_every_fact_in_words_and_links_in_their_language
     # ...also in Chromium, as the English reader clicks them
     context = await browser.new_context()
     page = await context.new_page()
-    for url in sorted(english_links) + sorted(u for u, language in version_links.items() if language == "en"):
+    for url in sorted(english_links):
         response = await page.goto(url)
         assert response.status == 200, url
         assert await page.get_attribute("html", "lang") == "en", url
-    await context.close()
+
+    # ...and the English customer's own page, opened from their access link, shows the same facts in English
+    await gql('mutation { requestCustomerAccess(email: "dpo@customer.example") { ok } }')
+    await deliver(seeded, mail_settings.model_copy(update={"public_url": live.url}))
+    access = smtp.sink.to("dpo@customer.example")[-1]
+    [url] = [u for u in URL.findall(parts(access)[0]) if "/customer?" in u]
+    await page.goto(url)
+    pending = page.get_by_role("region", name=f"Version {version['number']}")
+    await expect(pending).to_contain_text("Your deadline")
+    shown = await pending.inner_text()
+    for label, value in FACTS["en"]:
+        assert label in shown and value in shown, (label, value)
+    assert not RAW.search(shown) and await page.get_attribute("html", "lang") == "en"
+
+    # ...and the version pages the notices link to open in the reader's language too
     for url, language in version_links.items():
         await opens_in(url, language)
+        if language == "en":
+            assert (await page.goto(url)).status == 200 and await page.get_attribute("html", "lang") == "en"
+    await context.close()
 
 
 async def test_a_customer_whose_services_it_does_not_touch_is_told_so_and_gets_no_object_link(
