@@ -40,7 +40,8 @@ _LABELS: dict[str, dict[str, dict[str, str]]] = {
                "BCR": "Binding corporate rules (BCR)", "UNKNOWN": "Unknown"},
     },
     "status": {
-        "da": {"PENDING": "Varslet", "EFFECTIVE": "Gældende", "SUPERSEDED": "Erstattet", "WITHDRAWN": "Trukket tilbage"},
+        "da": {"PENDING": "Varslet", "EFFECTIVE": "Gældende", "SUPERSEDED": "Erstattet",
+               "WITHDRAWN": "Trukket tilbage"},
         "en": {"PENDING": "Announced", "EFFECTIVE": "In effect", "SUPERSEDED": "Superseded", "WITHDRAWN": "Withdrawn"},
     },
     "change": {
