@@ -6,24 +6,29 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from notifications.rendering.render import version_url
+from registry import labels
 from registry.text import strip_xml_unsafe
 from registry.versions import service as versions
-from registry.versions.models import ChangeKind
+from registry.versions.presentation import present_version
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_LENGTH = 50
 
 
-def _summary(view: versions.VersionView) -> str:
-    version = view.version
-    lines = [version.note, f"Status: {view.status.value}. Effective: {version.effective_at.isoformat()}."]
+_SUMMARY = {
+    "da": {"status": "Status", "effective": "Træder i kraft", "deadline": "Frist for indsigelse"},
+    "en": {"status": "Status", "effective": "Takes effect", "deadline": "Deadline for objections"},
+}
+
+
+def _summary(view: versions.VersionView, language: str = labels.DEFAULT_LANGUAGE) -> str:
+    """The version's note, status, dates and every change with its facts, in words in one language."""
+    version, words = view.version, _SUMMARY[language]
+    lines = [version.note, f"{words['status']}: {labels.label('status', view.status.value, language)}.",
+             f"{words['effective']}: {labels.local_time(version.effective_at, language)}."]
     if version.objection_deadline:
-        lines.append(f"Objections until: {version.objection_deadline.isoformat()}.")
-    for change in version.change_list():
-        if change.kind is ChangeKind.CHANGED:
-            lines.append(f"CHANGED {change.name}: {change.field} {change.before!r} -> {change.after!r}")
-        else:
-            lines.append(f"{change.kind.value} {change.name}")
+        lines.append(f"{words['deadline']}: {labels.local_time(version.objection_deadline, language)}.")
+    lines += present_version(version, language).lines()
     lines.append(f"SHA-256: {version.content_hash}")
     # Text stored before such characters were refused would otherwise make the feed malformed XML for good.
     return strip_xml_unsafe("\n".join(lines))
@@ -54,7 +59,8 @@ async def atom_feed(request: Request) -> Response:
         ET.SubElement(entry, f"{{{ATOM}}}link", href=version_url(base, version.number))
         ET.SubElement(entry, f"{{{ATOM}}}published").text = version.published_at.isoformat()
         ET.SubElement(entry, f"{{{ATOM}}}updated").text = (version.withdrawn_at or version.published_at).isoformat()
-        ET.SubElement(entry, f"{{{ATOM}}}summary", type="text").text = _summary(view)
+        ET.SubElement(entry, f"{{{ATOM}}}summary", type="text").text = _summary(
+            view, labels.language_of(request.query_params.get("lang")))
     body = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
     return Response(body, media_type="application/atom+xml; charset=utf-8",
                     headers={"Cache-Control": "public, max-age=60"})

@@ -7,6 +7,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.templating import Jinja2Templates
 
 from registry.text import clean_output
+from registry.versions.presentation import present_changes, present_version
 from schema.pages import i18n
 
 
@@ -16,7 +17,8 @@ def _environment() -> Environment:
                               finalize=clean_output)
     environment.filters.update(
         local_time=i18n.local_time, country_name=i18n.country_name, field_label=i18n.field_label,
-        mechanism_label=i18n.mechanism_label, value_text=i18n.value_text)
+        mechanism_label=i18n.mechanism_label, value_text=i18n.value_text, present=present_version)
+    environment.globals["present_changes"] = present_changes
     return environment
 
 
