@@ -39,10 +39,10 @@ class Composer:
         """The message and Message-ID for one row, or the error that stops it being built."""
         try:
             customer = customers[row.customer_id] if row.for_customer else None
-            window = _window(customer, versions.get(row.version_number)) if customer else None
+            window = notice_window(customer, versions.get(row.version_number)) if customer else None
             bodies, shared = self._bodies_for(row, versions, window)
             message = build_message(notification=row, bodies=bodies, shared=shared, settings=self.settings,
-                                    installation=self.installation, **_customer_fills(customer, window, row.language))
+                                    installation=self.installation, **customer_fills(customer, window, row.language))
         except (TemplateError, ValueError, LookupError) as error:
             return error
         return message, message_id(row, self.settings, self.installation)
@@ -64,7 +64,7 @@ class Composer:
         return self._bodies[key]
 
 
-def _window(customer: NoticeCustomer, version: RegistryVersion | None) -> Window | None:
+def notice_window(customer: NoticeCustomer, version: RegistryVersion | None) -> Window | None:
     """The customer's window as this notice starts it: from when it first reached them, or from now.
 
     A notice built now leaves at or after now, so the deadline it states is never later than the one
@@ -77,7 +77,8 @@ def _window(customer: NoticeCustomer, version: RegistryVersion | None) -> Window
                            notified_at=customer.notified.get(version.number) or utcnow())
 
 
-def _customer_fills(customer: NoticeCustomer | None, window: Window | None, language: str) -> dict:
+def customer_fills(customer: NoticeCustomer | None, window: Window | None, language: str) -> dict:
+    """The per-recipient slots of a customer's notice: their name, services and own deadline."""
     if customer is None:
         return {}
     services = labels.services_text(customer.terms.services, language) if customer.terms else "—"

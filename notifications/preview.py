@@ -11,10 +11,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from notifications.outbox import service as outbox
 from notifications.outbox.models import NotificationKind
-from notifications.rendering.render import Bodies, fill_bodies, render_bodies
+from notifications.claims import NoticeCustomer
+from notifications.composer import customer_fills, notice_window
+from notifications.rendering.render import Bodies, fill_bodies, render_bodies, with_language
 from registry.customers import service as customers
 from registry.customers.models import AgreementStatus
-from registry.objections.windows import changes_for
+from registry.objections.terms import terms_of
 from registry.settings import Settings
 from registry.versions import service as versions
 from registry.versions.models import RegistryVersion
@@ -44,17 +46,18 @@ class DraftPreview:
     audiences: list[Audience]
 
 
-def _links(settings: Settings) -> dict[str, str]:
+def _links(settings: Settings, language: str) -> dict[str, str]:
     base = settings.public_url
-    unsubscribe = f"{base}/subscriptions/unsubscribe?token={PREVIEW_TOKEN}"
+    unsubscribe = with_language(f"{base}/subscriptions/unsubscribe?token={PREVIEW_TOKEN}", language)
     return {"unsubscribe_url": unsubscribe, "action_url": unsubscribe,
-            "object_url": f"{base}/objections/new?token={PREVIEW_TOKEN}"}
+            "object_url": with_language(f"{base}/objections/new?token={PREVIEW_TOKEN}", language)}
 
 
 def _audience(bodies: Bodies, settings: Settings, *, language: str, recipients: int,
               customer_id: int | None = None, customer_name: str | None = None,
-              services_touched: bool | None = None) -> Audience:
-    text, markup = fill_bodies(bodies, links=_links(settings), customer=customer_name)
+              services_touched: bool | None = None, fills: dict | None = None) -> Audience:
+    fills = fills or {"customer": customer_name}
+    text, markup = fill_bodies(bodies, links=_links(settings, language), **fills)
     return Audience(language=language, recipients=recipients, subject=bodies.subject, text=text, html=markup,
                     customer_id=customer_id, customer_name=customer_name, services_touched=services_touched)
 
@@ -66,23 +69,27 @@ async def preview_draft(*, session: AsyncSession, settings: Settings, note: str,
                                            min_notice_days=settings.min_notice_days, notice_days=notice_days,
                                            effective_at=effective_at, now=now)
     counts = await outbox.version_audiences(session=session)
-    # As in the worker: rendered once per language and kind of recipient, each customer's name filled in.
-    bodies = {(language, for_customer): render_bodies(kind=NotificationKind.VERSION_PUBLISHED, language=language,
-                                                      version=version, settings=settings, for_customer=for_customer)
-              for language in LANGUAGES for for_customer in (False, True)}
+    # As in the worker: rendered once per language, kind of recipient and whether a window opens for them.
+    bodies = {(language, for_customer, opens): render_bodies(
+                  kind=NotificationKind.VERSION_PUBLISHED, language=language, version=version, settings=settings,
+                  for_customer=for_customer, window_opens=opens)
+              for language in LANGUAGES for for_customer in (False, True) for opens in (False, True)}
     # Subscribers in both languages, even none yet: the admin reads what a new subscriber would get.
-    audiences = [_audience(bodies[(language, False)], settings, language=language,
+    audiences = [_audience(bodies[(language, False, True)], settings, language=language,
                            recipients=counts.get((None, language), 0)) for language in LANGUAGES]
     customer_ids = sorted({customer_id for customer_id, _ in counts if customer_id is not None})
     names = {customer.id: customer.name
              for customer in await customers.customers_by_id(session=session, customer_ids=customer_ids)}
     agreements = await customers.agreements_of(session=session, customer_ids=customer_ids)
     for customer_id in customer_ids:
-        touched = any(changes_for(version, agreement.services) for agreement in agreements.get(customer_id, [])
-                      if agreement.status == AgreementStatus.ACTIVE)
+        active = [a for a in agreements.get(customer_id, []) if a.status == AgreementStatus.ACTIVE]
+        customer = NoticeCustomer(name=names[customer_id], terms=terms_of(active), notified={})
+        window = notice_window(customer, version)
+        touched = window is not None and window.opens
         for language in LANGUAGES:
             if counts.get((customer_id, language)):
-                audiences.append(_audience(bodies[(language, True)], settings, language=language,
+                audiences.append(_audience(bodies[(language, True, touched)], settings, language=language,
                                            recipients=counts[(customer_id, language)], customer_id=customer_id,
-                                           customer_name=names[customer_id], services_touched=touched))
+                                           customer_name=names[customer_id], services_touched=touched,
+                                           fills=customer_fills(customer, window, language)))
     return DraftPreview(version=version, audiences=audiences)

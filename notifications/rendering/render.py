@@ -56,7 +56,7 @@ def version_url(base: str, number: int, language: str = "da") -> str:
     return f"{base}/subprocessors/versions/{number}" + ("?lang=en" if language == "en" else "")
 
 
-def _with_language(url: str, language: str) -> str:
+def with_language(url: str, language: str) -> str:
     # After the token, so a link still reads ...?token=X for a person copying it by hand.
     return f"{url}&lang={language}"
 
@@ -156,17 +156,17 @@ def _links(notification: Leased | Notification, settings: Settings) -> dict[str,
     if notification.version_number is not None and notification.customer_id is not None:
         objection = objection_link_token(secret_key=secret, customer_id=notification.customer_id,
                                          version_number=notification.version_number)
-        links["object_url"] = _with_language(f"{base}/objections/new?token={objection}", notification.language)
+        links["object_url"] = with_language(f"{base}/objections/new?token={objection}", notification.language)
     if notification.subscription_id is None:
         return links
     unsubscribe = make_token(secret_key=secret, purpose=TokenPurpose.UNSUBSCRIBE,
                              subscription_id=notification.subscription_id)
-    links["unsubscribe_url"] = _with_language(f"{base}/subscriptions/unsubscribe?token={unsubscribe}",
+    links["unsubscribe_url"] = with_language(f"{base}/subscriptions/unsubscribe?token={unsubscribe}",
                                               notification.language)
     if notification.kind == NotificationKind.CONFIRM:
         confirm = make_token(secret_key=secret, purpose=TokenPurpose.CONFIRM,
                              subscription_id=notification.subscription_id)
-        links["action_url"] = _with_language(f"{base}/subscriptions/confirm?token={confirm}", notification.language)
+        links["action_url"] = with_language(f"{base}/subscriptions/confirm?token={confirm}", notification.language)
     else:
         links["action_url"] = links["unsubscribe_url"]
     return links
