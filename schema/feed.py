@@ -9,38 +9,53 @@ from notifications.rendering.render import version_url
 from registry.text import strip_xml_unsafe
 from registry.versions import service as versions
 from registry.versions.models import ChangeKind
+from schema.pages import i18n
 
 ATOM = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 FEED_LENGTH = 50
+_WORDS = {
+    "da": {"title": "{org}: liste over underdatabehandlere", "version": "Version {number}",
+           "withdrawn": " (trukket tilbage)"},
+    "en": {"title": "{org}: sub-processor list", "version": "Version {number}", "withdrawn": " (withdrawn)"},
+}
 
 
-def _summary(view: versions.VersionView) -> str:
-    version = view.version
-    lines = [version.note, f"Status: {view.status.value}. Effective: {version.effective_at.isoformat()}."]
+def _summary(view: versions.VersionView, language: str) -> str:
+    version, t = view.version, i18n.texts(language)
+    lines = [version.note, f"{t.status}: {getattr(t, view.status.value)}. "
+                           f"{t.takes_effect}: {i18n.local_time(version.effective_at, language)}."]
     if version.objection_deadline:
-        lines.append(f"Objections until: {version.objection_deadline.isoformat()}.")
+        lines.append(f"{t.objection_deadline}: {i18n.local_time(version.objection_deadline, language)}.")
     for change in version.change_list():
         if change.kind is ChangeKind.CHANGED:
-            lines.append(f"CHANGED {change.name}: {change.field} {change.before!r} -> {change.after!r}")
+            lines.append(f"{t.changed} {change.name}: {i18n.field_label(change.field, language)} "
+                         f"{i18n.value_text(change.field, change.before, language)} → "
+                         f"{i18n.value_text(change.field, change.after, language)}")
         else:
-            lines.append(f"{change.kind.value} {change.name}")
+            lines.append(f"{t.added if change.kind is ChangeKind.ADDED else t.removed} {change.name}")
     lines.append(f"SHA-256: {version.content_hash}")
     # Text stored before such characters were refused would otherwise make the feed malformed XML for good.
     return strip_xml_unsafe("\n".join(lines))
 
 
 async def atom_feed(request: Request) -> Response:
-    """GET /feed.atom: the newest published versions with a change summary each."""
+    """GET /feed.atom: the newest published versions with a change summary each; ?lang=en for English."""
     db, settings = request.app.state.db, request.app.state.settings
+    language = "en" if request.query_params.get("lang") == "en" else "da"
+    words = _WORDS[language]
     async with db.session() as session:
         views = await versions.list_versions(session=session, limit=FEED_LENGTH)
     base = settings.public_url.rstrip("/")
+    self_url = f"{base}/feed.atom" + ("?lang=en" if language == "en" else "")
     ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed")
+    feed = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: language})
     organisation = strip_xml_unsafe(settings.organisation_name)
-    ET.SubElement(feed, f"{{{ATOM}}}title").text = f"{organisation}: sub-processor list"
-    ET.SubElement(feed, f"{{{ATOM}}}id").text = f"{base}/feed.atom"
-    ET.SubElement(feed, f"{{{ATOM}}}link", href=f"{base}/feed.atom", rel="self")
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = words["title"].format(org=organisation)
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = self_url
+    ET.SubElement(feed, f"{{{ATOM}}}link", href=self_url, rel="self")
+    ET.SubElement(feed, f"{{{ATOM}}}link", href=f"{base}/subprocessors/versions?lang={language}",
+                  rel="alternate", type="text/html")
     updated = max((v.version.withdrawn_at or v.version.published_at for v in views), default=None)
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = (updated.isoformat() if updated else "1970-01-01T00:00:00+00:00")
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
@@ -48,13 +63,15 @@ async def atom_feed(request: Request) -> Response:
     for view in views:
         version = view.version
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        title = f"Version {version.number}" + (" (withdrawn)" if version.withdrawn_at else "")
+        title = words["version"].format(number=version.number) + (words["withdrawn"] if version.withdrawn_at else "")
         ET.SubElement(entry, f"{{{ATOM}}}title").text = title
+        # The id names the version's content, so it stays the same in either language's feed.
         ET.SubElement(entry, f"{{{ATOM}}}id").text = f"urn:sha256:{version.content_hash}"
-        ET.SubElement(entry, f"{{{ATOM}}}link", href=version_url(base, version.number))
+        ET.SubElement(entry, f"{{{ATOM}}}link", href=version_url(base, version.number, language),
+                      rel="alternate", type="text/html")
         ET.SubElement(entry, f"{{{ATOM}}}published").text = version.published_at.isoformat()
         ET.SubElement(entry, f"{{{ATOM}}}updated").text = (version.withdrawn_at or version.published_at).isoformat()
-        ET.SubElement(entry, f"{{{ATOM}}}summary", type="text").text = _summary(view)
+        ET.SubElement(entry, f"{{{ATOM}}}summary", type="text").text = _summary(view, language)
     body = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
     return Response(body, media_type="application/atom+xml; charset=utf-8",
-                    headers={"Cache-Control": "public, max-age=60"})
+                    headers={"Cache-Control": "public, max-age=60", "Content-Language": language})

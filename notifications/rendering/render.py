@@ -8,7 +8,7 @@ from datetime import datetime
 from email.utils import format_datetime, formataddr
 from functools import cache
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -54,11 +54,9 @@ def environment() -> Environment:
     return env
 
 
-def version_url(base: str, number: int) -> str:
-    """A link anyone can open that shows the version: the same GraphQL GET read the Atom feed links to."""
-    query = (f"{{registryVersion(number:{number}){{number status publishedAt effectiveAt objectionDeadline note "
-             f"changes{{kind name field before after}} contentHash previousHash}}}}")
-    return f"{base}/graphql?query={quote(query)}"
+def version_url(base: str, number: int, language: str = "da") -> str:
+    """The version's own page, in the reader's language: what a person can open and read."""
+    return f"{base.rstrip('/')}/subprocessors/versions/{number}" + ("?lang=en" if language == "en" else "")
 
 
 def mail_host(settings: Settings) -> str:
@@ -131,7 +129,7 @@ def render_bodies(*, kind: NotificationKind, language: str, version: RegistryVer
                     "deadline": (local_date(version.objection_deadline, language)
                                  if version.objection_deadline else None),
                     "withdrawn_reason": version.withdrawn_reason,
-                    "version_url": version_url(settings.public_url, version.number),
+                    "version_url": version_url(settings.public_url, version.number, language),
                     "changes": _changes(version, language)}
     name = TEMPLATE_NAMES[NotificationKind(kind)]
     env = environment()

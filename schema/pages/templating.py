@@ -15,7 +15,7 @@ def _environment() -> Environment:
                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                               finalize=clean_output)
     environment.filters.update(
-        local_time=i18n.local_time, country_name=i18n.country_name, field_label=i18n.field_label,
+        local_time=i18n.local_time, machine_time=i18n.machine_time, country_name=i18n.country_name, field_label=i18n.field_label,
         mechanism_label=i18n.mechanism_label, value_text=i18n.value_text)
     return environment
 
