@@ -4,15 +4,26 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import select
 
 from notifications.outbox import service as outbox
 from notifications.outbox.models import Leased
-from registry.customers.models import Customer
+from registry.customers.models import Agreement, AgreementStatus, Customer, CustomerNotice
 from registry.db import Database
+from registry.objections.terms import Terms, terms_of
 from registry.settings import Settings
 from registry.versions.models import RegistryVersion
+
+
+@dataclass(frozen=True)
+class NoticeCustomer:
+    """What a customer's notice says about them: their name, their terms, and when each version first reached them."""
+
+    name: str
+    terms: Terms | None
+    notified: dict[int, datetime]
 
 
 # Until a worker has seen how fast mail goes out: 100 messages at 0.75 s each still take only a quarter
@@ -22,13 +33,13 @@ FIRST_BATCH = 100
 
 @dataclass(frozen=True)
 class Claimed:
-    """A leased batch, how many rows were asked for, the versions it is about, the names of the
-    customers it notifies, and when (monotonic) it was claimed."""
+    """A leased batch, how many rows were asked for, the versions it is about, the customers it
+    notifies, and when (monotonic) it was claimed."""
 
     rows: list[Leased]
     asked: int
     versions: dict[int, RegistryVersion]
-    customers: dict[int, str]
+    customers: dict[int, NoticeCustomer]
     at: float
 
     @property
@@ -95,9 +106,23 @@ class Claims:
             versions = ({version.number: version for version in await session.exec(
                 select(RegistryVersion).where(RegistryVersion.number.in_(numbers)))} if numbers else {})
             ids = {row.customer_id for row in rows if row.for_customer}
-            names = select(Customer.id, Customer.name).where(Customer.id.in_(ids))
-            customers = dict((await session.exec(names)).all()) if ids else {}
+            customers = await _customers(session, ids) if ids else {}
         return Claimed(rows=rows, asked=asked, versions=versions, customers=customers, at=time.monotonic())
 
     async def _release(self, rows: list[Leased]) -> None:
         await self.settle(outbox.Outcomes(released=[row.id for row in rows]))
+
+
+async def _customers(session, ids: set[int]) -> dict[int, NoticeCustomer]:
+    """The customers a batch notifies, with what their notices need to tell them their own deadline."""
+    names = dict((await session.exec(select(Customer.id, Customer.name).where(Customer.id.in_(ids)))).all())
+    agreements: dict[int, list[Agreement]] = {}
+    for agreement in await session.exec(select(Agreement).where(Agreement.customer_id.in_(ids),
+                                                                Agreement.status == AgreementStatus.ACTIVE)):
+        agreements.setdefault(agreement.customer_id, []).append(agreement)
+    notified: dict[int, dict[int, datetime]] = {}
+    for notice in await session.exec(select(CustomerNotice).where(CustomerNotice.customer_id.in_(ids))):
+        notified.setdefault(notice.customer_id, {})[notice.version_number] = notice.sent_at
+    return {customer_id: NoticeCustomer(name=name, terms=terms_of(agreements.get(customer_id, [])),
+                                        notified=notified.get(customer_id, {}))
+            for customer_id, name in names.items()}

@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from jinja2 import TemplateError
 
+from notifications.claims import NoticeCustomer
 from notifications.outbox.models import Leased, NotificationKind
 from notifications.rendering.render import (
     Bodies,
@@ -14,6 +15,9 @@ from notifications.rendering.render import (
     render_bodies,
     shared_headers,
 )
+from registry import labels
+from registry.db import utcnow
+from registry.objections.windows import Window, customer_window
 from registry.settings import Settings
 from registry.versions.models import RegistryVersion
 
@@ -30,29 +34,50 @@ class Composer:
         compile_templates()
 
     def prepare(self, row: Leased, versions: dict[int, RegistryVersion],
-                customers: dict[int, str]) -> Prepared:
+                customers: dict[int, NoticeCustomer]) -> Prepared:
         """The message and Message-ID for one row, or the error that stops it being built."""
         try:
-            bodies, shared = self._bodies_for(row, versions)
             customer = customers[row.customer_id] if row.for_customer else None
+            window = _window(customer, versions.get(row.version_number)) if customer else None
+            bodies, shared = self._bodies_for(row, versions, window)
             message = build_message(notification=row, bodies=bodies, shared=shared, settings=self.settings,
-                                    customer=customer)
+                                    **_customer_fills(customer, window, row.language))
         except (TemplateError, ValueError, LookupError) as error:
             return error
         return message, message_id(row, self.settings)
 
-    def _bodies_for(self, row: Leased, versions: dict[int, RegistryVersion]) -> tuple[Bodies, bytes]:
+    def _bodies_for(self, row: Leased, versions: dict[int, RegistryVersion],
+                    window: Window | None) -> tuple[Bodies, bytes]:
         if row.payload is not None:  # a one-off email: rendered for this row alone
             bodies = render_bodies(kind=NotificationKind(row.kind), language=row.language, version=None,
                                    settings=self.settings, payload=row.payload)
             return bodies, shared_headers(bodies=bodies, settings=self.settings, to_subscriber=False)
-        key = (row.kind, row.language, row.version_number, row.for_customer)
+        opens = window is not None and window.opens
+        # Two renders per version and language for customers at most: the change touches their services or not.
+        key = (row.kind, row.language, row.version_number, row.for_customer, opens)
         if key not in self._bodies:
             bodies = render_bodies(kind=NotificationKind(row.kind), language=row.language,
                                    version=versions.get(row.version_number), settings=self.settings,
-                                   for_customer=row.for_customer)
+                                   for_customer=row.for_customer, window_opens=opens)
             self._bodies[key] = bodies, shared_headers(bodies=bodies, settings=self.settings)
         return self._bodies[key]
+
+
+def _window(customer: NoticeCustomer, version: RegistryVersion | None) -> Window | None:
+    """The customer's window as this notice starts it: from when it first reached them, or from now."""
+    if version is None or customer.terms is None:
+        return None
+    return customer_window(version=version, services=customer.terms.services,
+                           notice_days=customer.terms.notice_days,
+                           notified_at=customer.notified.get(version.number) or utcnow())
+
+
+def _customer_fills(customer: NoticeCustomer | None, window: Window | None, language: str) -> dict:
+    if customer is None:
+        return {}
+    services = labels.services_text(customer.terms.services, language) if customer.terms else "—"
+    deadline = labels.local_time(window.closes_at, language) if window and window.opens else ""
+    return {"customer": customer.name, "customer_deadline": deadline, "customer_services": services}
 
 
 class BuildAhead:

@@ -6,10 +6,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from notifications.rendering.render import version_url
+from registry import labels
 from registry.text import strip_xml_unsafe
 from registry.versions import service as versions
-from registry.versions.models import ChangeKind
-from schema.pages import i18n
+from registry.versions.presentation import present_version
 
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -21,19 +21,20 @@ _WORDS = {
 }
 
 
-def _summary(view: versions.VersionView, language: str) -> str:
-    version, t = view.version, i18n.texts(language)
-    lines = [version.note, f"{t.status}: {getattr(t, view.status.value)}. "
-                           f"{t.takes_effect}: {i18n.local_time(version.effective_at, language)}."]
+_SUMMARY = {
+    "da": {"status": "Status", "effective": "Træder i kraft", "deadline": "Frist for indsigelse"},
+    "en": {"status": "Status", "effective": "Takes effect", "deadline": "Deadline for objections"},
+}
+
+
+def _summary(view: versions.VersionView, language: str = labels.DEFAULT_LANGUAGE) -> str:
+    """The version's note, status, dates and every change with its facts, in words in one language."""
+    version, words = view.version, _SUMMARY[language]
+    lines = [version.note, f"{words['status']}: {labels.label('status', view.status.value, language)}.",
+             f"{words['effective']}: {labels.local_time(version.effective_at, language)}."]
     if version.objection_deadline:
-        lines.append(f"{t.objection_deadline}: {i18n.local_time(version.objection_deadline, language)}.")
-    for change in version.change_list():
-        if change.kind is ChangeKind.CHANGED:
-            lines.append(f"{t.changed} {change.name}: {i18n.field_label(change.field, language)} "
-                         f"{i18n.value_text(change.field, change.before, language)} → "
-                         f"{i18n.value_text(change.field, change.after, language)}")
-        else:
-            lines.append(f"{t.added if change.kind is ChangeKind.ADDED else t.removed} {change.name}")
+        lines.append(f"{words['deadline']}: {labels.local_time(version.objection_deadline, language)}.")
+    lines += present_version(version, language).lines()
     lines.append(f"SHA-256: {version.content_hash}")
     # Text stored before such characters were refused would otherwise make the feed malformed XML for good.
     return strip_xml_unsafe("\n".join(lines))
@@ -42,7 +43,7 @@ def _summary(view: versions.VersionView, language: str) -> str:
 async def atom_feed(request: Request) -> Response:
     """GET /feed.atom: the newest published versions with a change summary each; ?lang=en for English."""
     db, settings = request.app.state.db, request.app.state.settings
-    language = "en" if request.query_params.get("lang") == "en" else "da"
+    language = labels.language_of(request.query_params.get("lang"))
     words = _WORDS[language]
     async with db.session() as session:
         views = await versions.list_versions(session=session, limit=FEED_LENGTH)

@@ -53,7 +53,8 @@ def test_each_kind_and_language_makes_a_readable_multipart_message(kind, languag
     if kind == NotificationKind.VERSION_PUBLISHED:
         # Effective 22:30 UTC on 1 July is 00:30 on 2 July in Copenhagen (summer time)
         assert ("2. juli 2026 kl. 00:30" if language == "da" else "2 July 2026, 00:30") in text
-        assert "Åbenrå IT" in html and "Gammel ApS" in text and "DK, US" in text
+        assert "Åbenrå IT" in html and "Gammel ApS" in text and "DK, US" not in text
+        assert ("Danmark → Danmark, USA" if language == "da" else "Denmark → Denmark, United States") in text
 
 
 @pytest.mark.parametrize("language", ["da", "en"])

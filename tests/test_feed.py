@@ -19,8 +19,8 @@ async def test_feed_lists_versions_newest_first_with_their_changes(seeded, clien
     entries = feed.findall(f"{ATOM}entry")
     assert [e.findtext(f"{ATOM}title") for e in entries] == ["Version 2", "Version 1"]
     summary = entries[0].findtext(f"{ATOM}summary")
-    assert "Mailgun <b>&</b> friends" in summary and "Tilføjet Mailgun Technologies" in summary
-    assert "Varslet" in summary and "Frist for indsigelse" in summary
+    assert "Mailgun <b>&</b> friends" in summary and "Tilføjet: Mailgun Technologies" in summary
+    assert "Status: Varslet" in summary and "Frist for indsigelse" in summary and "dansk tid (C" in summary
     link = entries[0].find(f"{ATOM}link")
     assert link.get("href") == "https://registry.example.test/subprocessors/versions/2"
     assert link.get("rel") == "alternate" and link.get("type") == "text/html"

@@ -72,14 +72,14 @@ async def test_published_change_is_announced_with_copenhagen_dates_and_diffed_in
     pending = section(html, "pending")
     assert "Version 2" in pending and "Ny hostingleverandør" in pending
     # 10:00 UTC in July is noon in Copenhagen (summer time); the deadline to object is the effective date.
-    assert pending.count('<time datetime="2030-07-01T10:00:00Z">1. juli 2030 kl. 12:00 CEST</time>') == 2
+    assert pending.count('<time datetime="2030-07-01T10:00:00Z">1. juli 2030 kl. 12:00 dansk tid (CEST)</time>') == 2
     assert "<ins>Hetzner Online GmbH</ins>" in pending
     # Not in effect yet: the list still shows the 17 of version 1.
     assert "Hetzner Online GmbH" not in rows(html) and len(rows(html)) == 17
     history = section(html, "history")
     assert history.index("Version 2") < history.index("Version 1")
     dropbox_countries = re.search(r"Dropbox: <strong>Lande</strong>.*?</li>", history, re.S).group(0)
-    assert "<del>(tom)</del>" in dropbox_countries and "<ins>USA</ins>" in dropbox_countries
+    assert "<del>Ikke oplyst</del>" in dropbox_countries and "<ins>USA</ins>" in dropbox_countries
     dropbox_transfer = re.search(r"Dropbox: <strong>Overførselsgrundlag</strong>.*?</li>", history, re.S).group(0)
     assert "<del>Ukendt</del>" in dropbox_transfer and "<ins>EU-US Data Privacy Framework</ins>" in dropbox_transfer
 

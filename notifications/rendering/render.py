@@ -14,25 +14,22 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from notifications.outbox.models import Leased, Notification, NotificationKind
 from notifications.rendering.mime import assemble, header
-from notifications.rendering.texts import (
-    FIELD_LABELS,
-    SUBJECTS,
-    field_value,
-    local_date,
-)
+from notifications.rendering.texts import SUBJECTS
 from notifications.subscriptions.tokens import TokenPurpose, make_token
+from registry import labels
 from registry.auth.service import customer_access_token
 from registry.db import utcnow
 from registry.objections.links import objection_link_token
 from registry.settings import Settings
 from registry.text import clean_output, strip_xml_unsafe
-from registry.versions.models import ChangeKind, RegistryVersion
+from registry.versions.models import RegistryVersion
+from registry.versions.presentation import present_version
 
 TEMPLATES = Path(__file__).with_name("templates")
 # Per-recipient links, and the customer a notice is for, fill slots the templates own: a fan-out renders
 # the bodies once and cuts them at the slots. A slot is its name between NULs, which no other rendered
 # value can hold (the finalize drops them), so a note or a name that reads "@@OBJECT_URL@@" comes out as typed.
-SLOTS = ("unsubscribe_url", "object_url", "action_url", "customer")
+SLOTS = ("unsubscribe_url", "object_url", "action_url", "customer", "customer_deadline", "customer_services")
 _SLOT = re.compile("\x00(" + "|".join(SLOTS) + ")\x00")
 
 
@@ -50,13 +47,18 @@ def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                       finalize=_finalize)
-    env.filters["local"] = lambda iso, language: local_date(datetime.fromisoformat(iso), language)
+    env.filters["local"] = lambda iso, language: labels.local_time(datetime.fromisoformat(iso), language)
     return env
 
 
 def version_url(base: str, number: int, language: str = "da") -> str:
     """The version's own page, in the reader's language: what a person can open and read."""
     return f"{base.rstrip('/')}/subprocessors/versions/{number}" + ("?lang=en" if language == "en" else "")
+
+
+def _with_language(url: str, language: str) -> str:
+    # After the token, so a link still reads ...?token=X for a person copying it by hand.
+    return f"{url}&lang={language}"
 
 
 def mail_host(settings: Settings) -> str:
@@ -66,23 +68,6 @@ def mail_host(settings: Settings) -> str:
 def message_id(notification: Leased | Notification, settings: Settings) -> str:
     """The same Message-ID on every attempt, so a receiver can tell a resend from a new notice."""
     return f"<{notification.kind.lower()}.{notification.version_number or 0}.{notification.id}@{mail_host(settings)}>"
-
-
-def _changes(version: RegistryVersion, language: str) -> dict[str, list]:
-    labels = FIELD_LABELS[language]
-    grouped: dict[str, list] = {"added": [], "removed": [], "changed": []}
-    changed: dict[str, dict] = {}
-    for change in version.change_list():
-        if change.kind is ChangeKind.ADDED:
-            grouped["added"].append(change.name)
-        elif change.kind is ChangeKind.REMOVED:
-            grouped["removed"].append(change.name)
-        else:
-            entry = changed.setdefault(change.slug, {"name": change.name, "fields": []})
-            entry["fields"].append({"label": labels.get(change.field, change.field),
-                                    "before": field_value(change.before), "after": field_value(change.after)})
-    grouped["changed"] = list(changed.values())
-    return grouped
 
 
 @dataclass(frozen=True)
@@ -113,24 +98,27 @@ def compile_templates() -> None:
 
 
 def render_bodies(*, kind: NotificationKind, language: str, version: RegistryVersion | None,
-                  settings: Settings, for_customer: bool = False, payload: dict | None = None) -> Bodies:
+                  settings: Settings, for_customer: bool = False, payload: dict | None = None,
+                  window_opens: bool = True) -> Bodies:
     """Render the templates once; the same bodies serve every recipient of a version notice.
 
-    Only a customer's notice contact gets an "object" link: subscribers who are not customers have no
+    Only a customer's notice contact gets an "object" link, and only when the change opens a window for
+    them (it touches the services in their agreement): subscribers who are not customers have no
     agreement to object under. A transactional email renders its own payload.
     """
     context = {"org": settings.organisation_name, "contact_email": settings.privacy_contact_email,
                "public_url": settings.public_url, "can_object": for_customer, "payload": payload or {},
-               "language": language,
+               "language": language, "window_opens": for_customer and window_opens,
+               "list_url": f"{settings.public_url}/subprocessors" + ("?lang=en" if language == "en" else ""),
                **{name: _Slot(f"\x00{name}\x00") for name in SLOTS}}
     if version is not None:
         context |= {"number": version.number, "note": version.note, "content_hash": version.content_hash,
-                    "effective": local_date(version.effective_at, language),
-                    "deadline": (local_date(version.objection_deadline, language)
+                    "effective": labels.local_time(version.effective_at, language),
+                    "deadline": (labels.local_time(version.objection_deadline, language)
                                  if version.objection_deadline else None),
                     "withdrawn_reason": version.withdrawn_reason,
                     "version_url": version_url(settings.public_url, version.number, language),
-                    "changes": _changes(version, language)}
+                    "changes": present_version(version, language)}
     name = TEMPLATE_NAMES[NotificationKind(kind)]
     env = environment()
     number = context.get("number") or (payload or {}).get("version")
@@ -155,16 +143,17 @@ def _links(notification: Leased | Notification, settings: Settings) -> dict[str,
     if notification.version_number is not None and notification.customer_id is not None:
         objection = objection_link_token(secret_key=secret, customer_id=notification.customer_id,
                                          version_number=notification.version_number)
-        links["object_url"] = f"{base}/objections/new?token={objection}"
+        links["object_url"] = _with_language(f"{base}/objections/new?token={objection}", notification.language)
     if notification.subscription_id is None:
         return links
     unsubscribe = make_token(secret_key=secret, purpose=TokenPurpose.UNSUBSCRIBE,
                              subscription_id=notification.subscription_id)
-    links["unsubscribe_url"] = f"{base}/subscriptions/unsubscribe?token={unsubscribe}"
+    links["unsubscribe_url"] = _with_language(f"{base}/subscriptions/unsubscribe?token={unsubscribe}",
+                                              notification.language)
     if notification.kind == NotificationKind.CONFIRM:
         confirm = make_token(secret_key=secret, purpose=TokenPurpose.CONFIRM,
                              subscription_id=notification.subscription_id)
-        links["action_url"] = f"{base}/subscriptions/confirm?token={confirm}"
+        links["action_url"] = _with_language(f"{base}/subscriptions/confirm?token={confirm}", notification.language)
     else:
         links["action_url"] = links["unsubscribe_url"]
     return links
@@ -182,16 +171,18 @@ def shared_headers(*, bodies: Bodies, settings: Settings, to_subscriber: bool = 
 
 
 def build_message(*, notification: Leased | Notification, bodies: Bodies, settings: Settings,
-                  shared: bytes | None = None, customer: str | None = None) -> bytes:
+                  shared: bytes | None = None, customer: str | None = None, customer_deadline: str = "",
+                  customer_services: str = "") -> bytes:
     """The complete message to one subscriber, with one-click unsubscribe headers (RFC 8058)."""
     links = _links(notification, settings)
-    fills = links | {"customer": strip_xml_unsafe(customer or "")}
+    fills = links | {"customer": strip_xml_unsafe(customer or ""), "customer_deadline": customer_deadline,
+                     "customer_services": strip_xml_unsafe(customer_services)}
     text = _fill(bodies.text, fills)
     markup = _fill(bodies.html, {name: html.escape(value) for name, value in fills.items()})
     mid = message_id(notification, settings)
     own = [("To", notification.to_address), ("Date", format_datetime(utcnow())), ("Message-ID", mid)]
     if links["unsubscribe_url"]:
-        token = links["unsubscribe_url"].rsplit("=", 1)[1]
+        token = links["unsubscribe_url"].split("token=", 1)[1].split("&", 1)[0]
         own.append(("List-Unsubscribe",
                     f"<{links['unsubscribe_url']}>, <mailto:{settings.unsubscribe_address}?subject=unsubscribe%20{token}>"))
     # The boundary only has to be absent from base64 text: a fixed one derived from the Message-ID is.

@@ -1,24 +1,19 @@
-"""The public pages' words in Danish and English, and how dates, countries and values read in each."""
+"""The public pages' words in Danish and English; values, countries and dates read as registry.labels says."""
 
-import gettext
 from datetime import UTC, datetime
-from functools import cache
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
-import pycountry
-
-from notifications.rendering.texts import FIELD_LABELS
-
-LANGUAGES = ("da", "en")
-DEFAULT_LANGUAGE = "da"
-# Customers are in Denmark: every instant is shown as Danish wall-clock time, with its zone.
-LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
-
-_MONTHS = {
-    "da": "januar februar marts april maj juni juli august september oktober november december".split(),
-    "en": "January February March April May June July August September October November December".split(),
-}
+from registry.labels import (  # noqa: F401 - the pages' filters and helpers
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    country_name,
+    field_label,
+    label,
+    language_of,
+    local_time,
+    mechanism_label,
+    value_text,
+)
 
 _TEXTS = {
     "da": {
@@ -44,8 +39,7 @@ _TEXTS = {
         "version": "Version {number}", "published": "Offentliggjort", "status": "Status",
         "withdrawn_reason": "Begrundelse for tilbagetrækning",
         "changes": "Ændringer", "no_changes": "Ingen ændringer.",
-        "added": "Tilføjet", "removed": "Fjernet", "changed": "Ændret", "before": "Før", "after": "Efter",
-        "PENDING": "Varslet", "EFFECTIVE": "Gældende", "SUPERSEDED": "Erstattet", "WITHDRAWN": "Trukket tilbage",
+        "before": "Før", "after": "Efter",
         "subscribe_heading": "Få besked om ændringer",
         "subscribe_intro": "Skriv dig op, så sender vi en e-mail, når listen ændres. Du bekræfter din "
                            "adresse via et link, som vi sender til dig.",
@@ -138,8 +132,7 @@ _TEXTS = {
         "version": "Version {number}", "published": "Published", "status": "Status",
         "withdrawn_reason": "Reason for withdrawal",
         "changes": "Changes", "no_changes": "No changes.",
-        "added": "Added", "removed": "Removed", "changed": "Changed", "before": "Before", "after": "After",
-        "PENDING": "Announced", "EFFECTIVE": "In effect", "SUPERSEDED": "Superseded", "WITHDRAWN": "Withdrawn",
+        "before": "Before", "after": "After",
         "subscribe_heading": "Get notified of changes",
         "subscribe_intro": "Sign up and we will email you when the list changes. You confirm your address "
                            "through a link we send you.",
@@ -212,72 +205,14 @@ _TEXTS = {
     },
 }
 
-# The same field names as in the notice emails, so a reader meets one word for one thing.
-_FIELDS = FIELD_LABELS
-
-_MECHANISMS = {
-    "da": {"EEA": "Inden for EU/EØS", "ADEQUACY": "Tilstrækkelighedsafgørelse",
-           "DPF": "EU-US Data Privacy Framework", "SCC": "Standardkontraktbestemmelser (SCC)",
-           "BCR": "Bindende virksomhedsregler (BCR)", "UNKNOWN": "Ukendt"},
-    "en": {"EEA": "Within the EU/EEA", "ADEQUACY": "Adequacy decision",
-           "DPF": "EU-US Data Privacy Framework", "SCC": "Standard contractual clauses (SCC)",
-           "BCR": "Binding corporate rules (BCR)", "UNKNOWN": "Unknown"},
-}
-
-
-def language_of(value: str | None) -> str:
-    """The language asked for, or Danish for anything else."""
-    return value if value in LANGUAGES else DEFAULT_LANGUAGE
-
 
 def texts(language: str) -> SimpleNamespace:
-    return SimpleNamespace(**_TEXTS[language])
+    # Status and change words come from the one table the emails and the feed use too.
+    shared = {key.lower(): label("change", key, language) for key in ("ADDED", "REMOVED", "CHANGED")}
+    shared |= {key: label("status", key, language) for key in ("PENDING", "EFFECTIVE", "SUPERSEDED", "WITHDRAWN")}
+    return SimpleNamespace(**_TEXTS[language], **shared)
 
 
 def machine_time(moment: datetime) -> str:
     """An instant for a <time datetime>: UTC to the second, since HTML allows at most three fractional digits."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def local_time(moment: datetime, language: str) -> str:
-    """An instant as Copenhagen wall-clock time: '1. marts 2026 kl. 09:30 CET' or '1 March 2026, 09:30 CET'."""
-    local = moment.astimezone(LOCAL_TIME)
-    month = _MONTHS[language][local.month - 1]
-    if language == "da":
-        return f"{local.day}. {month} {local.year} kl. {local:%H:%M} {local.tzname()}"
-    return f"{local.day} {month} {local.year}, {local:%H:%M} {local.tzname()}"
-
-
-@cache
-def _country_names(language: str) -> gettext.NullTranslations:
-    if language == "en":
-        return gettext.NullTranslations()
-    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True)
-
-
-def country_name(code: str, language: str) -> str:
-    country = pycountry.countries.get(alpha_2=code)
-    if country is None:
-        return code
-    return _country_names(language).gettext(getattr(country, "common_name", None) or country.name)
-
-
-def field_label(field: str | None, language: str) -> str:
-    return _FIELDS[language].get(field or "", field or "")
-
-
-def mechanism_label(mechanism: str, language: str) -> str:
-    return _MECHANISMS[language].get(mechanism, mechanism)
-
-
-def value_text(field: str | None, value: object, language: str) -> str:
-    """A stored field value as a reader would say it; an empty value is marked, never left blank."""
-    if value is None or value == [] or value == "":
-        return _TEXTS[language]["empty"]
-    if field == "countries":
-        return ", ".join(country_name(code, language) for code in value)
-    if field == "transfer_mechanism":
-        return mechanism_label(str(value), language)
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    return str(value)

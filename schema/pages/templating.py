@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 from starlette.templating import Jinja2Templates
 
 from registry.text import clean_output
+from registry.versions.presentation import present_changes, present_version
 from schema.pages import i18n
 
 
@@ -32,9 +33,10 @@ def _environment() -> Environment:
                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                               finalize=clean_output)
     environment.filters.update(
-        local_time=i18n.local_time, machine_time=i18n.machine_time, country_name=i18n.country_name, field_label=i18n.field_label,
-        mechanism_label=i18n.mechanism_label, value_text=i18n.value_text,
-        link_list_mentions=link_list_mentions)
+        local_time=i18n.local_time, machine_time=i18n.machine_time, country_name=i18n.country_name,
+        field_label=i18n.field_label, mechanism_label=i18n.mechanism_label, value_text=i18n.value_text,
+        present=present_version, link_list_mentions=link_list_mentions)
+    environment.globals["present_changes"] = present_changes
     return environment
 
 
