@@ -79,10 +79,11 @@ class CustomerQuery:
         pending = []
         for item in standing.open_versions:
             view = VersionView(item.version, item.version.status(now=now, effective_number=current))
-            changes = [Change.from_domain(DomainChange.from_json(c))
-                       for c in changes_for(item.version, standing.services)]
+            concerned = changes_for(item.version, standing.services)
+            changes = [Change.from_domain(DomainChange.from_json(c)) for c in concerned]
             pending.append(PendingChange.from_domain(item, RegistryVersion.from_view(view), changes,
-                                                     can_object=item.window.accepts_objection(now)))
+                                                     can_object=item.window.accepts_objection(now),
+                                                     concerned=concerned))
         return CustomerView(customer=customer, authorised_version=standing.authorised and standing.authorised.number,
                             authorised_entries=standing.entries, pending_changes=pending,
                             notices=[CustomerNoticeRecord.from_domain(n) for n in notices],

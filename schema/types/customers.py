@@ -14,7 +14,9 @@ from registry.objections.models import Objection as DomainObjection
 from registry.objections.models import ObjectionOutcome as DomainOutcome
 from registry.objections.models import ObjectionStatus as DomainObjectionStatus
 from registry.objections.standing import VersionForCustomer
+from registry.versions.presentation import present_changes
 from schema.types.common import Language
+from schema.types.presented import ChangesInWords
 from schema.types.versions import Change, RegistryVersion
 
 AgreementStatus = strawberry.enum(DomainAgreementStatus)
@@ -122,10 +124,18 @@ class PendingChange:
     can_object: bool
     objection: Objection | None
     changes: list[Change] = strawberry.field(description="The changes that concern the customer's services.")
+    concerned: strawberry.Private[list[dict]]
+    entries: strawberry.Private[list[dict]]
+
+    @strawberry.field(description="The same changes in words: each added sub-processor with all its facts.")
+    def changes_in_words(self, language: Language = Language.DA) -> ChangesInWords:
+        return ChangesInWords.from_domain(present_changes(changes=self.concerned, entries=self.entries,
+                                                          language=language.value))
 
     @classmethod
     def from_domain(cls, item: VersionForCustomer, version: RegistryVersion, changes: list[Change],
-                    can_object: bool) -> "PendingChange":
+                    can_object: bool, concerned: list[dict] | None = None) -> "PendingChange":
         return cls(version=version, notified_at=item.window.notified_at, deadline=item.window.closes_at,
-                   can_object=can_object, changes=changes,
+                   can_object=can_object, changes=changes, concerned=concerned or [],
+                   entries=item.version.entries,
                    objection=Objection.from_domain(item.objection) if item.objection else None)

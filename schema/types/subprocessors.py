@@ -2,6 +2,7 @@
 
 import strawberry
 
+from registry import labels
 from registry.subprocessors.models import SubprocessorEntry
 from schema.types.common import Language, TransferMechanism
 
@@ -21,6 +22,7 @@ class Subprocessor:
         description="True if any processing country is outside the EEA; null while the countries are unknown.")
     services: list[str] = strawberry.field(description="The services it is used for; empty means all of them.")
     website: str | None
+    country_names: list[str] = strawberry.field(description="The countries' names in the language asked for.")
 
     @classmethod
     def from_entry(cls, entry: SubprocessorEntry, language: Language = Language.DA) -> "Subprocessor":
@@ -30,6 +32,7 @@ class Subprocessor:
             data_categories=list(entry.data_categories), countries=list(entry.countries),
             transfer_mechanism=entry.transfer_mechanism, third_country=entry.third_country,
             services=list(entry.services), website=entry.website,
+            country_names=[labels.country_name(code, language.value) for code in entry.countries],
         )
 
 

@@ -14,9 +14,10 @@
   const ME = `query($language: Language!) { me {
     customer { name }
     authorisedVersion
-    authorisedSubprocessors(language: $language) { name purpose countries }
+    authorisedSubprocessors(language: $language) { name purpose countryNames }
     pendingChanges { version { number effectiveAt note } notifiedAt deadline canObject objection { status }
-                     changes { kind name } }
+                     changesInWords(language: $language) { added { name facts { label value } }
+                       changed { name fields { label before after } } removed } }
     notices { versionNumber sentAt recipient acknowledgedAt }
     objections { id versionNumber reason status outcome resolutionNote }
   } }`;
@@ -83,13 +84,18 @@
   function pendingChange(change, notices) {
     const number = change.version.number;
     const notice = notices.find((record) => record.versionNumber === number);
-    const names = new Map(change.changes.map((entry) => [`${entry.kind}:${entry.name}`, entry]));
+    const words = change.changesInWords;
+    const badge = (kind) => el("span", {class: `badge badge-${kind.toLowerCase()}`}, texts[kind]);
     const section = el("section", {class: "version version-pending", "aria-labelledby": `pending-${number}`},
       el("h3", {id: `pending-${number}`}, `Version ${number}`),
       el("p", {class: "note"}, change.version.note),
-      el("ul", {class: "changes"}, ...[...names.values()].map((entry) =>
-        el("li", {class: "change"}, el("span", {class: `badge badge-${entry.kind.toLowerCase()}`}, texts[entry.kind]),
-          " ", entry.name))),
+      el("ul", {class: "changes"},
+        ...words.added.map((added) => el("li", {class: "change change-added"}, badge("ADDED"), " ", el("ins", {}, added.name),
+          el("dl", {class: "facts"}, ...added.facts.flatMap((fact) => [el("dt", {}, fact.label), el("dd", {}, fact.value)])))),
+        ...words.changed.flatMap((entry) => entry.fields.map((field) => el("li", {class: "change change-changed"},
+          badge("CHANGED"), ` ${entry.name}: `, el("strong", {}, field.label), " ",
+          el("del", {}, field.before), " → ", el("ins", {}, field.after)))),
+        ...words.removed.map((name) => el("li", {class: "change change-removed"}, badge("REMOVED"), " ", el("del", {}, name)))),
       el("dl", {class: "facts"},
         el("dt", {}, texts.takes_effect), el("dd", {}, time(change.version.effectiveAt)),
         el("dt", {}, texts.your_deadline), el("dd", {}, change.deadline ? time(change.deadline) : texts.not_notified)));
@@ -121,7 +127,7 @@
     fill("customer-authorised",
       el("p", {}, say(texts.authorised_meta, {number: me.authorisedVersion ?? "–"})),
       table([texts.col_name, texts.col_purpose, texts.col_countries], me.authorisedSubprocessors.map((entry) =>
-        [entry.name, entry.purpose, entry.countries.length ? entry.countries.join(", ") : texts.unknown])));
+        [entry.name, entry.purpose, entry.countryNames.length ? entry.countryNames.join(", ") : texts.unknown])));
     fill("customer-notices", me.notices.length
       ? table([texts.col_version, texts.col_sent, texts.col_recipient],
         me.notices.map((notice) => [String(notice.versionNumber), time(notice.sentAt), notice.recipient]))
