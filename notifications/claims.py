@@ -1,8 +1,10 @@
 """Leasing batches from the outbox to one worker, the next one claimed while the current one goes out."""
 
 import asyncio
+import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,6 +18,7 @@ from registry.objections.terms import Terms, terms_of
 from registry.settings import Settings
 from registry.versions.models import RegistryVersion
 
+log = logging.getLogger("notifications.worker")
 
 @dataclass(frozen=True)
 class NoticeCustomer:
@@ -26,9 +29,13 @@ class NoticeCustomer:
     notified: dict[int, datetime]
 
 
-# Until a worker has seen how fast mail goes out: 100 messages at 0.75 s each still take only a quarter
-# of the default lease.
+# Until a worker has seen how fast mail goes out; however long they take, the heartbeat keeps them leased.
 FIRST_BATCH = 100
+# A live worker renews its leases this often (a fraction of the lease), and trusts a lease for at most
+# this much of it since it last began a claim or renewal that succeeded: the gap leaves a renewal time to
+# finish before the worker stops sending rows another worker may be about to take over.
+RENEW_EVERY = 1 / 4
+TRUST_FOR = 1 / 2
 
 
 @dataclass(frozen=True)
@@ -40,7 +47,7 @@ class Claimed:
     asked: int
     versions: dict[int, RegistryVersion]
     customers: dict[int, NoticeCustomer]
-    at: float
+    at: float  # when the claim began, so its lease ran from no earlier than this
 
     @property
     def full(self) -> bool:
@@ -55,13 +62,14 @@ class Claims:
         # Handing rows back goes through the worker's own recording, with its retry on a lost connection.
         self.db, self.settings, self.owner, self.settle = db, settings, owner, settle
         self._ahead: asyncio.Task[Claimed] | None = None
+        self._renewed = float("-inf")
         self.seconds_per_message: float | None = None
 
     def batch_size(self) -> int:
         """As many rows as go out in a quarter of the lease at the pace last seen, at most the setting.
 
         A fast relay gets large batches, so claims cost little per message; a slow one gets small ones,
-        so no lease runs out while its rows are still being sent and another worker sends them again.
+        so rows wait for whichever worker is free instead of piling up behind one busy worker.
         """
         most = self.settings.worker_batch_size
         if self.seconds_per_message is None:
@@ -79,12 +87,52 @@ class Claims:
         ahead, self._ahead = self._ahead, None
         if ahead is not None:
             claimed = await ahead
-            # It waited while the batch before it went out; past half its lease, another worker may
-            # soon take it over, so hand it back rather than risk sending it twice.
-            if time.monotonic() - claimed.at < self.settings.worker_lease_seconds / 2:
+            # It waited while the batch before it went out, renewed by the heartbeat; if renewals failed,
+            # another worker may soon take it over, so hand it back rather than risk sending it twice.
+            if self.holds(claimed):
                 return claimed
             await self._release(claimed.rows)
         return await self._claim()
+
+    def holds(self, claimed: Claimed) -> bool:
+        """Whether the batch's lease is surely still this worker's, from its claim or the last renewal."""
+        since = max(claimed.at, self._renewed)
+        return time.monotonic() - since < self.settings.worker_lease_seconds * TRUST_FOR
+
+    @asynccontextmanager
+    async def renewing(self, claimed: Claimed) -> AsyncIterator[None]:
+        """Renew the leases of every row this worker holds, every RENEW_EVERY of the lease, while inside.
+
+        The heartbeat lets a short lease cover a long batch: a crashed worker's rows are taken over
+        within about a lease, while a live one keeps its own however slowly its mail goes out.
+        """
+        done = asyncio.Event()
+        heartbeat = asyncio.create_task(self._heartbeat(claimed, done))
+        try:
+            yield
+        finally:
+            # Not cancelled: a renewal cut off mid-statement could leave its connection unusable.
+            done.set()
+            await heartbeat
+
+    async def _heartbeat(self, claimed: Claimed, done: asyncio.Event) -> None:
+        lease = self.settings.worker_lease_seconds
+        while True:
+            # Counted from the claim or the last renewal, whichever is later: a batch claimed ahead
+            # was already renewed while the one before it went out.
+            due = max(claimed.at, self._renewed) + lease * RENEW_EVERY
+            if await _wait(done, due - time.monotonic()):
+                return
+            began = time.monotonic()
+            try:
+                async with self.db.transaction() as session:
+                    await outbox.renew_leases(session=session, owner=self.owner, lease_seconds=lease)
+            except Exception as error:  # noqa: BLE001 - try again soon; holds() stops the sends meanwhile
+                log.warning("could not renew the lease", extra={"owner": self.owner, "error": str(error)})
+                if await _wait(done, lease * RENEW_EVERY / 4):
+                    return
+                continue
+            self._renewed = began
 
     def claim_ahead(self) -> None:
         """Start claiming the next batch now, so the connection does not idle through the claim."""
@@ -98,7 +146,7 @@ class Claims:
             await self._release((await ahead).rows)
 
     async def _claim(self) -> Claimed:
-        asked = self.batch_size()
+        asked, began = self.batch_size(), time.monotonic()
         async with self.db.transaction() as session:
             rows = await outbox.claim_batch(session=session, owner=self.owner, limit=asked,
                                             lease_seconds=self.settings.worker_lease_seconds)
@@ -106,14 +154,23 @@ class Claims:
             versions = ({version.number: version for version in await session.exec(
                 select(RegistryVersion).where(RegistryVersion.number.in_(numbers)))} if numbers else {})
             ids = {row.customer_id for row in rows if row.for_customer}
-            customers = await _customers(session, ids) if ids else {}
-        return Claimed(rows=rows, asked=asked, versions=versions, customers=customers, at=time.monotonic())
+            customers = await _customers(session, ids, numbers) if ids else {}
+        return Claimed(rows=rows, asked=asked, versions=versions, customers=customers, at=began)
 
     async def _release(self, rows: list[Leased]) -> None:
         await self.settle(outbox.Outcomes(released=[row.id for row in rows]))
 
 
-async def _customers(session, ids: set[int]) -> dict[int, NoticeCustomer]:
+async def _wait(event: asyncio.Event, seconds: float) -> bool:
+    """Whether `event` was set within `seconds`."""
+    try:
+        await asyncio.wait_for(event.wait(), timeout=max(seconds, 0.0))
+    except TimeoutError:
+        return False
+    return True
+
+
+async def _customers(session, ids: set[int], numbers: set[int]) -> dict[int, NoticeCustomer]:
     """The customers a batch notifies, with what their notices need to tell them their own deadline."""
     names = dict((await session.exec(select(Customer.id, Customer.name).where(Customer.id.in_(ids)))).all())
     agreements: dict[int, list[Agreement]] = {}
@@ -121,7 +178,8 @@ async def _customers(session, ids: set[int]) -> dict[int, NoticeCustomer]:
                                                                 Agreement.status == AgreementStatus.ACTIVE)):
         agreements.setdefault(agreement.customer_id, []).append(agreement)
     notified: dict[int, dict[int, datetime]] = {}
-    for notice in await session.exec(select(CustomerNotice).where(CustomerNotice.customer_id.in_(ids))):
+    for notice in await session.exec(select(CustomerNotice).where(CustomerNotice.customer_id.in_(ids),
+                                                                  CustomerNotice.version_number.in_(numbers))):
         notified.setdefault(notice.customer_id, {})[notice.version_number] = notice.sent_at
     return {customer_id: NoticeCustomer(name=name, terms=terms_of(agreements.get(customer_id, [])),
                                         notified=notified.get(customer_id, {}))

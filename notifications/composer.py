@@ -64,7 +64,11 @@ class Composer:
 
 
 def _window(customer: NoticeCustomer, version: RegistryVersion | None) -> Window | None:
-    """The customer's window as this notice starts it: from when it first reached them, or from now."""
+    """The customer's window as this notice starts it: from when it first reached them, or from now.
+
+    A notice built now leaves at or after now, so the deadline it states is never later than the one
+    recorded when it is sent (they differ by the seconds the send takes).
+    """
     if version is None or customer.terms is None:
         return None
     return customer_window(version=version, services=customer.terms.services,

@@ -34,9 +34,9 @@ from registry.settings import Settings
 log = logging.getLogger("notifications.worker")
 
 # Accepted messages are recorded as sent in groups of REGISTRY_WORKER_SETTLE_GROUP, or sooner when
-# the oldest has waited SETTLE_WITHIN_SECONDS. A crash can resend at most the group being written and
-# the one being filled, plus the message on the wire.
-SETTLE_WITHIN_SECONDS = 0.05
+# the oldest has waited SETTLE_WITHIN_SECONDS and no group is being written. A crash can resend at most
+# the group being written and the one being filled, plus the message on the wire.
+SETTLE_WITHIN_SECONDS = 0.25
 # Deadlines are days apart: looking for due reminders once a minute is plenty.
 REMIND_EVERY_SECONDS = 60.0
 
@@ -101,7 +101,8 @@ class Worker:
             return 0
         claimed = await self.claims.next()
         if claimed.rows:
-            await self._deliver(claimed)
+            async with self.claims.renewing(claimed):
+                await self._deliver(claimed)
         return len(claimed.rows)
 
     async def _deliver(self, claimed: Claimed) -> None:
@@ -111,6 +112,8 @@ class Worker:
         prepare = partial(self.composer.prepare, versions=claimed.versions, customers=claimed.customers)
         upcoming = prepare(batch[0])
         for index, row in enumerate(batch):
+            if not self.claims.holds(claimed):
+                break  # the lease could not be renewed: another worker may take these rows over any moment
             if not len(pending):
                 oldest = time.monotonic()
             following = batch[index + 1] if index + 1 < len(batch) else None
@@ -124,14 +127,20 @@ class Worker:
                 pending.released.extend(other.id for other in batch[index:])
                 await self.claims.release_ahead()
                 break
-        else:
-            self.claims.record_pace(messages=len(batch), seconds=time.monotonic() - started)
             # Record in small groups while the next messages go out: a commit per message would cost
-            # more than the send, and a crash can repeat at most the unrecorded group.
-            if len(pending) >= self.settings.worker_settle_group or time.monotonic() - oldest >= SETTLE_WITHIN_SECONDS:
+            # more than the send. A full group waits for the one before it to commit before it is
+            # handed over, so at most one group is being written and one filled: what a crash leaves
+            # sent but unrecorded is bounded by max_resent_per_crash.
+            full = len(pending) >= self.settings.worker_settle_group
+            # A partial group goes only while the database is idle: under load, groups stay full and few.
+            waited = (len(pending) and time.monotonic() - oldest >= SETTLE_WITHIN_SECONDS
+                      and (settling is None or settling.done()))
+            if full or waited:
                 if settling is not None:
                     await settling
                 settling, pending = asyncio.create_task(self._settle(pending)), outbox.Outcomes()
+        else:
+            self.claims.record_pace(messages=len(batch), seconds=time.monotonic() - started)
         if settling is not None:
             await settling
         await self._settle(pending)

@@ -40,8 +40,19 @@ _LABELS: dict[str, dict[str, dict[str, str]]] = {
                "BCR": "Binding corporate rules (BCR)", "UNKNOWN": "Unknown"},
     },
     "status": {
-        "da": {"PENDING": "Varslet", "EFFECTIVE": "Gældende", "SUPERSEDED": "Erstattet", "WITHDRAWN": "Trukket tilbage"},
+        "da": {"PENDING": "Varslet", "EFFECTIVE": "Gældende", "SUPERSEDED": "Erstattet",
+               "WITHDRAWN": "Trukket tilbage"},
         "en": {"PENDING": "Announced", "EFFECTIVE": "In effect", "SUPERSEDED": "Superseded", "WITHDRAWN": "Withdrawn"},
+    },
+    "objection_status": {
+        "da": {"RECEIVED": "Modtaget", "ACKNOWLEDGED": "Under behandling", "RESOLVED": "Afgjort",
+               "WITHDRAWN": "Trukket tilbage"},
+        "en": {"RECEIVED": "Received", "ACKNOWLEDGED": "Being handled", "RESOLVED": "Resolved",
+               "WITHDRAWN": "Withdrawn"},
+    },
+    "outcome": {
+        "da": {"ACCEPTED": "Imødekommet", "REJECTED": "Afvist", "TERMINATION": "Aftalen opsiges"},
+        "en": {"ACCEPTED": "Accepted", "REJECTED": "Rejected", "TERMINATION": "Agreement terminated"},
     },
     "change": {
         "da": {"ADDED": "Tilføjet", "REMOVED": "Fjernet", "CHANGED": "Ændret"},
@@ -62,7 +73,8 @@ def language_of(value: str | None) -> str:
 
 
 def label(table: str, key: str | None, language: str) -> str:
-    """A value's words from one of the tables (field, transfer_mechanism, status, change, word)."""
+    """A value's words from one of the tables (field, transfer_mechanism, status, objection_status, outcome,
+    change, word)."""
     return _LABELS[table][language_of(language)].get(key or "", key or "")
 
 

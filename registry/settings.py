@@ -56,9 +56,12 @@ class Settings(BaseSettings):
     inprocess_worker: bool | None = None  # serve runs the worker too; default: only on SQLite
     # The most rows one claim leases; fewer when mail goes out slowly (see notifications/claims.py).
     worker_batch_size: int = Field(default=500, ge=1, le=1000)
-    worker_lease_seconds: int = Field(default=300, ge=1)
+    # A live worker renews its lease every quarter of it (a heartbeat), so it can be short: a crashed
+    # worker's rows, the batch it claimed ahead too, are taken over once it runs out.
+    worker_lease_seconds: int = Field(default=30, ge=1)
     worker_poll_seconds: float = Field(default=2.0, gt=0)
-    # Sent marks are written in groups this large: larger is faster, and a crash may resend up to 2x+1 of it.
+    # Sent marks are committed in groups this large while the batch goes out: larger is faster, and a crash
+    # may resend up to 2x+1 of it (one group being written, one being filled, one message on the wire).
     worker_settle_group: int = Field(default=16, ge=1, le=500)
     delivery_max_attempts: int = Field(default=8, ge=1)
     retry_base_seconds: float = Field(default=60.0, gt=0)
@@ -109,6 +112,12 @@ class Settings(BaseSettings):
                 raise ValueError(f"{entry!r} is neither an IP address nor a network such as 10.0.0.0/8 "
                                  "(or '*' alone)") from None
         return value
+
+    # The public answer cache's bound per process, counted in bytes because a stranger chooses how large
+    # an answer is; an answer over a sixteenth of it is served but not kept.
+    cache_max_bytes: int = Field(default=64 * 1024 * 1024, ge=0)
+    # Concurrent requests for an answer not yet cached wait for one computation; off only to measure that.
+    cache_coalesce: bool = True
 
     @property
     def unsubscribe_address(self) -> str:

@@ -6,9 +6,11 @@ cache_state.py). A request carrying an Authorization header, a mutation, an answ
 field not listed below always goes to GraphQL. GET answers carry an ETag and revalidate to 304.
 """
 
+import asyncio
 import hashlib
 import json
 import math
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qs
@@ -25,8 +27,8 @@ CACHEABLE_ROOT_FIELDS = frozenset({
     "subprocessors", "subprocessor", "registryVersions", "registryVersion", "registryDiff", "organisation",
     "__typename",
 })
-MAX_ENTRIES = 512  # a stranger can vary the query text; this bounds what they can make us keep
-MAX_BODY_BYTES = 4 * 1024 * 1024
+MAX_BYTES = 64 * 1024 * 1024  # REGISTRY_CACHE_MAX_BYTES; a stranger can vary the query text, so bytes are bounded
+ENTRY_OVERHEAD_BYTES = 512  # the Entry, its etag, headers and dict slot, roughly
 _JSON = b"application/json"
 
 
@@ -79,14 +81,25 @@ def _etag_matches(if_none_match: bytes, etag: bytes) -> bool:
 
 
 class ResponseCache:
-    """Serves hits itself and hands everything else to `app`, keeping the cacheable answers it returns."""
+    """Serves hits itself and hands everything else to `app`, keeping the cacheable answers it returns.
 
-    def __init__(self, app: ASGIApp, *, stamp: RegistryStamp | None, max_age: int) -> None:
+    Every answer is computed under one CacheState and kept only while that state is the stamp's latest;
+    a request is served only what was computed under the state it read itself. Concurrent misses on one
+    (key, state) share one computation. Entries are evicted least recently used, by bytes.
+    """
+
+    def __init__(self, app: ASGIApp, *, stamp: RegistryStamp | None, max_age: int, max_bytes: int = MAX_BYTES,
+                 coalesce: bool = True) -> None:
         self.app = app
         self.stamp = stamp
         self.max_age = max_age
-        self.entries: dict[bytes, Entry] = {}
+        self.max_bytes = max_bytes
+        self.max_entry_bytes = max_bytes // 16
+        self.coalesce = coalesce
+        self.entries: OrderedDict[bytes, Entry] = OrderedDict()
+        self.held_bytes = 0
         self.state: CacheState | None = None
+        self._computing: dict[tuple[bytes, CacheState], asyncio.Task[_Answer]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         method = scope["method"]
@@ -97,7 +110,6 @@ class ResponseCache:
         for name, value in scope["headers"]:
             if name == b"authorization":  # anything per caller never touches the shared cache
                 await self.app(scope, receive, send)
-                self.stamp.mark_stale()  # an admin may just have published: don't wait for the notice
                 return
             if name == b"content-type":
                 content_type = value
@@ -120,15 +132,91 @@ class ResponseCache:
         if state is None:
             await self.app(scope, _replay(body, receive), send)
             return
-        if state is not self.state:
-            if state != self.state:
-                self.entries.clear()
-            self.state = state
-        entry = self.entries.get(key)
-        if entry is None:
-            entry = await self._fill(scope, receive, body, key, state, send)
-            if entry is None:
+        self._follow(state)
+        entry = self.entries.get(key) if state is self.state else None
+        if entry is not None:
+            self.entries.move_to_end(key)
+        else:
+            answer = await self._answer(scope, receive, send, body, key, state)
+            if answer is None:
                 return
+            if answer.entry is None:
+                for message in answer.messages:
+                    await send(dict(message))  # shared by every waiter: CORS and others may set headers
+                return
+            entry = answer.entry
+        await self._send_entry(entry, method, state, if_none_match, send)
+
+    def _follow(self, state: CacheState) -> None:
+        # Only the stamp's latest state moves the cache on: a request that read the state just before a
+        # change and is handled just after it must not bring the old state back.
+        if state is not self.state and state is self.stamp.latest:
+            self.state = state
+            self.entries.clear()
+            self.held_bytes = 0
+
+    async def _answer(self, scope: Scope, receive: Receive, send: Send, body: bytes, key: bytes,
+                      state: CacheState) -> "_Answer | None":
+        """The answer to a miss: computed here, or shared with the request already computing it.
+
+        None when it was not cacheable and went out already: a mutation, say, where every request must run.
+        """
+        if not cacheable_request(_payload(scope, body)):
+            await self.app(scope, _replay(body, receive), send)
+            return None
+        if not self.coalesce:
+            return await self._compute(scope, receive, body, key, state)
+        task = self._computing.get((key, state))
+        if task is None:
+            # A task of its own, so the request that started it may go away without failing the others.
+            task = asyncio.create_task(self._compute(scope, receive, body, key, state))
+            self._computing[key, state] = task
+            task.add_done_callback(lambda done: self._computed(key, state, done))
+        return await asyncio.shield(task)
+
+    def _computed(self, key: bytes, state: CacheState, task: asyncio.Task) -> None:
+        if self._computing.get((key, state)) is task:
+            del self._computing[key, state]
+        if not task.cancelled():
+            task.exception()  # retrieved: every waiter that was still there has raised it already
+
+    async def _compute(self, scope: Scope, receive: Receive, body: bytes, key: bytes,
+                       state: CacheState) -> "_Answer":
+        """Run GraphQL once; the answer carries the entry to serve, or None when it goes out uncached."""
+        captured = _Captured()
+        await self.app(scope, _replay(body, receive), captured)
+        if captured.status != 200 or not captured.complete:
+            return _Answer(captured.messages, None)
+        try:
+            result = json.loads(captured.body)
+        except ValueError:
+            result = None
+        # An answer computed while the boundary passed may already show the next version: keep it for no one.
+        in_time = state.boundary is None or cache_state.now() < state.boundary
+        if not (in_time and isinstance(result, dict) and "errors" not in result):
+            return _Answer(captured.messages, None)
+        digest = hashlib.blake2b(captured.body, digest_size=16).hexdigest()
+        entry = Entry(body=captured.body, etag=f'"{digest}"'.encode(),
+                      post_headers=[(b"content-type", _JSON), (b"content-length", str(len(captured.body)).encode())])
+        self._keep(key, entry, state)
+        return _Answer(captured.messages, entry)
+
+    def _keep(self, key: bytes, entry: Entry, state: CacheState) -> None:
+        size = _size(key, entry)
+        # Computed under a state that is no longer the latest: its reads may predate a change.
+        if state is not self.state or size > self.max_entry_bytes:
+            return
+        old = self.entries.pop(key, None)
+        if old is not None:
+            self.held_bytes -= _size(key, old)
+        self.entries[key] = entry
+        self.held_bytes += size
+        while self.held_bytes > self.max_bytes:
+            evicted_key, evicted = self.entries.popitem(last=False)
+            self.held_bytes -= _size(evicted_key, evicted)
+
+    async def _send_entry(self, entry: Entry, method: str, state: CacheState, if_none_match: bytes,
+                          send: Send) -> None:
         if method == "POST":
             await send({"type": "http.response.start", "status": 200, "headers": entry.post_headers})
             await send({"type": "http.response.body", "body": entry.body})
@@ -143,32 +231,23 @@ class ResponseCache:
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": entry.body})
 
-    async def _fill(self, scope: Scope, receive: Receive, body: bytes, key: bytes, state: CacheState,
-                    send: Send) -> Entry | None:
-        """Run GraphQL; returns the new entry to serve, or None when the answer went out uncached."""
-        captured = _Captured()
-        await self.app(scope, _replay(body, receive), captured)
-        if captured.status != 200 or not captured.complete or len(captured.body) > MAX_BODY_BYTES:
-            await captured.forward(send)
-            return None
-        try:
-            payload = json.loads(body) if scope["method"] == "POST" else _get_payload(scope["query_string"])
-            result = json.loads(captured.body)
-        except ValueError:
-            payload = result = None
-        # An answer computed while the boundary passed may already show the next version: keep it for no one.
-        in_time = state.boundary is None or cache_state.now() < state.boundary
-        if not (in_time and isinstance(result, dict) and "errors" not in result and cacheable_request(payload)):
-            await captured.forward(send)
-            return None
-        digest = hashlib.blake2b(captured.body, digest_size=16).hexdigest()
-        entry = Entry(body=captured.body, etag=f'"{digest}"'.encode(),
-                      post_headers=[(b"content-type", _JSON), (b"content-length", str(len(captured.body)).encode())])
-        if self.state == state:
-            if len(self.entries) >= MAX_ENTRIES:
-                del self.entries[next(iter(self.entries))]
-            self.entries[key] = entry
-        return entry
+
+@dataclass(frozen=True)
+class _Answer:
+    messages: list[Message]  # the response as the app sent it
+    entry: Entry | None  # what to serve instead, when the answer may be cached
+
+
+def _size(key: bytes, entry: Entry) -> int:
+    # The key is kept too, and each entry costs its objects' headers beside the bytes themselves.
+    return len(key) + len(entry.body) + ENTRY_OVERHEAD_BYTES
+
+
+def _payload(scope: Scope, body: bytes) -> object:
+    try:
+        return json.loads(body) if scope["method"] == "POST" else _get_payload(scope["query_string"])
+    except ValueError:
+        return None
 
 
 async def _read_body(receive: Receive) -> bytes:

@@ -3,6 +3,8 @@
 On SQLite the revision is read afresh for every turn of the event loop, synchronously on a dedicated
 connection (microseconds, no thread hop), so a publish by any process shows on the next request. On
 PostgreSQL a LISTEN connection hears every publish and withdrawal as it commits (see PostgresStamp).
+A publish or withdrawal served by this process marks the stamp stale itself before its response leaves
+(registry_changed), so no read sent after that response waits on the notice.
 """
 
 import asyncio
@@ -17,6 +19,9 @@ from registry.db import Database
 from registry.versions import service as versions
 
 _REVISION_SQL = "SELECT revision FROM registry_state WHERE id = 1"
+# Requests wait for a revision read at most this long, then are answered without the cache.
+ROUND_TIMEOUT_SECONDS = 2.0
+STAMP_APPLICATION_NAME = "registry-cache-stamp"  # how pg_stat_activity shows the LISTEN connection
 
 
 def now() -> float:
@@ -52,7 +57,7 @@ class RegistryStamp:
             await self.close()
             return None
         if revision != self._revision:
-            await self._reload()
+            await self._reload(revision)
             if revision != self._revision:  # moved again meanwhile: let the next request settle it
                 return None
         pending = self._pending
@@ -64,13 +69,21 @@ class RegistryStamp:
             state = self._state = CacheState(revision, boundary)
         return state
 
-    async def _reload(self) -> None:
+    async def _reload(self, seen: int) -> None:
         # Rare: only after a publish or withdrawal. Uses the registry's own definition of "pending".
-        async with self._reload_lock, self.db.session() as session:
-            revision = await versions.revision(session=session)
-            pending = await versions.pending_versions(session=session)
-        self._pending = sorted(version.effective_at.timestamp() for version in pending)
-        self._revision = revision
+        async with self._reload_lock:
+            if self._revision == seen:  # the request that waited before this one reloaded it already
+                return
+            async with self.db.session() as session:
+                revision = await versions.revision(session=session)
+                pending = await versions.pending_versions(session=session)
+            self._pending = sorted(version.effective_at.timestamp() for version in pending)
+            self._revision = revision
+
+    @property
+    def latest(self) -> CacheState | None:
+        """The state the last reload established: only answers computed under it are worth keeping."""
+        return self._state
 
     async def _read_revision(self) -> int:
         raise NotImplementedError
@@ -118,6 +131,9 @@ class SQLiteStamp(RegistryStamp):
     def _drop_memo(self) -> None:
         self._memo = None
 
+    def mark_stale(self) -> None:
+        self._memo = None
+
     async def close(self) -> None:
         self._memo = None
         if self._connection is not None:
@@ -138,6 +154,9 @@ class PostgresStamp(RegistryStamp):
     def __init__(self, db: Database) -> None:
         super().__init__(db)
         self.dsn = db.listen_dsn
+        # The revision the last round read. Trusted rather than the one last reloaded: between a round
+        # that sees a change and the reload it causes, requests must wait for the reload, not take the old.
+        self._seen: int | None = None
         self._connection: asyncpg.Connection | None = None
         self._listening = False
         self._stale = True
@@ -145,8 +164,8 @@ class PostgresStamp(RegistryStamp):
         self._runner: asyncio.Task | None = None
 
     async def _read_revision(self) -> int:
-        if self._listening and not self._stale and self._revision is not None:
-            return self._revision
+        if self._listening and not self._stale and self._seen is not None:
+            return self._seen
         if self._next_round is None:
             self._next_round = asyncio.get_running_loop().create_future()
         round_ = self._next_round
@@ -162,19 +181,21 @@ class PostgresStamp(RegistryStamp):
                     if self._connection is None or self._connection.is_closed():
                         await self._connect()
                     self._stale = False  # cleared before the read: a notice arriving during it marks it again
-                    value = await self._connection.fetchval(_REVISION_SQL)
+                    value = await self._connection.fetchval(_REVISION_SQL, timeout=ROUND_TIMEOUT_SECONDS)
                 except Exception as error:  # noqa: BLE001 - handed to every waiter of this round
                     round_.set_exception(error)
                     round_.exception()  # marks it retrieved even if every waiter has gone
                     await self._drop_connection()
                 else:
-                    round_.set_result(value or 0)
+                    self._seen = value or 0
+                    round_.set_result(self._seen)
         finally:
             self._runner = None
 
     async def _connect(self) -> None:
         # LISTEN before the first read, so no change can fall between the two.
-        connection = await asyncpg.connect(self.dsn)
+        connection = await asyncpg.connect(self.dsn, timeout=ROUND_TIMEOUT_SECONDS,
+                                           server_settings={"application_name": STAMP_APPLICATION_NAME})
         connection.add_termination_listener(lambda _connection: self._lost())
         await connection.add_listener(versions.REVISION_CHANNEL, lambda *_notice: self.mark_stale())
         self._connection, self._listening = connection, True
@@ -210,6 +231,14 @@ def stamp_for(db: Database) -> RegistryStamp | None:
         else:
             _stamps[db] = None
     return _stamps[db]
+
+
+def registry_changed(db: Database) -> None:
+    """Called by a publish or withdrawal once it committed, before its response leaves: no later
+    request in this process may be answered from what was cached before (other processes hear NOTIFY)."""
+    stamp = _stamps.get(db)
+    if stamp is not None:
+        stamp.mark_stale()
 
 
 async def close_stamp(db: Database) -> None:

@@ -36,7 +36,8 @@ class RegistryGraphQL(GraphQL):
                          allow_queries_via_get=True)
         self.db = db
         self.settings = settings
-        self.cache = ResponseCache(self._execute, stamp=stamp_for(db), max_age=settings.http_max_age)
+        self.cache = ResponseCache(self._execute, stamp=stamp_for(db), max_age=settings.http_max_age,
+                                   max_bytes=settings.cache_max_bytes, coalesce=settings.cache_coalesce)
         self.ide_html = graphiql_html(self.graphql_ide_html) if self.graphql_ide else None
 
     async def render_graphql_ide(self, request: Request) -> Response:

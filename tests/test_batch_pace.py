@@ -1,4 +1,4 @@
-"""A worker sizes its claims by the pace mail goes out, so a slow relay never outlasts a lease."""
+"""A worker sizes its claims by the pace mail goes out, so a slow relay's backlog waits for whichever worker is free."""
 
 from notifications.worker import Worker
 from tests.notify_helpers import add_confirmed, publish_change

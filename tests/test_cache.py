@@ -11,6 +11,7 @@ from registry.subprocessors import service as drafts
 from registry.versions import service as versions
 from schema import cache_state
 from schema.app import create_app
+from schema.cache import ResponseCache
 from schema.cache_state import close_stamp, stamp_for
 from tests.conftest import GraphQLClient
 
@@ -193,3 +194,150 @@ async def test_a_server_that_lost_its_change_notices_still_shows_a_publish_at_on
         await other_db.dispose()
 
     assert statuses(await gql(HISTORY)) == {2: "PENDING", 1: "EFFECTIVE"}
+
+
+def answer_cache(app) -> ResponseCache:
+    """The app's answer cache, to look at what it holds."""
+    graphql = next(route for route in app.routes if getattr(route, "path", None) == "/graphql").app.app
+    return graphql.cache
+
+
+class CountedGraphQL:
+    """Counts how often the app's cache runs GraphQL; optionally holds each run until released."""
+
+    def __init__(self, app, *, fail_first: bool = False) -> None:
+        self.runs = 0
+        self.release = asyncio.Event()
+        self.release.set()
+        cache = answer_cache(app)
+        original = cache.app
+
+        async def execute(scope, receive, send):
+            self.runs += 1
+            await self.release.wait()
+            if fail_first and self.runs == 1:
+                raise RuntimeError("the database went away")
+            await original(scope, receive, send)
+
+        cache.app = execute
+
+    async def settle(self) -> None:
+        """Lets every request started so far reach the point where it runs GraphQL or waits for a run."""
+        for _ in range(200):
+            await asyncio.sleep(0)
+        await asyncio.sleep(0.2)  # PostgreSQL: the requests' own revision reads are on the wire
+
+
+async def test_a_read_while_another_reload_is_under_way_waits_for_the_new_answer(seeded, gql, admin_token,
+                                                                                monkeypatch):
+    # Given a cached history and a publish whose new state is slow to load (a busy database)
+    assert statuses(await gql(HISTORY)) == {1: "EFFECTIVE"}
+    await publish_hetzner(gql, admin_token)
+    loading, release = asyncio.Event(), asyncio.Event()
+    load_pending = versions.pending_versions
+
+    async def slow_pending_versions(*, session):
+        loading.set()
+        await release.wait()
+        return await load_pending(session=session)
+
+    monkeypatch.setattr(versions, "pending_versions", slow_pending_versions)
+    await asyncio.sleep(0.2)  # PostgreSQL: this server hears the publish's own notice before anyone reads
+
+    # When one reader starts the reload and another reads while it is under way
+    first = asyncio.create_task(gql(HISTORY))
+    await asyncio.wait_for(loading.wait(), 10)
+    second = asyncio.create_task(gql(HISTORY))
+    await asyncio.wait({second}, timeout=1)  # the old cache answered from its old state here
+    release.set()
+
+    # Then both see the published version
+    expected = {2: "PENDING", 1: "EFFECTIVE"}
+    assert statuses(await first) == expected
+    assert statuses(await second) == expected
+
+
+async def test_concurrent_reads_after_a_publish_run_graphql_once(seeded, settings, admin_token):
+    app = create_app(settings, db=seeded)
+    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+    gql = GraphQLClient(http)
+    # Given a cached history and then a publish, which makes it stale
+    assert statuses(await gql(HISTORY)) == {1: "EFFECTIVE"}
+    await publish_hetzner(gql, admin_token)
+    graphql = CountedGraphQL(app)
+    graphql.release.clear()
+
+    # When 20 readers ask for it at once
+    readers = [asyncio.create_task(gql(HISTORY)) for _ in range(20)]
+    await graphql.settle()
+    graphql.release.set()
+    answers = await asyncio.gather(*readers)
+
+    # Then GraphQL ran once and every reader got the new history
+    assert graphql.runs == 1
+    assert all(statuses(answer) == {2: "PENDING", 1: "EFFECTIVE"} for answer in answers)
+
+
+async def test_a_failed_shared_run_fails_its_waiters_but_not_the_next_reader(seeded, db, settings):
+    app = create_app(settings, db=db)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        # Given the first run of a query fails while 5 readers wait for it
+        graphql = CountedGraphQL(app, fail_first=True)
+        graphql.release.clear()
+        readers = [asyncio.create_task(http.post("/graphql", json={"query": LIST})) for _ in range(5)]
+        await graphql.settle()
+        graphql.release.set()
+        failed = await asyncio.gather(*readers)
+
+        # When the next reader asks
+        answer = await http.post("/graphql", json={"query": LIST})
+
+    # Then the waiters got the failure, and the next reader an answer computed anew
+    assert [response.status_code for response in failed] == [500] * 5
+    assert answer.status_code == 200 and answer.json()["data"]["subprocessors"]
+    assert graphql.runs == 2
+
+
+async def test_readers_waiting_on_a_run_get_it_even_if_its_starter_went_away(seeded, settings):
+    app = create_app(settings, db=seeded)
+    gql = GraphQLClient(httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver"))
+    # Given a reader whose run of the list is under way
+    graphql = CountedGraphQL(app)
+    graphql.release.clear()
+    starter = asyncio.create_task(gql(LIST))
+    await graphql.settle()
+    followers = [asyncio.create_task(gql(LIST)) for _ in range(3)]
+    await graphql.settle()
+
+    # When that reader goes away before the answer is ready
+    starter.cancel()
+    graphql.release.set()
+
+    # Then the others still get the answer from that one run
+    answers = await asyncio.wait_for(asyncio.gather(*followers), 10)
+    assert all(answer["data"]["subprocessors"] for answer in answers)
+    assert graphql.runs == 1
+
+
+async def test_the_cache_holds_no_more_bytes_than_its_bound(seeded, db, settings):
+    # Given a cache bound to 32 KiB, so an answer over 2 KiB is not kept
+    app = create_app(settings.model_copy(update={"cache_max_bytes": 32 * 1024}), db=db)
+    cache = answer_cache(app)
+    graphql = CountedGraphQL(app)
+    full = "{ subprocessors { slug name legalEntity purposeDa purposeEn dataCategories countries services website } }"
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as http:
+        # When a stranger asks 200 variants of a query, each differing in a comment
+        for n in range(200):
+            answer = await http.post("/graphql", json={"query": f"# variant {n}\n{LIST}"})
+            assert answer.status_code == 200
+        held, runs = cache.held_bytes, graphql.runs
+
+        # and asks twice for an answer larger than a sixteenth of the bound
+        large = [await http.post("/graphql", json={"query": full}) for _ in range(2)]
+
+    # Then the cache kept under its bound, and served the large answer both times without keeping it
+    assert runs == 200 and 0 < held <= 32 * 1024
+    assert sum(len(key) + len(entry.body) for key, entry in cache.entries.items()) <= held
+    assert len(large[0].content) > 2 * 1024 and large[0].content == large[1].content
+    assert graphql.runs == 202

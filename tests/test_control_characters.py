@@ -200,7 +200,7 @@ async def test_old_text_with_a_nul_leaves_the_feed_well_formed_and_the_page_whol
     # Then the feed is well-formed XML carrying the text without those characters, and the page renders it
     assert feed.status_code == 200
     summaries = [e.text for e in ElementTree.fromstring(feed.content).iter("{http://www.w3.org/2005/Atom}summary")]
-    assert "ADDED Nul GmbH" in summaries[0] and summaries[0].startswith("Tilføjer Nul GmbH")
+    assert "Tilføjet: Nul GmbH" in summaries[0] and summaries[0].startswith("Tilføjer Nul GmbH")
     assert page.status_code == 200 and "Nul GmbH" in page.text and "\x00" not in page.text
 
 

@@ -74,3 +74,13 @@ async def test_a_metrics_scrape_reads_only_the_pending_and_dead_indexes(db):
     assert counts == {"QUEUED": 0, "RETRYING": 0, "DEAD": 0}
     assert "ix_notification_pending" in pending and "ix_notification_dead" in dead
     assert "Seq Scan on notification" not in pending + dead
+
+
+async def test_a_lease_renewal_reads_the_pending_index(db):
+    # Given the statement a worker's heartbeat runs
+    async with captured(db) as statements, db.transaction() as session:
+        await outbox.renew_leases(session=session, owner="w", lease_seconds=30)
+
+    # Then it finds the worker's rows among the pending ones, never scanning the sent rows kept as proof
+    [renewal] = await plans(db, statements)
+    assert "ix_notification_pending" in renewal and "Seq Scan on notification" not in renewal

@@ -113,6 +113,18 @@ async def claim_batch(*, session: AsyncSession, owner: str, limit: int, lease_se
     return sorted(rows, key=lambda row: row.id)
 
 
+async def renew_leases(*, session: AsyncSession, owner: str, lease_seconds: float,
+                       now: datetime | None = None) -> int:
+    """Extend the lease of every pending row `owner` still holds (its heartbeat); returns how many.
+
+    A row another worker took over has another owner, and a settled one none, so neither is touched.
+    """
+    table = Notification.__table__
+    statement = (update(table).where(text(PENDING_PREDICATE), table.c.lease_owner == owner)
+                 .values(lease_until=(now or utcnow()) + timedelta(seconds=lease_seconds)))
+    return (await session.exec(statement)).rowcount
+
+
 @dataclass
 class Outcomes:
     """What became of claimed rows, settled together in one short transaction."""

@@ -7,6 +7,7 @@ from notifications.outbox import service as outbox
 from notifications.outbox.models import NotificationKind
 from registry.errors import RegistryError
 from registry.versions import service as versions
+from schema.cache_state import registry_changed
 from schema.permissions import IsAdmin
 from schema.types.common import UserError, user_errors
 from schema.types.versions import RegistryVersion
@@ -38,4 +39,5 @@ async def publish_version(info: Info, input: PublishVersionInput) -> PublishVers
             view = await versions.get_version(session=session, number=version.number)
     except RegistryError as error:
         return PublishVersionPayload(user_errors=user_errors(error))
+    registry_changed(info.context.db)  # committed: this process's next read must not see the old answer
     return PublishVersionPayload(version=RegistryVersion.from_view(view))

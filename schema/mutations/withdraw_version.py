@@ -5,6 +5,7 @@ from notifications.outbox import service as outbox
 from notifications.outbox.models import NotificationKind
 from registry.errors import RegistryError
 from registry.versions import service as versions
+from schema.cache_state import registry_changed
 from schema.permissions import IsAdmin
 from schema.types.common import UserError, user_errors
 from schema.types.versions import RegistryVersion
@@ -27,4 +28,5 @@ async def withdraw_version(info: Info, number: int, reason: str) -> WithdrawVers
             view = await versions.get_version(session=session, number=number)
     except RegistryError as error:
         return WithdrawVersionPayload(user_errors=user_errors(error))
+    registry_changed(info.context.db)  # committed: this process's next read must not see the old answer
     return WithdrawVersionPayload(version=RegistryVersion.from_view(view))

@@ -1,5 +1,6 @@
 """The words of the customer's own page, in Danish and English; its script reads them from the page."""
 
+from registry import labels
 from schema.pages import i18n
 
 _CUSTOMER = {
@@ -33,7 +34,6 @@ _CUSTOMER = {
         "link_sent": "Hvis adressen er en kontakt hos en kunde, er et link på vej. Det virker i 24 timer.",
         "sign_out": "Log ud",
         "signed_out": "I er logget ud. Linket i e-mailen virker fortsat, til det udløber.",
-        "ACCEPTED": "Imødekommet", "REJECTED": "Afvist", "TERMINATION": "Aftalen opsiges",
     },
     "en": {
         "title": "Your sub-processors",
@@ -65,7 +65,6 @@ _CUSTOMER = {
         "link_sent": "If the address is a customer's contact, a link is on its way. It works for 24 hours.",
         "sign_out": "Sign out",
         "signed_out": "You are signed out. The link in the email still works until it expires.",
-        "ACCEPTED": "Accepted", "REJECTED": "Rejected", "TERMINATION": "Agreement terminated",
     },
 }
 
@@ -79,4 +78,5 @@ def customer_texts(language: str) -> dict[str, str]:
     """Every string the customer page shows, with the public pages' words for what both show."""
     public = i18n.texts(language)
     kinds = {kind.upper(): getattr(public, kind) for kind in ("added", "removed", "changed")}
-    return _CUSTOMER[language] | kinds | {key: getattr(public, key) for key in _SHARED}
+    outcomes = {key: labels.label("outcome", key, language) for key in ("ACCEPTED", "REJECTED", "TERMINATION")}
+    return _CUSTOMER[language] | kinds | outcomes | {key: getattr(public, key) for key in _SHARED}

@@ -81,7 +81,6 @@ _TEXTS = {
         "objection_invalid_body": "Linket til indsigelse er ugyldigt eller ufuldstændigt. Brug linket i den "
                                   "seneste e-mail om ændringen, eller kontakt os.",
         "objection_errors": "Indsigelsen blev ikke sendt",
-        "RECEIVED": "Modtaget", "ACKNOWLEDGED": "Under behandling", "RESOLVED": "Afgjort",
         "versions_title": "Alle versioner af listen",
         "versions_intro": "Hver offentliggjort version af listen over underdatabehandlere, nyeste først.",
         "all_versions": "Alle versioner",
@@ -175,7 +174,6 @@ _TEXTS = {
         "objection_invalid_body": "The objection link is invalid or incomplete. Use the link in the latest email "
                                   "about the change, or contact us.",
         "objection_errors": "The objection was not sent",
-        "RECEIVED": "Received", "ACKNOWLEDGED": "Being handled", "RESOLVED": "Resolved",
         "versions_title": "All versions of the list",
         "versions_intro": "Every published version of the list of sub-processors, newest first.",
         "all_versions": "All versions",
@@ -210,6 +208,7 @@ def texts(language: str) -> SimpleNamespace:
     # Status and change words come from the one table the emails and the feed use too.
     shared = {key.lower(): label("change", key, language) for key in ("ADDED", "REMOVED", "CHANGED")}
     shared |= {key: label("status", key, language) for key in ("PENDING", "EFFECTIVE", "SUPERSEDED", "WITHDRAWN")}
+    shared |= {key: label("objection_status", key, language) for key in ("RECEIVED", "ACKNOWLEDGED", "RESOLVED")}
     return SimpleNamespace(**_TEXTS[language], **shared)
 
 

@@ -91,7 +91,7 @@
       el("p", {class: "note"}, change.version.note),
       el("ul", {class: "changes"},
         ...words.added.map((added) => el("li", {class: "change change-added"}, badge("ADDED"), " ", el("ins", {}, added.name),
-          el("dl", {class: "facts"}, ...added.facts.flatMap((fact) => [el("dt", {}, fact.label), el("dd", {}, fact.value)])))),
+          el("dl", {class: "entry-facts"}, ...added.facts.flatMap((fact) => [el("dt", {}, fact.label), el("dd", {}, fact.value)])))),
         ...words.changed.flatMap((entry) => entry.fields.map((field) => el("li", {class: "change change-changed"},
           badge("CHANGED"), ` ${entry.name}: `, el("strong", {}, field.label), " ",
           el("del", {}, field.before), " → ", el("ins", {}, field.after)))),
