@@ -21,7 +21,7 @@ from schema import access_log
 from schema.feed import atom_feed
 from schema.graphql_app import RegistryGraphQL
 from schema.limits import BodySizeLimit
-from schema.pages import admin_preview, assets, customer, objections, public
+from schema.pages import admin_preview, assets, customer, objections, public, versions
 from schema.pages.subscriptions import routes as subscription_pages
 from schema.security_headers import SecurityHeaders
 
@@ -95,13 +95,14 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         Route("/healthz", healthz),
         Route("/metrics", metrics),
         *public.routes,
+        *versions.routes,
         *objections.routes,
         *customer.routes,
         *admin_preview.routes,
         *assets.routes,
         *subscription_pages,
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: versions.not_found_handler})
     app.add_middleware(BodySizeLimit, max_bytes=64 * 1024)
     app.add_middleware(SecurityHeaders, settings=settings)
     app.state.db, app.state.settings = db, settings

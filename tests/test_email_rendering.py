@@ -115,3 +115,16 @@ def test_a_broken_template_stops_the_worker_at_start(tmp_path, monkeypatch):
         assert refused.value.name == "en/objection_reminder.txt"
     finally:
         render.environment.cache_clear()
+
+
+@pytest.mark.parametrize(("language", "page"), [("da", "https://registry.example.test/subprocessors/versions/2"),
+                                                ("en", "https://registry.example.test/subprocessors/versions/2?lang=en")])
+@pytest.mark.parametrize("kind", [NotificationKind.VERSION_PUBLISHED, NotificationKind.VERSION_WITHDRAWN])
+def test_version_emails_link_to_the_version_page_in_the_readers_language_never_to_graphql(kind, language, page):
+    settings = Settings(public_url="https://registry.example.test")
+
+    bodies = render_bodies(kind=kind, language=language, version=VERSION, settings=settings)
+
+    text, html = "".join(bodies.text), "".join(bodies.html)
+    assert page in text and f'href="{page}"' in html.replace("&amp;", "&")
+    assert "/graphql" not in text and "/graphql" not in html

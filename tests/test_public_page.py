@@ -3,6 +3,8 @@
 import re
 from datetime import UTC, datetime
 
+from registry.agreement import service as agreements
+from registry.seed.service import seed_demo
 from tests.publishing import HETZNER, publish
 
 
@@ -70,7 +72,7 @@ async def test_published_change_is_announced_with_copenhagen_dates_and_diffed_in
     pending = section(html, "pending")
     assert "Version 2" in pending and "Ny hostingleverandør" in pending
     # 10:00 UTC in July is noon in Copenhagen (summer time); the deadline to object is the effective date.
-    assert pending.count('<time datetime="2030-07-01T10:00:00+00:00">1. juli 2030 kl. 12:00 dansk tid (CEST)</time>') == 2
+    assert pending.count('<time datetime="2030-07-01T10:00:00Z">1. juli 2030 kl. 12:00 dansk tid (CEST)</time>') == 2
     assert "<ins>Hetzner Online GmbH</ins>" in pending
     # Not in effect yet: the list still shows the 17 of version 1.
     assert "Hetzner Online GmbH" not in rows(html) and len(rows(html)) == 17
@@ -119,18 +121,53 @@ async def test_agreement_page_in_danish(seeded, client):
     assert response.status_code == 200
     html = response.text
     assert '<html lang="da">' in html and "<h1>Databehandleraftale</h1>" in html
-    assert '<h2 id="section-databehandleraftale">Databehandleraftale</h2>' in html
-    assert "Dette afsnit findes kun på dansk." not in html
+    assert '<span class="clause-number" lang="da">Punkt 2:</span> Databehandleraftale</h2>' in html
+    assert "Dette afsnit findes kun på dansk." not in html and "convenience" not in html
 
 
-async def test_agreement_page_in_english_falls_back_to_danish_sections_marked_as_such(seeded, client):
+async def test_agreement_sections_sharing_a_heading_get_distinct_names_and_danish_stays_as_written(seeded, client):
+    html = (await client.get("/agreement")).text
+
+    # The seed's words are kept, the heading twice; the landmark of each is named by its heading with its number.
+    heading = "Bistand og dokumentation for overholdelse af forpligtelser"
+    names = re.findall(r'<section aria-labelledby="([^"]+)"', html)
+    labels = [re.sub(r"<[^>]+>", "", re.search(rf'<h2 id="{name}">(.*?)</h2>', html).group(1)) for name in names]
+    assert len(labels) == 11 and len(set(labels)) == 11
+    assert f"Punkt 6: {heading}" in labels and f"Punkt 7: {heading}" in labels
+    assert "den anførte <a href=\"/subprocessors?lang=da\">fortegnelse over underdatabehandlere</a> på" in html
+    assert '<a href="/subprocessors?lang=da">Se liste over underdatabehandlere</a></p>' in html
+
+
+async def test_agreement_in_english_is_a_labelled_convenience_translation_with_the_danish_governing(seeded, client):
     html = (await client.get("/agreement?lang=en")).text
 
     assert '<html lang="en">' in html and "<h1>Data processing agreement</h1>" in html
-    # No clause is translated yet: each is shown in Danish, marked lang="da" and said to be Danish only.
-    assert '<section aria-labelledby="section-persondatapolitik" lang="da">' in html
-    assert '<p class="notice" lang="en">This section is available in Danish only.</p>' in html
-    assert "Persondatapolitik" in html
+    assert "is a convenience translation. The Danish text governs" in html
+    assert "This section is available in Danish only." not in html
+    assert "Clause 7:</span> Assistance and documentation of compliance with obligations</h2>" in html
+    assert '<a href="/subprocessors?lang=en">See the list of sub-processors</a>' in html
+    # Every clause keeps its Danish text as written, marked as Danish and as the one that governs.
+    assert html.count('<details class="original" lang="da">') == 11
+    assert html.count("The Danish text, which governs") == 11
+    assert "Office2go må kun gøre brug af en tredjepart til behandlingen af personoplysninger" in html
+
+
+async def test_a_template_seeded_before_the_translation_gets_it_and_keeps_its_danish(seeded, settings, client):
+    async with seeded.transaction() as session:
+        template = await agreements.get_template(session=session)
+        danish = [dict(section) for section in template.sections]
+        template.sections = [{**section, "heading_en": None, "body_en": None} for section in template.sections]
+    assert "This section is available in Danish only." in (await client.get("/agreement?lang=en")).text
+
+    async with seeded.transaction() as session:
+        done = await seed_demo(session=session, min_notice_days=settings.min_notice_days)
+
+    assert done == ["added the English convenience translation to agreement template 1"]
+    async with seeded.session() as session:
+        template = await agreements.get_template(session=session)
+    assert [(s["heading_da"], s["body_da"]) for s in template.sections] == [(s["heading_da"], s["body_da"])
+                                                                            for s in danish]
+    assert "This section is available in Danish only." not in (await client.get("/agreement?lang=en")).text
 
 
 async def test_stylesheet_and_embed_script_are_served(db, client):

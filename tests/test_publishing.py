@@ -149,5 +149,5 @@ async def test_agreement_template_carries_the_seeds_clauses_and_contact(seeded, 
     assert template["version"] == 1 and template["title"] == "Data processing agreement"
     assert template["organisation"] == {"name": "Office2go ApS", "privacyContactEmail": "Jacob@Office2go.dk"}
     sikkerhedsbrud = next(s for s in template["sections"] if s["key"] == "sikkerhedsbrud")
-    # No English text is written in the seed, so the Danish clause is served and labelled as such.
-    assert sikkerhedsbrud == {"key": "sikkerhedsbrud", "heading": "Sikkerhedsbrud", "language": "DA"}
+    # The seed carries an English convenience translation of each clause, served and labelled as English.
+    assert sikkerhedsbrud == {"key": "sikkerhedsbrud", "heading": "Security breaches", "language": "EN"}

@@ -52,8 +52,8 @@ def environment() -> Environment:
 
 
 def version_url(base: str, number: int, language: str = "da") -> str:
-    """The version's own page, in the reader's language."""
-    return f"{base}/subprocessors/versions/{number}" + ("?lang=en" if language == "en" else "")
+    """The version's own page, in the reader's language: what a person can open and read."""
+    return f"{base.rstrip('/')}/subprocessors/versions/{number}" + ("?lang=en" if language == "en" else "")
 
 
 def with_language(url: str, language: str) -> str:

@@ -1,5 +1,6 @@
 """The public pages' words in Danish and English; values, countries and dates read as registry.labels says."""
 
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 from registry.labels import (  # noqa: F401 - the pages' filters and helpers
@@ -57,6 +58,9 @@ _TEXTS = {
         "errors_title": "Tilmeldingen blev ikke gennemført",
         "agreement_version": "Version {number}, offentliggjort {date}.",
         "danish_only": "Dette afsnit findes kun på dansk.",
+        "clause": "Punkt {number}:",
+        "convenience_translation": "",
+        "danish_governs": "Den danske tekst",
         "no_agreement": "Aftalen er ikke offentliggjort endnu.",
         "sha": "SHA-256",
         "objection_title": "Indsigelse mod version {number}",
@@ -77,6 +81,32 @@ _TEXTS = {
         "objection_invalid_body": "Linket til indsigelse er ugyldigt eller ufuldstændigt. Brug linket i den "
                                   "seneste e-mail om ændringen, eller kontakt os.",
         "objection_errors": "Indsigelsen blev ikke sendt",
+        "versions_title": "Alle versioner af listen",
+        "versions_intro": "Hver offentliggjort version af listen over underdatabehandlere, nyeste først.",
+        "all_versions": "Alle versioner",
+        "version_title": "Version {number} af listen over underdatabehandlere",
+        "effective": "Gældende fra", "withdrawn_at": "Trukket tilbage",
+        "note": "Note", "list_in_version": "Listen i version {number}",
+        "hashes_heading": "Kontrol af versionen",
+        "content_hash": "Indholdshash (SHA-256)", "previous_hash": "Forrige versions hash",
+        "no_previous": "Ingen – dette er den første version.",
+        "hash_explained": "Indholdshashen er SHA-256 af versionens kanoniske JSON: et objekt med nøglerne "
+                          "number, previous_hash, published_at, effective_at (UTC, ISO 8601 med mikrosekunder), "
+                          "note og entries (underdatabehandlerne sorteret efter slug), med sorterede nøgler, "
+                          "uden mellemrum og i UTF-8. Forrige versions hash er indholdshashen for version "
+                          "{previous}, så hver version er kædet til den før, og en ændring af en tidligere "
+                          "version bryder kæden. Kommandoen python -m registry verify genberegner alle hashes "
+                          "og led i kæden.",
+        "hash_explained_first": "Indholdshashen er SHA-256 af versionens kanoniske JSON: et objekt med nøglerne "
+                                "number, previous_hash (her null), published_at, effective_at (UTC, ISO 8601 med "
+                                "mikrosekunder), note og entries (underdatabehandlerne sorteret efter slug), med "
+                                "sorterede nøgler, uden mellemrum og i UTF-8. Den næste version bærer denne hash "
+                                "som sin forrige hash. Kommandoen python -m registry verify genberegner alle "
+                                "hashes og led i kæden.",
+        "previous_version": "Forrige version", "next_version": "Næste version",
+        "not_found_title": "Siden findes ikke",
+        "not_found_body": "Der er ingen side på denne adresse.",
+        "version_not_found": "Version {number} findes ikke.",
     },
     "en": {
         "title": "Sub-processors",
@@ -120,6 +150,10 @@ _TEXTS = {
         "errors_title": "The subscription was not completed",
         "agreement_version": "Version {number}, published {date}.",
         "danish_only": "This section is available in Danish only.",
+        "clause": "Clause {number}:",
+        "convenience_translation": "The English text of the clauses is a convenience translation. The Danish text "
+                                   "governs: it is the agreement, and you can open it under each clause.",
+        "danish_governs": "The Danish text, which governs",
         "no_agreement": "The agreement has not been published yet.",
         "sha": "SHA-256",
         "objection_title": "Objection to version {number}",
@@ -140,6 +174,32 @@ _TEXTS = {
         "objection_invalid_body": "The objection link is invalid or incomplete. Use the link in the latest email "
                                   "about the change, or contact us.",
         "objection_errors": "The objection was not sent",
+        "versions_title": "All versions of the list",
+        "versions_intro": "Every published version of the list of sub-processors, newest first.",
+        "all_versions": "All versions",
+        "version_title": "Version {number} of the list of sub-processors",
+        "effective": "In effect from", "withdrawn_at": "Withdrawn",
+        "note": "Note", "list_in_version": "The list in version {number}",
+        "hashes_heading": "Checking the version",
+        "content_hash": "Content hash (SHA-256)", "previous_hash": "Previous version's hash",
+        "no_previous": "None – this is the first version.",
+        "hash_explained": "The content hash is the SHA-256 of the version's canonical JSON: an object with the "
+                          "keys number, previous_hash, published_at, effective_at (UTC, ISO 8601 with "
+                          "microseconds), note and entries (the sub-processors sorted by slug), with sorted keys, "
+                          "no spaces, in UTF-8. The previous version's hash is the content hash of version "
+                          "{previous}, so each version is chained to the one before, and changing an earlier "
+                          "version breaks the chain. The command python -m registry verify recomputes every hash "
+                          "and link of the chain.",
+        "hash_explained_first": "The content hash is the SHA-256 of the version's canonical JSON: an object with "
+                                "the keys number, previous_hash (here null), published_at, effective_at (UTC, "
+                                "ISO 8601 with microseconds), note and entries (the sub-processors sorted by slug), "
+                                "with sorted keys, no spaces, in UTF-8. The next version carries this hash as its "
+                                "previous hash. The command python -m registry verify recomputes every hash and "
+                                "link of the chain.",
+        "previous_version": "Previous version", "next_version": "Next version",
+        "not_found_title": "Page not found",
+        "not_found_body": "There is no page at this address.",
+        "version_not_found": "Version {number} does not exist.",
     },
 }
 
@@ -150,3 +210,8 @@ def texts(language: str) -> SimpleNamespace:
     shared |= {key: label("status", key, language) for key in ("PENDING", "EFFECTIVE", "SUPERSEDED", "WITHDRAWN")}
     shared |= {key: label("objection_status", key, language) for key in ("RECEIVED", "ACKNOWLEDGED", "RESOLVED")}
     return SimpleNamespace(**_TEXTS[language], **shared)
+
+
+def machine_time(moment: datetime) -> str:
+    """An instant for a <time datetime>: UTC to the second, since HTML allows at most three fractional digits."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -67,7 +67,9 @@ async def agreement_page(request: Request) -> Response:
     language = i18n.language_of(request.query_params.get("lang"))
     async with request.app.state.db.session() as session:
         template = await agreements.get_template(session=session)
-    return render_page(request, "agreement.html", language, {"template": template})
+    # Each clause beside its Danish original: the translation is for convenience, the Danish governs.
+    sections = list(zip(template.sections_in(language), template.sections, strict=True)) if template else []
+    return render_page(request, "agreement.html", language, {"template": template, "sections": sections})
 
 
 def parse_form(body: bytes) -> dict[str, str] | None:
