@@ -52,8 +52,9 @@ class QueryCost(SchemaExtension):
         settings, principal = context.context.settings, context.context.principal
         operation = get_operation_ast(context.graphql_document, context.operation_name)
         if operation is not None:
-            cost = operation_cost(context.schema._schema, context.graphql_document, operation,
-                                  context.variables or {}, settings)
+            schema = context.schema._schema
+            cost = operation_cost(schema, context.graphql_document, operation, context.variables or {}, settings,
+                                  refused=_refused_roots(schema.get_root_type(operation.operation), principal))
             budget = query_budget(settings, principal)
             if cost > budget:
                 context.result = GraphQLExecutionResult(data=None, errors=[GraphQLError(
@@ -63,9 +64,18 @@ class QueryCost(SchemaExtension):
         yield
 
 
+def _refused_roots(root, principal: object | None) -> set[str]:
+    # A stranger's call of a field that needs a token is refused by its permission before any work, so it
+    # costs nothing: the customer page's `me` with an expired link must answer FORBIDDEN, not "too costly".
+    if principal is not None or root is None:
+        return set()
+    return {name for name, field in root.fields.items()
+            if getattr(field.extensions.get("strawberry-definition"), "permission_classes", None)}
+
+
 def operation_cost(schema: GraphQLSchema, document, operation: OperationDefinitionNode, variables: dict,
-                   settings: Settings) -> int:
-    """The cost of one operation of a validated document."""
+                   settings: Settings, refused: frozenset[str] | set[str] = frozenset()) -> int:
+    """The cost of one operation of a validated document; root fields in `refused` cost 1 (they will not run)."""
     fragments = {d.name.value: d for d in document.definitions if d.kind == "fragment_definition"}
     root = schema.get_root_type(operation.operation)
     sizes = _introspection_sizes(schema)
@@ -86,7 +96,7 @@ def operation_cost(schema: GraphQLSchema, document, operation: OperationDefiniti
 
     def field_cost(node: FieldNode, parent, multiplier: float, page: int | None) -> float:
         definition = _META_FIELDS.get(node.name.value) or getattr(parent, "fields", {}).get(node.name.value)
-        if definition is None or node.selection_set is None:
+        if definition is None or node.selection_set is None or (parent is root and node.name.value in refused):
             return multiplier  # a leaf, __typename, or a field of an abstract type counted once
         if node.name.value in _META_FIELDS:
             multiplier *= INTROSPECTION_WEIGHT

@@ -16,7 +16,9 @@ FIFTEEN_PAGES = "{ " + " ".join(f"a{i}: {PAGE}" for i in range(15)) + " }"
 
 
 def readme_queries() -> list[str]:
-    return re.findall(r"```graphql\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    """The README's public examples (the ones it marks for an admin token are not a stranger's)."""
+    blocks = re.findall(r"```graphql\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    return [block for block in blocks if not block.startswith("# admin")]
 
 
 def embed_queries() -> list[str]:
@@ -57,14 +59,16 @@ async def test_cost_counts_fragments_and_variables(seeded, gql):
 
 
 async def test_the_readme_the_embed_and_graphiql_stay_within_the_anonymous_budget(seeded, gql):
-    queries = [*readme_queries(), *embed_queries(), get_introspection_query(descriptions=True)]
-    assert len(queries) == 4
+    readme, embed = readme_queries(), embed_queries()
+    queries = [*readme, *embed, get_introspection_query(descriptions=True)]
+    assert len(readme) == 2 and len(embed) == 2
 
     results = [await gql(query, {"language": "EN"} if "$language" in query else None) for query in queries]
 
     for query, result in zip(queries, results):
         assert all(error.get("extensions", {}).get("code") != COSTLY for error in result.get("errors", [])), query
-    assert results[1]["data"]["subprocessors"] and results[1]["data"]["registryVersions"]["edges"]
+    embedded = results[len(readme)]["data"]
+    assert embedded["subprocessors"] and embedded["registryVersions"]["edges"]
 
 
 async def test_an_admin_may_run_a_heavier_query_than_a_stranger(seeded, gql, admin_token):
@@ -75,3 +79,15 @@ async def test_an_admin_may_run_a_heavier_query_than_a_stranger(seeded, gql, adm
 
     assert anonymous["errors"][0]["extensions"]["code"] == COSTLY
     assert "errors" not in admin and len(admin["data"]["registryVersions"]["edges"][0]["node"]["subprocessors"]) == 17
+
+
+async def test_a_stranger_asking_for_a_customers_page_is_refused_by_permission_not_by_cost(seeded, gql):
+    # Given the customer page's own query, far over a stranger's budget if it ran
+    script = (ROOT / "schema/pages/static/customer.js").read_text()
+    document = re.search(r"const ME = `(.*?)`;", script, re.S).group(1)
+
+    # When it is sent with no valid token
+    result = await gql(document, {"language": "EN"})
+
+    # Then the answer is FORBIDDEN, as for an expired link, and nothing ran
+    assert [error["extensions"]["code"] for error in result["errors"]] == ["FORBIDDEN"]
