@@ -11,6 +11,7 @@ from functools import partial
 
 from jinja2 import TemplateError
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from notifications import metrics
 from notifications.claims import Claimed, Claims
@@ -61,6 +62,8 @@ class Worker:
         self.claims = Claims(db=db, settings=settings, owner=self.owner, settle=self._settle)
         self.composer = Composer(settings)
         self.doorbell = Doorbell(db)
+        # While a batch goes out, its sent marks are written on a connection of its own (see _settle).
+        self._recording: AsyncConnection | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set; an idle queue is polled, a tripped circuit waits out its pause."""
@@ -105,8 +108,12 @@ class Worker:
             if self.composer.installation is None:
                 async with self.db.transaction() as session:
                     self.composer.installation = await installation_key(session=session)
-            async with self.claims.renewing(claimed):
-                await self._deliver(claimed)
+            async with self.claims.renewing(claimed), self.db.engine.connect() as recording:
+                self._recording = recording
+                try:
+                    await self._deliver(claimed)
+                finally:
+                    self._recording = None
         return len(claimed.rows)
 
     async def _deliver(self, claimed: Claimed) -> None:
@@ -152,6 +159,17 @@ class Worker:
     async def _settle(self, outcomes: outbox.Outcomes) -> None:
         if not len(outcomes):
             return
+        recording = self._recording
+        if recording is not None and outcomes.only_sent:
+            try:
+                await outbox.record_sent(connection=recording, outcomes=outcomes)
+                return
+            except DBAPIError as error:
+                if not error.connection_invalidated:
+                    raise
+                # Lost with the database (a restart, say): the rest of the batch records through the pool.
+                self._recording = None
+                log.warning("database connection lost; recording again", extra={"error": str(error)})
         for attempt in (1, 2):
             try:
                 async with self.db.transaction() as session:

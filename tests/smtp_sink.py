@@ -36,6 +36,14 @@ class Sink:
         with self.lock:
             return [m["Message-ID"] for m in self.messages]
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        # A script answer "rcpt 550 …" refuses the recipient at RCPT instead of at the end of DATA.
+        answers = self.scripts.get(address)
+        if answers and answers[0].startswith("rcpt "):
+            return answers.pop(0).removeprefix("rcpt ")
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
         if self.delay:
             await asyncio.sleep(self.delay)

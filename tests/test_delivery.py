@@ -96,6 +96,27 @@ async def test_a_550_fails_for_good_and_suppresses_the_address(seeded, gql, admi
     assert [n.to_address for n in await notifications(seeded) if n.version_number == later] == ["here@example.dk"]
 
 
+async def test_a_recipient_refused_at_rcpt_fails_for_good_and_the_next_ones_still_go(seeded, gql, admin_token, smtp,
+                                                                                      mail_settings):
+    # Given three subscribers, the mail server refusing the middle one's mailbox at RCPT
+    await add_confirmed(seeded, ("a@example.dk", "da"), ("gone@example.dk", "da"), ("c@example.dk", "en"))
+    smtp.sink.script("gone@example.dk", "rcpt 550 5.1.1 No such user here")
+    number = await publish_change(gql, admin_token)
+
+    # When the worker delivers over its one connection
+    await deliver(seeded, mail_settings)
+
+    # Then that notice failed for good with the server's words, the address is suppressed, and the
+    # envelope was reset: the others arrived, each addressed to its own reader only
+    report = (await gql(REPORT, {"n": number}, token=admin_token))["data"]["noticeReport"]
+    failed = next(r for r in report["recipients"] if r["email"] == "gone@example.dk")
+    assert failed["status"] == "FAILED" and failed["serverReply"] == "550 5.1.1 No such user here"
+    assert report["totals"]["sent"] == 2 and (await subscription(seeded, "gone@example.dk")).suppressed_at
+    assert [len(smtp.sink.to(a)) for a in ("a@example.dk", "c@example.dk", "gone@example.dk")] == [1, 1, 0]
+    sent = [r for r in report["recipients"] if r["status"] == "SENT"]
+    assert all(r["sentAt"] and r["messageId"] and r["serverReply"].startswith("250") for r in sent)
+
+
 async def test_a_dropped_connection_mid_message_is_retried_on_a_new_connection(seeded, gql, admin_token, smtp,
                                                                              mail_settings):
     await add_confirmed(seeded, ("flaky@example.dk", "da"), ("steady@example.dk", "en"))

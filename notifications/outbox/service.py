@@ -6,6 +6,7 @@ from functools import cache
 
 from sqlalchemy import bindparam, func, literal, or_, text, update
 from sqlalchemy import insert as sa_insert
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -148,6 +149,11 @@ class Outcomes:
     def __len__(self) -> int:
         return len(self.sent) + len(self.retry) + len(self.failed) + len(self.released)
 
+    @property
+    def only_sent(self) -> bool:
+        """Nothing but sent marks, and no customer notice among them: what a fan-out records."""
+        return len(self.sent) == len(self) and not self.notices
+
     def add_sent(self, notification: Leased, *, message_id: str, reply: str, at: datetime) -> None:
         self.sent.append({"id": notification.id, "status": NotificationStatus.SENT, "sent_at": at,
                           "message_id": message_id, "server_reply": reply[:1000], "lease_owner": None,
@@ -180,11 +186,26 @@ def _by_id(columns: tuple[str, ...]):
         {name: bindparam(name) for name in columns})
 
 
+def _by_id_params(rows: list[dict]):
+    columns = tuple(name for name in rows[0] if name not in ("id", "subscription_id"))
+    return _by_id(columns), [{"row_id": row["id"], **{name: row[name] for name in columns}} for row in rows]
+
+
 async def _update_rows(session: AsyncSession, rows: list[dict]) -> None:
     if rows:
-        columns = tuple(name for name in rows[0] if name not in ("id", "subscription_id"))
-        await session.exec(_by_id(columns), params=[
-            {"row_id": row["id"], **{name: row[name] for name in columns}} for row in rows])
+        statement, params = _by_id_params(rows)
+        await session.exec(statement, params=params)
+
+
+async def record_sent(*, connection: AsyncConnection, outcomes: Outcomes) -> None:
+    """Commit sent marks (outcomes.only_sent) with one Core statement on a connection the caller keeps.
+
+    The same rows settle() writes, without a session and a pool checkout per group: in a fan-out the
+    worker records every few messages, and that bookkeeping cost as much CPU as the writing itself.
+    """
+    statement, params = _by_id_params(outcomes.sent)
+    async with connection.begin():
+        await connection.execute(statement, params)
 
 
 async def settle(*, session: AsyncSession, outcomes: Outcomes, now: datetime | None = None) -> None:
