@@ -5,7 +5,6 @@ import hmac
 from contextlib import asynccontextmanager
 
 from prometheus_client import CONTENT_TYPE_LATEST
-from sqlmodel import select
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -20,6 +19,7 @@ from registry.settings import Settings, get_settings
 from schema import access_log
 from schema.feed import atom_feed
 from schema.graphql_app import RegistryGraphQL
+from schema.health import HealthProbe
 from schema.limits import BodySizeLimit
 from schema.pages import admin_preview, assets, customer, objections, public, versions
 from schema.pages.subscriptions import routes as subscription_pages
@@ -27,11 +27,8 @@ from schema.security_headers import SecurityHeaders
 
 
 async def healthz(request: Request) -> JSONResponse:
-    """GET /healthz: 200 when the database answers, 503 when it does not."""
-    try:
-        async with request.app.state.db.session() as session:
-            await session.exec(select(1))
-    except Exception:  # noqa: BLE001 - any failure means unhealthy, and the reason is logged by the driver
+    """GET /healthz: 200 when the database answered within the last seconds, 503 when it did not."""
+    if not await request.app.state.health.healthy():
         return JSONResponse({"status": "unavailable"}, status_code=503)
     return JSONResponse({"status": "ok"})
 
@@ -69,17 +66,20 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     access_log.install()
 
     graphql = RegistryGraphQL(db=db, settings=settings)
+    health = HealthProbe(db)
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
         stop, delivery = asyncio.Event(), None
+        probing = asyncio.create_task(health.run(stop))
         if settings.runs_inprocess_worker:
             # The embedded default needs no second process: this server drains the outbox itself.
             notification_logs.configure()
             delivery = asyncio.create_task(Worker(db=db, settings=settings).run(stop))
         yield
+        stop.set()
+        await probing
         if delivery is not None:
-            stop.set()
             await delivery
         await graphql.aclose()
         await db.dispose()
@@ -105,5 +105,5 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: versions.not_found_handler})
     app.add_middleware(BodySizeLimit, max_bytes=64 * 1024)
     app.add_middleware(SecurityHeaders, settings=settings)
-    app.state.db, app.state.settings = db, settings
+    app.state.db, app.state.settings, app.state.health = db, settings, health
     return app
