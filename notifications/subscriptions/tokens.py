@@ -20,7 +20,7 @@ MAX_AGE_SECONDS = {TokenPurpose.CONFIRM: 7 * 86400, TokenPurpose.UNSUBSCRIBE: 10
 MAX_TOKEN_LENGTH = 500
 
 
-@cache  # deriving the signing key costs more than signing: one serializer per key and purpose
+@cache  # one serializer per key and purpose, built once: a fan-out signs a token per recipient
 def _serializer(secret_key: SecretKeys, purpose: TokenPurpose) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt=f"notifications.{purpose.value}")
 

@@ -19,7 +19,7 @@ class LinkPurpose(StrEnum):
 MAX_AGE_SECONDS = {LinkPurpose.OBJECTION: 400 * 86400, LinkPurpose.CUSTOMER_ACCESS: 24 * 3600}
 
 
-@cache  # deriving the signing key costs more than signing: one serializer per key and purpose
+@cache  # one serializer per key and purpose, built once: a fan-out signs a token per recipient
 def _serializer(secret_key: SecretKeys, purpose: LinkPurpose) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt=f"registry.{purpose.value}")
 
