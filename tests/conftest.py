@@ -3,6 +3,7 @@
 PostgreSQL is never skipped: if it cannot be reached the run fails and says how to start it.
 """
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from registry.auth import service as auth
 from registry.auth.models import Role
@@ -39,7 +41,6 @@ def database_url(request, tmp_path_factory) -> str:
 
 
 def _reset_postgres(url: str) -> None:
-    import asyncio
 
     async def reset() -> None:
         db = Database(url)
@@ -167,3 +168,25 @@ def mail_settings(settings: Settings, smtp) -> Settings:
     return settings.model_copy(update={"smtp_url": smtp.url, "mail_from": "noreply@registry.example.test",
                                        "retry_base_seconds": 0.0001, "retry_cap_seconds": 0.0001,
                                        "delivery_max_attempts": 3})
+
+
+@pytest.fixture
+def scratch_url(database_url, tmp_path):
+    """An empty database of the same engine, apart from the one the other tests share."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite+aiosqlite:///{tmp_path / 'scratch.db'}"
+        return
+    server, name = database_url.rsplit("/", 1)
+
+    async def run(statement: str) -> None:
+        engine = create_async_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+        try:
+            async with engine.connect() as connection:
+                await connection.execute(text(statement))
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run(f"DROP DATABASE IF EXISTS {name}_scratch"))
+    asyncio.run(run(f"CREATE DATABASE {name}_scratch"))
+    yield f"{server}/{name}_scratch"
+    asyncio.run(run(f"DROP DATABASE {name}_scratch WITH (FORCE)"))

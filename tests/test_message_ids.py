@@ -1,11 +1,8 @@
 """Message-IDs are unique across installations and database resets, yet stable for one row across resends."""
 
-import asyncio
 from email import message_from_bytes, policy
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from notifications.delivery import make_transport
 from notifications.subscriptions import service as subscriptions
@@ -16,28 +13,10 @@ from tests.notify_helpers import deliver
 
 
 @pytest.fixture
-def fresh_url(database_url, tmp_path):
+def fresh_url(scratch_url):
     """A newly migrated database of the test's engine, as a second installation would have."""
-    if database_url.startswith("sqlite"):
-        url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
-    else:
-        server, name = database_url.rsplit("/", 1)
-        url = f"{server}/{name}_fresh"
-        asyncio.run(_admin(server, f"DROP DATABASE IF EXISTS {name}_fresh"))
-        asyncio.run(_admin(server, f"CREATE DATABASE {name}_fresh"))
-    upgrade(url)
-    yield url
-    if not database_url.startswith("sqlite"):
-        asyncio.run(_admin(server, f"DROP DATABASE {name}_fresh WITH (FORCE)"))
-
-
-async def _admin(server: str, statement: str) -> None:
-    engine = create_async_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as connection:
-            await connection.execute(text(statement))
-    finally:
-        await engine.dispose()
+    upgrade(scratch_url)
+    return scratch_url
 
 
 async def _ask_to_subscribe(db: Database, settings, email: str) -> None:

@@ -2,11 +2,10 @@
 
 import asyncio
 
-import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from registry.migrations import alembic_config, upgrade
@@ -31,28 +30,6 @@ async def _tables(url: str) -> set[str]:
             return set(await connection.run_sync(lambda sync: inspect(sync).get_table_names()))
     finally:
         await engine.dispose()
-
-
-@pytest.fixture
-def scratch_url(database_url, tmp_path):
-    """An empty database of the same engine, apart from the one the other tests share."""
-    if database_url.startswith("sqlite"):
-        yield f"sqlite+aiosqlite:///{tmp_path / 'scratch.db'}"
-        return
-    server, name = database_url.rsplit("/", 1)
-
-    async def run(statement: str) -> None:
-        engine = create_async_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-        try:
-            async with engine.connect() as connection:
-                await connection.execute(text(statement))
-        finally:
-            await engine.dispose()
-
-    asyncio.run(run(f"DROP DATABASE IF EXISTS {name}_scratch"))
-    asyncio.run(run(f"CREATE DATABASE {name}_scratch"))
-    yield f"{server}/{name}_scratch"
-    asyncio.run(run(f"DROP DATABASE {name}_scratch WITH (FORCE)"))
 
 
 def test_migrated_database_matches_the_models(scratch_url):
