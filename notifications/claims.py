@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from notifications.outbox import service as outbox
 from notifications.outbox.models import Leased
+from notifications.waiting import set_within
 from registry.customers.models import Agreement, AgreementStatus, Customer, CustomerNotice
 from registry.db import Database
 from registry.objections.terms import Terms, terms_of
@@ -121,7 +122,7 @@ class Claims:
             # Counted from the claim or the last renewal, whichever is later: a batch claimed ahead
             # was already renewed while the one before it went out.
             due = max(claimed.at, self._renewed) + lease * RENEW_EVERY
-            if await _wait(done, due - time.monotonic()):
+            if await set_within(done, due - time.monotonic()):
                 return
             began = time.monotonic()
             try:
@@ -129,7 +130,7 @@ class Claims:
                     await outbox.renew_leases(session=session, owner=self.owner, lease_seconds=lease)
             except Exception as error:  # noqa: BLE001 - try again soon; holds() stops the sends meanwhile
                 log.warning("could not renew the lease", extra={"owner": self.owner, "error": str(error)})
-                if await _wait(done, lease * RENEW_EVERY / 4):
+                if await set_within(done, lease * RENEW_EVERY / 4):
                     return
                 continue
             self._renewed = began
@@ -160,14 +161,6 @@ class Claims:
     async def _release(self, rows: list[Leased]) -> None:
         await self.settle(outbox.Outcomes(released=[row.id for row in rows]))
 
-
-async def _wait(event: asyncio.Event, seconds: float) -> bool:
-    """Whether `event` was set within `seconds`."""
-    try:
-        await asyncio.wait_for(event.wait(), timeout=max(seconds, 0.0))
-    except TimeoutError:
-        return False
-    return True
 
 
 async def _customers(session, ids: set[int], numbers: set[int]) -> dict[int, NoticeCustomer]:

@@ -29,6 +29,7 @@ from notifications.delivery.circuit import CircuitBreaker
 from notifications.outbox import service as outbox
 from notifications.outbox.models import Leased
 from notifications.outbox.retry import retry_delay
+from notifications.waiting import set_within
 from registry.db import Database, utcnow
 from registry.installation.service import installation_key
 from registry.settings import Settings
@@ -80,7 +81,7 @@ class Worker:
                     log.exception("delivery round failed")
                     handled = 0
                 if self.circuit.is_open:
-                    await _wait(stop, self.circuit.remaining())
+                    await set_within(stop, self.circuit.remaining())
                 elif handled == 0:
                     await self.doorbell.wait(stop, self.settings.worker_poll_seconds)
         finally:
@@ -225,9 +226,3 @@ class Worker:
         log.debug("sent", extra={"notification": row.id, "message_id": mid, "reply": reply})
         return "sent"
 
-
-async def _wait(stop: asyncio.Event, seconds: float) -> None:
-    try:
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
-    except TimeoutError:
-        pass

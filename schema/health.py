@@ -9,6 +9,7 @@ import time
 
 from sqlmodel import select
 
+from notifications.waiting import set_within
 from registry.db import Database
 
 # How often the probe asks, how long one ask may take, and how old an answer may be and still count.
@@ -42,10 +43,7 @@ class HealthProbe:
         try:
             while not stop.is_set():
                 await self.check()
-                try:
-                    await asyncio.wait_for(stop.wait(), PROBE_EVERY_SECONDS)
-                except TimeoutError:
-                    pass
+                await set_within(stop, PROBE_EVERY_SECONDS)
         finally:
             self.running = False
 
