@@ -196,7 +196,7 @@ def main() -> int:
                                                  args.batch_size))))
         return 0
 
-    from tests.smtp_sink import free_port
+    from tests.support.smtp_sink import free_port
 
     port = free_port()
     sink = subprocess.Popen([sys.executable, __file__, "--sink", str(port)], stdin=subprocess.PIPE,

@@ -22,7 +22,7 @@ from registry.models import load_all
 from registry.seed.service import seed_demo
 from registry.settings import Settings
 from schema.app import create_app
-from tests.graphql_documents import NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT
+from tests.support.graphql_documents import NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT
 
 POSTGRES_URL = os.environ.get("REGISTRY_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 START_POSTGRES = "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
@@ -156,7 +156,7 @@ def gql(client: httpx.AsyncClient) -> GraphQLClient:
 @pytest.fixture
 def smtp():
     """A real aiosmtpd server on 127.0.0.1, its accepted messages in smtp.sink."""
-    from tests.smtp_sink import SmtpServer
+    from tests.support.smtp_sink import SmtpServer
 
     with SmtpServer() as server:
         yield server

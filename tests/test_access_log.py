@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.live import free_socket
+from tests.support.live import free_socket
 
 ROOT = Path(__file__).parents[1]
 STARTUP_LIMIT_SECONDS = 60

@@ -6,7 +6,7 @@ import sys
 
 from sqlalchemy import text
 
-from tests.graphql_documents import (
+from tests.support.graphql_documents import (
     AUDIT,
     NEW_SUBPROCESSOR,
     PUBLISH,

@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from registry.auth.models import ApiToken, Role
 from tests.conftest import make_customer, make_token
-from tests.graphql_documents import (
+from tests.support.graphql_documents import (
     AUDIT,
     NEW_SUBPROCESSOR,
     PUBLISH,

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.graphql_documents import (
+from tests.support.graphql_documents import (
     AUDIT,
     NEW_SUBPROCESSOR,
     PUBLISH,

@@ -1,7 +1,7 @@
 """A worker sizes its claims by the pace mail goes out, so a slow relay's backlog waits for whichever worker is free."""
 
 from notifications.worker import Worker
-from tests.notify_helpers import add_confirmed, publish_change
+from tests.support.notify_helpers import add_confirmed, publish_change
 
 
 async def test_a_slow_relay_gets_batches_that_go_out_in_a_quarter_of_the_lease(seeded, gql, admin_token, smtp,

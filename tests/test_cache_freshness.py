@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from registry.db import Database
 from schema.cache_state import STAMP_APPLICATION_NAME
-from tests.app_process import AppProcess
+from tests.support.app_process import AppProcess
 
 HISTORY = "{ registryVersions(first: 3) { edges { node { number status } } } }"
 SAVE = """mutation($input: SubprocessorInput!) { saveSubprocessorDraft(input: $input) { userErrors { message } } }"""

@@ -12,9 +12,9 @@ import pytest
 from sqlmodel import func, select
 
 from notifications.subscriptions.models import Subscription
-from tests.graphql_documents import PUBLISH, SAVE_DRAFT
-from tests.live import LiveRegistry, free_socket
-from tests.notify_helpers import add_confirmed
+from tests.support.graphql_documents import PUBLISH, SAVE_DRAFT
+from tests.support.live import LiveRegistry, free_socket
+from tests.support.notify_helpers import add_confirmed
 from tests.test_worker_crash import until
 
 ROOT = Path(__file__).resolve().parents[1]

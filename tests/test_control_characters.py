@@ -21,7 +21,7 @@ from registry.versions.diff import diff_entries, is_material
 from registry.versions.hashing import content_hash
 from registry.versions.models import RegistryVersion
 from tests.conftest import notified_customer
-from tests.graphql_documents import NEW_SUBPROCESSOR, PUBLISH, REMOVE_DRAFT, SAVE_DRAFT
+from tests.support.graphql_documents import NEW_SUBPROCESSOR, PUBLISH, REMOVE_DRAFT, SAVE_DRAFT
 
 ROOT = Path(__file__).parents[1]
 DRAFT = "{ draft { subprocessors { slug name purpose } } }"

@@ -7,7 +7,7 @@ import pytest
 from notifications.subscriptions.tokens import TokenPurpose, make_token
 from registry.auth.links import LinkPurpose, make_link_token
 from tests.conftest import make_customer
-from tests.graphql_documents import AUDIT, NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT
+from tests.support.graphql_documents import AUDIT, NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT
 from tests.test_cli import run
 
 ME = "{ me { customer { id name } } }"

@@ -10,8 +10,8 @@ from registry.customers import service as customers
 from registry.db import utcnow
 from registry.objections.links import objection_link_token
 from tests.conftest import make_customer, make_token
-from tests.graphql_documents import NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT
-from tests.tokens import forged
+from tests.support.graphql_documents import NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT
+from tests.support.tokens import forged
 
 ME = """{ me { customer { id name } authorisedVersion authorisedSubprocessors { slug }
   pendingChanges { version { number status } deadline notifiedAt canObject changes { kind slug } objection { id } }

@@ -1,6 +1,6 @@
 """A customer's contact confirms, is told of a change by email, objects from the link, and hears back."""
 
-from tests.notify_helpers import deliver, link, publish_change, token_of
+from tests.support.notify_helpers import deliver, link, publish_change, token_of
 
 CREATE = """mutation($input: CreateCustomerInput!) { createCustomer(input: $input) {
   customer { id } userErrors { code } } }"""

@@ -8,7 +8,7 @@ import pytest
 from notifications.outbox.models import NotificationStatus
 from notifications.worker import Worker
 from tests.conftest import make_customer
-from tests.notify_helpers import (
+from tests.support.notify_helpers import (
     add_confirmed,
     deliver,
     notifications,

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from registry.db import utcnow
 from registry.models import load_all
 from tests.conftest import make_customer
-from tests.notify_helpers import add_confirmed, deliver
-from tests.publishing import HETZNER
+from tests.support.notify_helpers import add_confirmed, deliver
+from tests.support.publishing import HETZNER
 
 PREVIEW = """query($note: String!, $days: Int, $at: DateTime) {
   draftNoticePreview(note: $note, noticeDays: $days, effectiveAt: $at) {

@@ -2,7 +2,7 @@
 
 from xml.etree import ElementTree as ET
 
-from tests.graphql_documents import NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT
+from tests.support.graphql_documents import NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

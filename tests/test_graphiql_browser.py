@@ -11,8 +11,8 @@ import pytest
 
 from registry.db import Database
 from registry.settings import Settings
-from tests.browsing import browser, page  # noqa: F401 - fixtures
-from tests.live import HostPage, LiveRegistry, free_socket
+from tests.support.browsing import browser, page  # noqa: F401 - fixtures
+from tests.support.live import HostPage, LiveRegistry, free_socket
 
 TOKEN = "Bearer admin-token-that-must-not-stay"
 

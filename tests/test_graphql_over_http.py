@@ -9,10 +9,10 @@ import pytest
 from sqlmodel import func, select
 
 from notifications.subscriptions.models import Subscription
-from tests.live import LiveRegistry, free_socket
+from tests.support.live import LiveRegistry, free_socket
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
-AUDIT_DIR = Path(__file__).with_name("http_audit")
+AUDIT_DIR = Path(__file__).parent / "support" / "http_audit"
 LIST = "{ subprocessors { slug } }"
 
 

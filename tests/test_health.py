@@ -6,7 +6,7 @@ import httpx
 from sqlalchemy.exc import OperationalError
 
 from schema.health import HealthProbe
-from tests.live import registry  # noqa: F401 - the live server fixture
+from tests.support.live import registry  # noqa: F401 - the live server fixture
 
 
 async def test_a_running_server_answers_from_its_probe_and_reports_a_database_that_stopped_answering(

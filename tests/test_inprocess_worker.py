@@ -1,7 +1,7 @@
 """`serve` on the embedded default delivers mail itself: publish, and the notice arrives."""
 
 from schema.app import create_app
-from tests.notify_helpers import add_confirmed, publish_change
+from tests.support.notify_helpers import add_confirmed, publish_change
 from tests.test_worker_crash import until
 
 

@@ -8,7 +8,7 @@ from notifications.subscriptions.models import SubscriptionStatus
 from registry.settings import Settings
 from schema.app import create_app
 from tests.conftest import GraphQLClient
-from tests.notify_helpers import add_confirmed, deliver, link, publish_change, subscription
+from tests.support.notify_helpers import add_confirmed, deliver, link, publish_change, subscription
 from tests.test_customer_notices import ACCESS, customer_with_confirmed_contact
 
 NEW_KEY = "new-key-after-the-rotation-0123456789abcdef"

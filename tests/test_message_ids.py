@@ -9,7 +9,7 @@ from notifications.subscriptions import service as subscriptions
 from notifications.worker import Worker
 from registry.db import Database
 from registry.migrations import upgrade
-from tests.notify_helpers import deliver
+from tests.support.notify_helpers import deliver
 
 
 @pytest.fixture

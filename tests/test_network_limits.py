@@ -4,7 +4,7 @@ import httpx
 import pytest
 
 from schema.app import create_app
-from tests.notify_helpers import SUBSCRIBE, notifications
+from tests.support.notify_helpers import SUBSCRIBE, notifications
 
 
 class Visitors:

@@ -15,11 +15,11 @@ import pytest
 from playwright.async_api import expect
 
 from registry import labels
-from tests.browsing import browser  # noqa: F401 - fixture
 from tests.conftest import make_customer
-from tests.graphql_documents import PUBLISH, SAVE_DRAFT
-from tests.live import LiveRegistry, free_socket
-from tests.notify_helpers import add_confirmed, deliver
+from tests.support.browsing import browser  # noqa: F401 - fixture
+from tests.support.graphql_documents import PUBLISH, SAVE_DRAFT
+from tests.support.live import LiveRegistry, free_socket
+from tests.support.notify_helpers import add_confirmed, deliver
 
 ARTIFACTS = Path(__file__).parents[1] / "test-artifacts"
 

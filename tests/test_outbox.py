@@ -11,7 +11,7 @@ from notifications.outbox.models import (
 )
 from registry.versions.models import RegistryVersion
 from tests.conftest import make_customer
-from tests.notify_helpers import (
+from tests.support.notify_helpers import (
     PUBLISH,
     add_confirmed,
     deliver,

@@ -17,11 +17,11 @@ from notifications.subscriptions.models import Subscription
 from notifications.subscriptions.tokens import TokenPurpose, make_token
 from registry.objections.links import objection_link_token
 from registry.versions import service as versions
-from tests.browsing import browser  # noqa: F401 - the fixture
 from tests.conftest import notified_customer
-from tests.live import LiveRegistry, free_socket
-from tests.publishing import ADMIN, HETZNER, publish
-from tests.validity import axe_violations, nu_errors
+from tests.support.browsing import browser  # noqa: F401 - the fixture
+from tests.support.live import LiveRegistry, free_socket
+from tests.support.publishing import ADMIN, HETZNER, publish
+from tests.support.validity import axe_violations, nu_errors
 
 ARTIFACTS = Path(__file__).parents[1] / "test-artifacts"
 SCREENSHOT = Path(__file__).parents[1] / "docs" / "screenshots" / "version-page.png"

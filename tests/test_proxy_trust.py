@@ -10,8 +10,8 @@ from contextlib import contextmanager
 import httpx
 import pytest
 
-from tests.live import STARTUP_LIMIT_SECONDS, free_socket
-from tests.notify_helpers import SUBSCRIBE
+from tests.support.live import STARTUP_LIMIT_SECONDS, free_socket
+from tests.support.notify_helpers import SUBSCRIBE
 
 
 @contextmanager

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 from registry.agreement import service as agreements
 from registry.seed.service import seed_demo
-from tests.publishing import HETZNER, publish
+from tests.support.publishing import HETZNER, publish
 
 
 def section(html: str, section_id: str) -> str:

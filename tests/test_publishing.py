@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from registry.calendar import add_days
 from registry.subprocessors import service as drafts
 from registry.versions import service as versions
-from tests.graphql_documents import (
+from tests.support.graphql_documents import (
     LIST_AS_OF,
     NEW_SUBPROCESSOR,
     PUBLISH,

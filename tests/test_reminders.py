@@ -8,7 +8,7 @@ from registry.customers import service as customers
 from registry.db import utcnow
 from registry.objections import service as objections
 from tests.conftest import make_customer, make_token
-from tests.notify_helpers import deliver, link
+from tests.support.notify_helpers import deliver, link
 from tests.test_objection_windows import SEEDED_AT, history, notify, publish  # noqa: F401 - fixture
 
 PUBLISHED = datetime(2026, 2, 2, 8, 0, tzinfo=UTC)

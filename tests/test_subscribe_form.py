@@ -11,7 +11,7 @@ import httpx
 
 from registry.errors import ErrorCode, RegistryError
 from schema.pages.public import SUBSCRIPTIONS_MODULE
-from tests.stand_ins import subscriptions  # noqa: F401 - the fixture
+from tests.support.stand_ins import subscriptions  # noqa: F401 - the fixture
 
 
 async def form_token(client: httpx.AsyncClient, lang: str = "da") -> str:

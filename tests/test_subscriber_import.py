@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from notifications.subscriptions.models import SubscriptionStatus
-from tests.notify_helpers import subscription
+from tests.support.notify_helpers import subscription
 
 ROOT = Path(__file__).parents[1]
 CSV = """email,language,consented_at,consent_source

@@ -4,9 +4,9 @@ import httpx
 from playwright.async_api import expect
 
 from notifications.subscriptions.models import SubscriptionStatus
-from tests.live import LiveRegistry, free_socket
-from tests.notify_helpers import SUBSCRIBE, link, subscription
-from tests.test_browser import browser, page  # noqa: F401 - the fixtures
+from tests.support.browsing import browser, page  # noqa: F401 - the fixtures
+from tests.support.live import LiveRegistry, free_socket
+from tests.support.notify_helpers import SUBSCRIBE, link, subscription
 from tests.test_worker_crash import until
 
 

@@ -9,7 +9,7 @@ from notifications.subscriptions import service as subscriptions
 from notifications.subscriptions.models import SubscriptionStatus
 from notifications.subscriptions.tokens import TokenPurpose, make_token
 from registry.errors import ErrorCode, RegistryError
-from tests.notify_helpers import (
+from tests.support.notify_helpers import (
     SUBSCRIBE,
     add_confirmed,
     deliver,
@@ -18,7 +18,7 @@ from tests.notify_helpers import (
     subscription,
     token_of,
 )
-from tests.tokens import forged
+from tests.support.tokens import forged
 
 CONFIRM = "mutation($t: String!) { confirmSubscription(token: $t) { ok userErrors { code message } } }"
 UNSUBSCRIBE = "mutation($t: String!) { unsubscribe(token: $t) { ok userErrors { code message } } }"

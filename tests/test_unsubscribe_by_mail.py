@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from notifications.subscriptions.models import SubscriptionStatus
-from tests.notify_helpers import add_confirmed, deliver, publish_change, subscription
+from tests.support.notify_helpers import add_confirmed, deliver, publish_change, subscription
 
 ROOT = Path(__file__).parents[1]
 

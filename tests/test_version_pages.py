@@ -5,7 +5,7 @@ import json
 import re
 
 from registry.versions import service as versions
-from tests.publishing import ADMIN, HETZNER, publish
+from tests.support.publishing import ADMIN, HETZNER, publish
 
 
 def times(html: str) -> list[str]:

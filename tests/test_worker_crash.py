@@ -17,7 +17,7 @@ import pytest
 from notifications.outbox.models import NotificationStatus
 from notifications.worker import max_resent_per_crash
 from registry.db import utcnow
-from tests.notify_helpers import add_confirmed, notifications, publish_change
+from tests.support.notify_helpers import add_confirmed, notifications, publish_change
 
 ROOT = Path(__file__).parents[1]
 

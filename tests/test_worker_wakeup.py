@@ -8,7 +8,7 @@ from notifications.doorbell import Doorbell
 from notifications.outbox import service as outbox
 from notifications.outbox.models import NotificationKind
 from notifications.worker import Worker
-from tests.notify_helpers import SUBSCRIBE
+from tests.support.notify_helpers import SUBSCRIBE
 
 NEVER_POLLS = 3600.0
 

@@ -17,9 +17,9 @@ from registry.db import Database  # noqa: E402
 from registry.migrations import upgrade  # noqa: E402
 from registry.seed.service import seed_demo  # noqa: E402
 from registry.settings import Settings  # noqa: E402
-from tests.live import HostPage, LiveRegistry, free_socket  # noqa: E402
-from tests.publishing import publish  # noqa: E402
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.support.browsing import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.support.live import HostPage, LiveRegistry, free_socket  # noqa: E402
+from tests.support.publishing import publish  # noqa: E402
 
 HERE = Path(__file__).parent
 NORDLYS = {"slug": "nordlys-hosting", "name": "Nordlys Hosting ApS (example)", "purpose_da": "Drift af kundeportal",

