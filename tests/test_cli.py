@@ -1,13 +1,7 @@
 """Operators run the registry from the command line."""
 
-import os
 import subprocess
 import sys
-
-
-def run(*args: str, database_url: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "registry", *args], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "REGISTRY_DATABASE_URL": database_url})
 
 
 def test_help_lists_the_operator_commands():

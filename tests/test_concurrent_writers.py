@@ -15,7 +15,7 @@ from notifications.subscriptions.models import Subscription
 from tests.support.graphql_documents import PUBLISH, SAVE_DRAFT
 from tests.support.live import LiveRegistry, free_socket
 from tests.support.notify_helpers import add_confirmed
-from tests.test_worker_crash import until
+from tests.support.waiting import until
 
 ROOT = Path(__file__).resolve().parents[1]
 # Large enough that the import is still writing while the publishes go in, on a quiet machine too.

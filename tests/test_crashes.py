@@ -8,7 +8,7 @@ from notifications.subscriptions.tokens import TokenPurpose, make_token
 from registry.auth.links import LinkPurpose, make_link_token
 from tests.conftest import make_customer
 from tests.support.graphql_documents import AUDIT, NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT
-from tests.test_cli import run
+from tests.support.app_process import run
 
 ME = "{ me { customer { id name } } }"
 CREATE_AGREEMENT = """mutation($input: CreateAgreementInput!) { createAgreement(input: $input) {

@@ -4,10 +4,9 @@ from playwright.async_api import expect
 
 from registry.auth.service import customer_access_token
 from tests.conftest import notified_customer
-from tests.support.browsing import browser, page, write_and_send_by_keyboard  # noqa: F401 - fixtures
+from tests.support.browsing import artifact, browser, page, write_and_send_by_keyboard  # noqa: F401 - fixtures
 from tests.support.live import registry  # noqa: F401 - fixture
 from tests.support.tokens import forged
-from tests.test_public_page_browser import artifact
 
 NAME = 'Kunde <img src=x onerror="document.title=1"> ApS'
 

@@ -2,7 +2,7 @@
 
 from schema.app import create_app
 from tests.support.notify_helpers import add_confirmed, publish_change
-from tests.test_worker_crash import until
+from tests.support.waiting import until
 
 
 async def test_the_server_delivers_notices_in_process_when_asked(seeded, gql, admin_token, smtp, mail_settings):

@@ -8,7 +8,6 @@ and the English set also in Debian's Chromium, which saves the two notices as re
 import re
 from datetime import datetime, timedelta
 from html import unescape
-from pathlib import Path
 
 import httpx
 import pytest
@@ -16,12 +15,11 @@ from playwright.async_api import expect
 
 from registry import labels
 from tests.conftest import make_customer
-from tests.support.browsing import browser  # noqa: F401 - fixture
+from tests.support.browsing import ARTIFACTS, browser  # noqa: F401 - fixture
 from tests.support.graphql_documents import PUBLISH, SAVE_DRAFT
 from tests.support.live import LiveRegistry, free_socket
 from tests.support.notify_helpers import add_confirmed, deliver
 
-ARTIFACTS = Path(__file__).parents[1] / "test-artifacts"
 
 MAILCHIMP = {"slug": "mailchimp", "name": "Mailchimp", "legalEntity": "The Rocket Science Group LLC",
              "purposeDa": "Udsendelse af nyhedsbreve", "purposeEn": "Sending newsletters",

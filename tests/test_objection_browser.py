@@ -4,9 +4,8 @@ from playwright.async_api import expect
 
 from registry.objections.links import objection_link_token
 from tests.conftest import notified_customer
-from tests.support.browsing import browser, page, write_and_send_by_keyboard  # noqa: F401 - fixtures
+from tests.support.browsing import artifact, browser, page, write_and_send_by_keyboard  # noqa: F401 - fixtures
 from tests.support.live import registry  # noqa: F401 - fixture
-from tests.test_public_page_browser import artifact
 
 
 async def test_customer_objects_from_the_link_in_their_notice(seeded, registry, page, gql, admin_token, settings):

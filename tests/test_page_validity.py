@@ -18,12 +18,11 @@ from notifications.subscriptions.tokens import TokenPurpose, make_token
 from registry.objections.links import objection_link_token
 from registry.versions import service as versions
 from tests.conftest import notified_customer
-from tests.support.browsing import browser  # noqa: F401 - the fixture
+from tests.support.browsing import ARTIFACTS, browser  # noqa: F401 - the fixture
 from tests.support.live import LiveRegistry, free_socket
 from tests.support.publishing import ADMIN, HETZNER, publish
 from tests.support.validity import axe_violations, nu_errors
 
-ARTIFACTS = Path(__file__).parents[1] / "test-artifacts"
 SCREENSHOT = Path(__file__).parents[1] / "docs" / "screenshots" / "version-page.png"
 
 

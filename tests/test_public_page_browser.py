@@ -8,7 +8,6 @@ import importlib.util
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.async_api import Page, expect
@@ -16,12 +15,11 @@ from playwright.async_api import Page, expect
 from registry.db import Database
 from registry.settings import Settings
 from schema.schema import build_schema
-from tests.support.browsing import browser, page  # noqa: F401 - fixtures
+from tests.support.browsing import artifact, browser, page  # noqa: F401 - fixtures
 from tests.support.live import HostPage, LiveRegistry, free_socket
 from tests.support.publishing import HETZNER, publish
 from tests.support.stand_ins import subscriptions  # noqa: F401 - the fixture
 
-ARTIFACTS = Path(__file__).parents[1] / "test-artifacts"
 HOSTILE_NAME = '<img src=x onerror="window.pwned=1">Evil & Co'
 
 EMBEDDING_PAGE = """<!doctype html>
@@ -70,11 +68,6 @@ def registry(db: Database, settings: Settings, website: HostPage) -> Iterator[Li
 def row(page: Page, scope, name: str):
     """The table row whose row header is exactly that sub-processor's name."""
     return scope.locator("tbody tr").filter(has=page.get_by_role("rowheader", name=name, exact=True))
-
-
-def artifact(name: str, db: Database) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS / f"{name}-{db.dialect}.png"
 
 
 async def test_page_renders_the_demo_list(seeded, registry, page):

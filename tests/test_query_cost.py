@@ -6,7 +6,7 @@ from pathlib import Path
 from graphql import get_introspection_query
 
 from schema.cost import COSTLY
-from tests.test_sql_statements import counting
+from tests.support.sql_statements import counting
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ("registryVersions(first: 100) { edges { node { number note "

@@ -1,10 +1,6 @@
 """Given lists and histories of any length, a read costs the same number of SQL statements (no N+1)."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
-
-from sqlalchemy import event
 
 from registry.db import Database, utcnow
 from registry.subprocessors import service as drafts
@@ -14,20 +10,6 @@ LIST = "{ subprocessors { slug name purpose countries transferMechanism thirdCou
 HISTORY = """{ registryVersions(first: 50) { totalCount pageInfo { hasNextPage endCursor }
   edges { node { number status publishedAt effectiveAt note contentHash changes { kind slug field before after } } } } }"""
 START = utcnow() - timedelta(days=1000)
-
-
-@contextmanager
-def counting(db: Database) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
 
 
 async def grow(db: Database, *, to: int) -> None:

@@ -7,7 +7,7 @@ from notifications.subscriptions.models import SubscriptionStatus
 from tests.support.browsing import browser, page  # noqa: F401 - the fixtures
 from tests.support.live import LiveRegistry, free_socket
 from tests.support.notify_helpers import SUBSCRIBE, link, subscription
-from tests.test_worker_crash import until
+from tests.support.waiting import until
 
 
 async def test_a_reader_confirms_from_the_emailed_link_with_one_click(db, settings, smtp, page):  # noqa: F811

@@ -3,7 +3,6 @@ rows (the batch it claimed ahead too) go out soon after its short lease runs out
 slow its mail server, keeps its rows through its heartbeat."""
 
 import asyncio
-import inspect
 import os
 import signal
 import subprocess
@@ -18,6 +17,7 @@ from notifications.outbox.models import NotificationStatus
 from notifications.worker import max_resent_per_crash
 from registry.db import utcnow
 from tests.support.notify_helpers import add_confirmed, notifications, publish_change
+from tests.support.waiting import until
 
 ROOT = Path(__file__).parents[1]
 
@@ -35,17 +35,6 @@ def start_worker(settings, smtp, **env) -> subprocess.Popen:
 def stop(worker: subprocess.Popen) -> None:
     worker.send_signal(signal.SIGTERM)
     worker.wait(timeout=60)
-
-
-async def until(condition, *, limit_seconds: float = 120) -> None:
-    """Poll until `condition()` holds; fail (not hang) when it never does."""
-    deadline = time.monotonic() + limit_seconds
-    while time.monotonic() < deadline:
-        holds = condition()
-        if await holds if inspect.isawaitable(holds) else holds:
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("gave up waiting")
 
 
 def deliveries(smtp) -> Counter:

@@ -14,6 +14,11 @@ ROOT = Path(__file__).resolve().parents[2]
 STARTUP_LIMIT_SECONDS = 30
 
 
+def run(*args: str, database_url: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "registry", *args], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "REGISTRY_DATABASE_URL": database_url})
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -6,9 +6,13 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
+from registry.db import Database
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+# Screenshots (git-ignored) a person can look at after a run.
+ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
 
 
 @pytest.fixture(scope="session")
@@ -35,3 +39,8 @@ async def write_and_send_by_keyboard(page: Page, *, field: str, text: str, butto
     await page.keyboard.press("Tab")
     await expect(page.get_by_role("button", name=button)).to_be_focused()
     await page.keyboard.press("Enter")
+
+
+def artifact(name: str, db: Database) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS / f"{name}-{db.dialect}.png"
