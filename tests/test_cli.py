@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+from tests.support.app_process import run
+
 
 def test_help_lists_the_operator_commands():
     result = subprocess.run([sys.executable, "-m", "registry", "--help"], capture_output=True, text=True, timeout=60)

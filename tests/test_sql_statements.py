@@ -5,6 +5,7 @@ from datetime import timedelta
 from registry.db import Database, utcnow
 from registry.subprocessors import service as drafts
 from registry.versions import service as versions
+from tests.support.sql_statements import counting
 
 LIST = "{ subprocessors { slug name purpose countries transferMechanism thirdCountry } }"
 HISTORY = """{ registryVersions(first: 50) { totalCount pageInfo { hasNextPage endCursor }
