@@ -1,4 +1,5 @@
-"""The Starlette application: GraphQL, the public pages, the embed, the Atom feed and the health check."""
+"""Where the web process is assembled: settings, database, GraphQL and its cache, the in-process worker,
+the health probe, the routes (public pages, embed, Atom feed) and the middleware, all wired here and nowhere else."""
 
 import asyncio
 import hmac
