@@ -108,10 +108,10 @@ async def one_run(url: str, port: int, subscribers: int, settle_group: int, batc
     from notifications.rendering.render import build_message, render_bodies
     from notifications.worker import Worker, max_resent_per_crash
     from registry.db import Database
-    from registry.settings import Settings
+    from schema.settings import AppSettings
     from registry.versions.models import RegistryVersion
 
-    settings = Settings(database_url=url, smtp_url=f"smtp://127.0.0.1:{port}?starttls=false",
+    settings = AppSettings(database_url=url, smtp_url=f"smtp://127.0.0.1:{port}?starttls=false",
                         public_url="https://registry.example", mail_from="noreply@registry.example",
                         worker_batch_size=batch_size, worker_settle_group=settle_group)
     db = await _prepare(url, subscribers)
@@ -173,9 +173,9 @@ def main() -> int:
     parser.add_argument("--subscribers", type=int, nargs="+", default=[10_000, 2_000])
     parser.add_argument("--database-url", help="default: a fresh SQLite file per run")
     # The shipped defaults unless asked otherwise: the figures describe `python -m registry worker` as it comes.
-    from registry.settings import Settings
+    from schema.settings import AppSettings
 
-    defaults = Settings.model_fields
+    defaults = AppSettings.model_fields
     parser.add_argument("--settle-group", type=int, default=defaults["worker_settle_group"].default,
                         help="REGISTRY_WORKER_SETTLE_GROUP to measure (default: the shipped one)")
     parser.add_argument("--batch-size", type=int, default=defaults["worker_batch_size"].default,

@@ -30,7 +30,7 @@ from graphql import parse
 from bench.__main__ import UNCACHED, Server
 from registry.db import Database, utcnow
 from registry.migrations import upgrade
-from registry.settings import Settings
+from schema.settings import AppSettings
 from registry.subprocessors import service as drafts
 from registry.versions import service as versions
 from schema.cost import operation_cost
@@ -57,7 +57,7 @@ async def build(url: str, *, entries: int, count: int) -> None:
         await db.dispose()
 
 
-def heaviest_query(settings: Settings) -> tuple[str, int]:
+def heaviest_query(settings: AppSettings) -> tuple[str, int]:
     """Aliases of the version history with every entry's fields, as many and as long as the budget allows."""
     schema = build_schema(settings)._schema
 
@@ -123,7 +123,7 @@ async def _longest_stall_ms(url: str, query: str, *, paced: bool, concurrent: in
     if not paced:
         Turns.paced = lambda self, items: items
     try:
-        app = create_app(Settings(database_url=url, inprocess_worker=False))
+        app = create_app(AppSettings(database_url=url, inprocess_worker=False))
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
             async def one() -> None:
                 response = await client.post("/graphql", json={"query": query}, headers=UNCACHED)
@@ -157,7 +157,7 @@ def main() -> int:
     parser.add_argument("--versions", type=int, default=100)
     args = parser.parse_args()
 
-    settings = Settings()
+    settings = AppSettings()
     query, cost = heaviest_query(settings)
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite+aiosqlite:///{Path(folder) / 'registry.db'}"

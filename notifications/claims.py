@@ -16,7 +16,7 @@ from notifications.waiting import set_within
 from registry.customers.models import Agreement, AgreementStatus, Customer, CustomerNotice
 from registry.db import Database
 from registry.objections.terms import Terms, terms_of
-from registry.settings import Settings
+from notifications.settings import NotificationSettings
 from registry.versions.models import RegistryVersion
 
 log = logging.getLogger("notifications.worker")
@@ -58,7 +58,7 @@ class Claimed:
 class Claims:
     """One worker's claims: at most one batch in hand and one claimed ahead."""
 
-    def __init__(self, *, db: Database, settings: Settings, owner: str,
+    def __init__(self, *, db: Database, settings: NotificationSettings, owner: str,
                  settle: Callable[[outbox.Outcomes], Awaitable[None]]) -> None:
         # Handing rows back goes through the worker's own recording, with its retry on a lost connection.
         self.db, self.settings, self.owner, self.settle = db, settings, owner, settle

@@ -12,7 +12,7 @@ from notifications.subscriptions.mailto import MailSummary, unsubscribe_from_mai
 from notifications.worker import Worker
 from registry import secret_key
 from registry.db import Database
-from registry.settings import get_settings
+from notifications.settings import get_settings
 
 
 def _worker(args: argparse.Namespace) -> int:

@@ -18,7 +18,7 @@ from notifications.rendering.render import (
 from registry import labels
 from registry.db import utcnow
 from registry.objections.windows import Window, customer_window
-from registry.settings import Settings
+from notifications.settings import NotificationSettings
 from registry.versions.models import RegistryVersion
 
 # A message ready to send (bytes and Message-ID), or why it could not be built.
@@ -28,7 +28,7 @@ Prepared = tuple[bytes, str] | Exception
 class Composer:
     """Builds each row's message; a fan-out renders its templates once, not once per recipient."""
 
-    def __init__(self, settings: Settings, installation: str | None = None) -> None:
+    def __init__(self, settings: NotificationSettings, installation: str | None = None) -> None:
         self.settings = settings
         self.installation = installation  # the worker reads it from the database before its first batch
         self._bodies: dict[tuple, tuple[Bodies, bytes]] = {}

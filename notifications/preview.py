@@ -17,7 +17,7 @@ from notifications.rendering.render import Bodies, fill_bodies, render_bodies, w
 from registry.customers import service as customers
 from registry.customers.models import AgreementStatus
 from registry.objections.terms import terms_of
-from registry.settings import Settings
+from notifications.settings import NotificationSettings
 from registry.versions import service as versions
 from registry.versions.models import RegistryVersion
 
@@ -46,14 +46,14 @@ class DraftPreview:
     audiences: list[Audience]
 
 
-def _links(settings: Settings, language: str) -> dict[str, str]:
+def _links(settings: NotificationSettings, language: str) -> dict[str, str]:
     base = settings.public_url
     unsubscribe = with_language(f"{base}/subscriptions/unsubscribe?token={PREVIEW_TOKEN}", language)
     return {"unsubscribe_url": unsubscribe, "action_url": unsubscribe,
             "object_url": with_language(f"{base}/objections/new?token={PREVIEW_TOKEN}", language)}
 
 
-def _audience(bodies: Bodies, settings: Settings, *, language: str, recipients: int,
+def _audience(bodies: Bodies, settings: NotificationSettings, *, language: str, recipients: int,
               customer_id: int | None = None, customer_name: str | None = None,
               services_touched: bool | None = None, fills: dict | None = None) -> Audience:
     fills = fills or {"customer": customer_name}
@@ -62,8 +62,8 @@ def _audience(bodies: Bodies, settings: Settings, *, language: str, recipients: 
                     customer_id=customer_id, customer_name=customer_name, services_touched=services_touched)
 
 
-async def preview_draft(*, session: AsyncSession, settings: Settings, note: str, notice_days: int | None = None,
-                        effective_at: datetime | None = None, now: datetime | None = None) -> DraftPreview:
+async def preview_draft(*, session: AsyncSession, settings: NotificationSettings, note: str,
+                        notice_days: int | None = None, effective_at: datetime | None = None, now: datetime | None = None) -> DraftPreview:
     """Every email publishing the draft now would send, per audience and language, writing nothing."""
     version = await versions.draft_version(session=session, actor=PREVIEW_ACTOR, note=note,
                                            min_notice_days=settings.min_notice_days, notice_days=notice_days,

@@ -32,7 +32,7 @@ from notifications.outbox.retry import retry_delay
 from notifications.waiting import set_within
 from registry.db import Database, utcnow
 from registry.installation.service import installation_key
-from registry.settings import Settings
+from notifications.settings import NotificationSettings
 
 log = logging.getLogger("notifications.worker")
 
@@ -52,7 +52,7 @@ def max_resent_per_crash(settle_group: int) -> int:
 class Worker:
     """One delivery loop; run several (on PostgreSQL) and they share the queue without sending twice."""
 
-    def __init__(self, *, db: Database, settings: Settings, transport: Transport | None = None,
+    def __init__(self, *, db: Database, settings: NotificationSettings, transport: Transport | None = None,
                  owner: str | None = None, rng: random.Random | None = None) -> None:
         self.db = db
         self.settings = settings

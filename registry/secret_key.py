@@ -2,9 +2,9 @@
 
 import secrets
 
-from registry.settings import Settings
+from registry.settings import RegistrySettings
 
-DEVELOPMENT_KEY = Settings.model_fields["secret_key"].default
+DEVELOPMENT_KEY = RegistrySettings.model_fields["secret_key"].default
 MIN_BYTES = 32
 HOW_TO_MAKE = ("Make one with `python -m registry secret` (or: python3 -c 'import secrets; "
                "print(secrets.token_urlsafe(48))') and set REGISTRY_SECRET_KEY to it.")
@@ -15,7 +15,7 @@ def new_key() -> str:
     return secrets.token_urlsafe(48)
 
 
-def refusal(settings: Settings) -> str | None:
+def refusal(settings: RegistrySettings) -> str | None:
     """Why these keys must not sign links here, or None; only the loopback SQLite demo may use a weak one."""
     # A process with no listen address (the worker) keeps the loopback default: for it this means SQLite alone.
     if settings.is_sqlite and settings.listens_on_loopback:

@@ -1,4 +1,5 @@
-"""The Starlette application: GraphQL, the public pages, the embed, the Atom feed and the health check."""
+"""Where the web process is assembled: settings, database, GraphQL and its cache, the in-process worker,
+the health probe, the routes (public pages, embed, Atom feed) and the middleware, all wired here and nowhere else."""
 
 import asyncio
 import hmac
@@ -15,7 +16,7 @@ from notifications import logs as notification_logs
 from notifications import metrics as notification_metrics
 from notifications.worker import Worker
 from registry.db import Database
-from registry.settings import Settings, get_settings
+from schema.settings import AppSettings, get_settings
 from schema import access_log
 from schema.feed import atom_feed
 from schema.graphql_app import RegistryGraphQL
@@ -57,7 +58,7 @@ def _may_scrape(request: Request, token: str | None) -> bool:
     return hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
 
 
-def create_app(settings: Settings | None = None, *, db: Database | None = None) -> Starlette:
+def create_app(settings: AppSettings | None = None, *, db: Database | None = None) -> Starlette:
     """Build the app; it uses the given database or opens one from the settings."""
     settings = settings or get_settings()
     db = db or Database(settings.database_url)

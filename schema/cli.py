@@ -8,7 +8,7 @@ import uvicorn
 
 from registry import secret_key
 from registry.migrations import upgrade
-from registry.settings import get_settings
+from schema.settings import get_settings
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -6,14 +6,14 @@ from starlette.requests import Request
 
 from registry.auth.service import Principal
 from registry.db import Database
-from registry.settings import Settings
+from schema.settings import AppSettings
 from schema.pacing import Turns
 
 
 @dataclass
 class Context:
     db: Database
-    settings: Settings
+    settings: AppSettings
     request: Request
     principal: Principal | None
     response: object = None

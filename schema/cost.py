@@ -32,14 +32,14 @@ from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
 from strawberry.extensions import SchemaExtension
 
-from registry.settings import Settings
+from schema.settings import AppSettings
 
 COSTLY = "QUERY_TOO_COSTLY"
 _META_FIELDS = {"__schema": SchemaMetaFieldDef, "__type": TypeMetaFieldDef}
 INTROSPECTION_WEIGHT = 1 / 8
 
 
-def query_budget(settings: Settings, principal: object | None) -> int:
+def query_budget(settings: AppSettings, principal: object | None) -> int:
     """What one operation may cost: anonymous callers get the lower budget."""
     return settings.query_cost_anonymous if principal is None else settings.query_cost_authenticated
 
@@ -74,7 +74,7 @@ def _refused_roots(root, principal: object | None) -> set[str]:
 
 
 def operation_cost(schema: GraphQLSchema, document, operation: OperationDefinitionNode, variables: dict,
-                   settings: Settings, refused: frozenset[str] | set[str] = frozenset()) -> int:
+                   settings: AppSettings, refused: frozenset[str] | set[str] = frozenset()) -> int:
     """The cost of one operation of a validated document; root fields in `refused` cost 1 (they will not run)."""
     fragments = {d.name.value: d for d in document.definitions if d.kind == "fragment_definition"}
     root = schema.get_root_type(operation.operation)
@@ -110,7 +110,7 @@ def operation_cost(schema: GraphQLSchema, document, operation: OperationDefiniti
     return math.ceil(walk(operation.selection_set, root, 1, None))
 
 
-def _first(node: FieldNode, variables: dict, settings: Settings) -> int:
+def _first(node: FieldNode, variables: dict, settings: AppSettings) -> int:
     argument = next((a for a in node.arguments or () if a.name.value == "first"), None)
     value = None
     if argument is not None and isinstance(argument.value, IntValueNode):

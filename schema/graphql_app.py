@@ -21,7 +21,7 @@ from strawberry.types import ExecutionResult
 from registry.auth import service as auth
 from registry.auth.service import Principal
 from registry.db import Database
-from registry.settings import Settings
+from schema.settings import AppSettings
 from schema.cache import ResponseCache
 from schema.cache_state import close_stamp, stamp_for
 from schema.context import Context
@@ -38,7 +38,7 @@ def bearer_token(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-async def principal_of(request: Request, db: Database, settings: Settings) -> Principal | None:
+async def principal_of(request: Request, db: Database, settings: AppSettings) -> Principal | None:
     """Who sent the request; None for anonymous callers and for unknown or revoked tokens."""
     token = bearer_token(request)
     if token is None:
@@ -48,7 +48,7 @@ async def principal_of(request: Request, db: Database, settings: Settings) -> Pr
 
 
 class RegistryGraphQL(GraphQL):
-    def __init__(self, *, db: Database, settings: Settings) -> None:
+    def __init__(self, *, db: Database, settings: AppSettings) -> None:
         super().__init__(build_schema(settings), graphql_ide="graphiql" if settings.serves_graphiql else None,
                          allow_queries_via_get=True)
         self.db = db

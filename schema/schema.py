@@ -17,7 +17,7 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from registry.settings import Settings
+from schema.settings import AppSettings
 from schema.cost import QueryCost
 from schema.customer_queries import CustomerQuery
 from schema.errors import expected_error_code, should_mask
@@ -51,7 +51,7 @@ class RegistrySchema(strawberry.Schema):
                 log.warning("GraphQL %s at %s: %r", expected_error_code(error), path, message)
 
 
-def build_schema(settings: Settings) -> strawberry.Schema:
+def build_schema(settings: AppSettings) -> strawberry.Schema:
     """The schema with the operator's limits; extensions are factories, made anew per operation."""
     return RegistrySchema(
         query=Query,
@@ -70,6 +70,6 @@ def build_schema(settings: Settings) -> strawberry.Schema:
 
 def export_sdl(path: Path = SDL_PATH) -> str:
     """Write the schema's SDL to schema/schema.graphql and return it."""
-    sdl = build_schema(Settings()).as_str() + "\n"
+    sdl = build_schema(AppSettings()).as_str() + "\n"
     path.write_text(sdl, encoding="utf-8")
     return sdl

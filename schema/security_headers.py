@@ -3,7 +3,7 @@
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from registry.settings import Settings
+from registry.settings import RegistrySettings
 
 # A year; not includeSubDomains: the registry may sit on the organisation's own domain, whose other
 # hosts it cannot speak for (an http-only intranet host would become unreachable).
@@ -13,7 +13,7 @@ _HSTS = "max-age=31536000"
 class SecurityHeaders:
     """Add nosniff and frame-ancestors 'none' to every response, and HSTS when the public URL is https."""
 
-    def __init__(self, app: ASGIApp, *, settings: Settings) -> None:
+    def __init__(self, app: ASGIApp, *, settings: RegistrySettings) -> None:
         self.app = app
         self.hsts = settings.public_url.lower().startswith("https://")
 

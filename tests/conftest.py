@@ -20,7 +20,7 @@ from registry.db import Database, utcnow
 from registry.migrations import upgrade
 from registry.models import load_all
 from registry.seed.service import seed_demo
-from registry.settings import Settings
+from schema.settings import AppSettings
 from schema.app import create_app
 from tests.support.graphql_documents import NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT
 
@@ -77,15 +77,15 @@ async def db(session_db: Database) -> AsyncIterator[Database]:
 
 
 @pytest.fixture
-def settings(database_url, tmp_path: Path) -> Settings:
+def settings(database_url, tmp_path: Path) -> AppSettings:
     # Mail goes to .eml files under the test's own directory unless a test points it at an SMTP server.
-    return Settings(database_url=database_url, public_url="https://registry.example.test",
+    return AppSettings(database_url=database_url, public_url="https://registry.example.test",
                     secret_key="test-secret-key-not-for-production", min_notice_days=30,
                     mail_dir=tmp_path / "mail")
 
 
 @pytest.fixture
-async def seeded(db: Database, settings: Settings) -> Database:
+async def seeded(db: Database, settings: AppSettings) -> Database:
     """The database holding the demo data: version 1 with the seed's 17 sub-processors."""
     async with db.transaction() as session:
         await seed_demo(session=session, min_notice_days=settings.min_notice_days)
@@ -93,7 +93,7 @@ async def seeded(db: Database, settings: Settings) -> Database:
 
 
 @pytest.fixture
-async def client(db: Database, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+async def client(db: Database, settings: AppSettings) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client speaking to the real app, in process."""
     app = create_app(settings, db=db)
     transport = httpx.ASGITransport(app=app)
@@ -163,8 +163,8 @@ def smtp():
 
 
 @pytest.fixture
-def mail_settings(settings: Settings, smtp) -> Settings:
-    """Settings that send through the test SMTP server, retrying at once so tests need not wait."""
+def mail_settings(settings: AppSettings, smtp) -> AppSettings:
+    """AppSettings that send through the test SMTP server, retrying at once so tests need not wait."""
     return settings.model_copy(update={"smtp_url": smtp.url, "mail_from": "noreply@registry.example.test",
                                        "retry_base_seconds": 0.0001, "retry_cap_seconds": 0.0001,
                                        "delivery_max_attempts": 3})

@@ -222,7 +222,7 @@ def test_every_field_taking_text_is_guarded():
     # A field added later with a String argument anywhere in the schema must not slip past the check.
     from graphql import GraphQLInputObjectType, GraphQLObjectType, get_named_type
 
-    from registry.settings import Settings
+    from schema.settings import AppSettings
     from schema.schema import build_schema
     from schema.text_arguments import TextArguments
 
@@ -232,7 +232,7 @@ def test_every_field_taking_text_is_guarded():
             return any(takes_text(f.type, (*seen, named.name)) for f in named.fields.values())
         return named.name == "String"
 
-    schema = build_schema(Settings())._schema
+    schema = build_schema(AppSettings())._schema
     taking_text = [(type_.name, name, field) for type_ in schema.type_map.values()
                    if isinstance(type_, GraphQLObjectType) and not type_.name.startswith("__")
                    for name, field in type_.fields.items() if any(takes_text(a.type) for a in field.args.values())]

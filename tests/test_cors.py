@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from registry.settings import Settings
+from schema.settings import AppSettings
 from schema.app import create_app
 
 WEBSITE = "https://www.office2go.test"
@@ -60,4 +60,4 @@ async def test_cors_applies_to_graphql_only(seeded, website_client):
 def test_origins_are_read_from_the_environment_as_a_list(monkeypatch, value):
     monkeypatch.setenv("REGISTRY_CORS_ORIGINS", value)
 
-    assert Settings().cors_origins == ["https://a.example", "https://b.example"]
+    assert AppSettings().cors_origins == ["https://a.example", "https://b.example"]

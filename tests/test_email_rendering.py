@@ -7,7 +7,7 @@ import pytest
 
 from notifications.outbox.models import SUBSCRIBER_KINDS, Notification, NotificationKind
 from notifications.rendering.render import build_message, render_bodies
-from registry.settings import Settings
+from schema.settings import AppSettings
 from registry.versions.models import RegistryVersion
 
 VERSION = RegistryVersion(
@@ -29,7 +29,7 @@ PAYLOAD = {"customer": "Kunde <Ø> & Co", "version": 2, "objection_id": 5, "reas
 @pytest.mark.parametrize("language", ["da", "en"])
 @pytest.mark.parametrize("kind", list(NotificationKind))
 def test_each_kind_and_language_makes_a_readable_multipart_message(kind, language):
-    settings = Settings(public_url="https://registry.example.test", organisation_name="Ærø Kontor ApS")
+    settings = AppSettings(public_url="https://registry.example.test", organisation_name="Ærø Kontor ApS")
     version = VERSION if kind in (NotificationKind.VERSION_PUBLISHED, NotificationKind.VERSION_WITHDRAWN) else None
     payload = None if kind in SUBSCRIBER_KINDS else PAYLOAD
     row = Notification(id=9, kind=kind, version_number=version.number if version else None,
@@ -61,7 +61,7 @@ def test_each_kind_and_language_makes_a_readable_multipart_message(kind, languag
 @pytest.mark.parametrize("language", ["da", "en"])
 def test_a_notice_to_a_customer_names_them_escaped_and_carries_their_object_link(language):
     # Given a version notice rendered once for every customer's contact
-    settings = Settings(public_url="https://registry.example.test")
+    settings = AppSettings(public_url="https://registry.example.test")
     bodies = render_bodies(kind=NotificationKind.VERSION_PUBLISHED, language=language, version=VERSION,
                            settings=settings, for_customer=True)
     row = Notification(id=9, kind=NotificationKind.VERSION_PUBLISHED, version_number=2, subscription_id=3,
@@ -111,7 +111,7 @@ def test_a_broken_template_stops_the_worker_at_start(tmp_path, monkeypatch):
     try:
         # When a worker starts, then it refuses, naming the template, instead of dead-lettering mail later
         with pytest.raises(TemplateSyntaxError) as refused:
-            Composer(Settings())
+            Composer(AppSettings())
         assert refused.value.name == "en/objection_reminder.txt"
     finally:
         render.environment.cache_clear()
@@ -121,7 +121,7 @@ def test_a_broken_template_stops_the_worker_at_start(tmp_path, monkeypatch):
                                                 ("en", "https://registry.example.test/subprocessors/versions/2?lang=en")])
 @pytest.mark.parametrize("kind", [NotificationKind.VERSION_PUBLISHED, NotificationKind.VERSION_WITHDRAWN])
 def test_version_emails_link_to_the_version_page_in_the_readers_language_never_to_graphql(kind, language, page):
-    settings = Settings(public_url="https://registry.example.test")
+    settings = AppSettings(public_url="https://registry.example.test")
 
     bodies = render_bodies(kind=kind, language=language, version=VERSION, settings=settings)
 

@@ -20,7 +20,7 @@ from hypothesis_graphql import mutations, nodes, queries
 
 from registry import seed as seed_module
 from registry.auth.models import Role
-from registry.settings import Settings
+from schema.settings import AppSettings
 from schema.schema import build_schema
 from schema.types.versions import version_cursor
 from tests.conftest import make_token, notified_customer
@@ -82,7 +82,7 @@ async def callers(seeded, gql, admin_token, db) -> dict[str, str | None]:
 @examples(max_examples=MAX_EXAMPLES, deadline=None, database=None, print_blob=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
 @given(caller=st.sampled_from(["anonymous", "customer", "admin"]),
-       operation=operations(build_schema(Settings())._schema))
+       operation=operations(build_schema(AppSettings())._schema))
 async def test_no_operation_crashes_the_server(callers, client, caller, operation):
     note(f"REGISTRY_FUZZ_SEED={FUZZ_SEED}")
     token = callers[caller]

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from registry.db import Database
-from registry.settings import Settings
+from schema.settings import AppSettings
 from tests.support.browsing import browser, page  # noqa: F401 - fixtures
 from tests.support.live import HostPage, LiveRegistry, free_socket
 
@@ -18,7 +18,7 @@ TOKEN = "Bearer admin-token-that-must-not-stay"
 
 
 @pytest.fixture
-def registry(db: Database, settings: Settings) -> Iterator[LiveRegistry]:
+def registry(db: Database, settings: AppSettings) -> Iterator[LiveRegistry]:
     with LiveRegistry(settings, free_socket()) as server:
         yield server
 

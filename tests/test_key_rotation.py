@@ -5,7 +5,7 @@ from contextlib import asynccontextmanager
 import httpx
 
 from notifications.subscriptions.models import SubscriptionStatus
-from registry.settings import Settings
+from schema.settings import AppSettings
 from schema.app import create_app
 from tests.conftest import GraphQLClient
 from tests.support.notify_helpers import add_confirmed, deliver, link, publish_change, subscription
@@ -16,14 +16,14 @@ ME = "{ me { customer { name } } }"
 
 
 @asynccontextmanager
-async def registry_with(db, settings: Settings):
+async def registry_with(db, settings: AppSettings):
     """The real app over HTTP, run with these keys."""
     app = create_app(settings, db=db)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as http:
         yield GraphQLClient(http)
 
 
-def rotated(settings: Settings, *fallbacks: str) -> Settings:
+def rotated(settings: AppSettings, *fallbacks: str) -> AppSettings:
     return settings.model_copy(update={"secret_key": NEW_KEY, "secret_key_fallbacks": list(fallbacks)})
 
 
@@ -32,7 +32,7 @@ def access_token(smtp, address: str) -> str:
     return text.split("access_token=", 1)[1].split()[0]
 
 
-async def customer_name(db, settings: Settings, token: str) -> str | None:
+async def customer_name(db, settings: AppSettings, token: str) -> str | None:
     async with registry_with(db, settings) as gql:
         answer = await gql(ME, token=token)
     return answer["data"]["me"]["customer"]["name"] if answer.get("data") else None

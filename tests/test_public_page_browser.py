@@ -13,7 +13,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from registry.db import Database
-from registry.settings import Settings
+from schema.settings import AppSettings
 from schema.schema import build_schema
 from tests.support.browsing import artifact, browser, page  # noqa: F401 - fixtures
 from tests.support.live import HostPage, LiveRegistry, free_socket
@@ -48,7 +48,7 @@ NOTIFICATIONS = installed("notifications.subscriptions")
 
 def offers_subscribe() -> bool:
     """Whether the GraphQL schema has Mutation.subscribe, which the embed's form uses when it is there."""
-    return re.search(r"^\s+subscribe\(", build_schema(Settings()).as_str(), re.M) is not None
+    return re.search(r"^\s+subscribe\(", build_schema(AppSettings()).as_str(), re.M) is not None
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ def website() -> Iterator[HostPage]:
 
 
 @pytest.fixture
-def registry(db: Database, settings: Settings, website: HostPage) -> Iterator[LiveRegistry]:
+def registry(db: Database, settings: AppSettings, website: HostPage) -> Iterator[LiveRegistry]:
     with LiveRegistry(settings.model_copy(update={"cors_origins": [website.origin]}), free_socket()) as server:
         website.html = EMBEDDING_PAGE.format(registry=server.url)
         yield server

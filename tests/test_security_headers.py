@@ -6,20 +6,20 @@ from contextlib import asynccontextmanager
 import httpx
 import pytest
 
-from registry.settings import Settings
+from schema.settings import AppSettings
 from schema.app import create_app
 
 IDE = {"Accept": "text/html"}
 
 
 @asynccontextmanager
-async def http_to(db, settings: Settings, client: str = "127.0.0.1") -> AsyncIterator[httpx.AsyncClient]:
+async def http_to(db, settings: AppSettings, client: str = "127.0.0.1") -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=create_app(settings, db=db), client=(client, 40000))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
 
 
-async def graphiql_status(db, settings: Settings, **update) -> int:
+async def graphiql_status(db, settings: AppSettings, **update) -> int:
     async with http_to(db, settings.model_copy(update=update)) as http:
         return (await http.get("/graphql", headers=IDE)).status_code
 
@@ -41,9 +41,9 @@ async def test_graphiql_is_on_by_default_only_on_loopback(db, settings, listen_h
 
 def test_the_graphiql_setting_reads_from_the_environment(monkeypatch):
     monkeypatch.setenv("REGISTRY_LISTEN_HOST", "0.0.0.0")
-    assert Settings().serves_graphiql is False
+    assert AppSettings().serves_graphiql is False
     monkeypatch.setenv("REGISTRY_GRAPHIQL", "true")
-    assert Settings().serves_graphiql is True
+    assert AppSettings().serves_graphiql is True
 
 
 async def test_graphiql_cannot_be_framed_and_keeps_no_headers(db, settings):

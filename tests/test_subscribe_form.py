@@ -5,12 +5,10 @@ same signature, so these tests pin down what the form sends it and how the form 
 """
 
 import re
-import sys
 
 import httpx
 
 from registry.errors import ErrorCode, RegistryError
-from schema.pages.public import SUBSCRIPTIONS_MODULE
 from tests.support.stand_ins import subscriptions  # noqa: F401 - the fixture
 
 
@@ -99,15 +97,6 @@ async def test_post_from_the_registrys_own_origin_is_accepted(seeded, client, su
                                  headers={"Origin": "http://testserver"})
 
     assert response.status_code == 200 and len(subscriptions.calls) == 1
-
-
-async def test_form_says_subscribing_is_unavailable_without_the_notifications_package(seeded, client, monkeypatch):
-    monkeypatch.setitem(sys.modules, SUBSCRIPTIONS_MODULE, None)  # importing it now fails as if not installed
-    token = await form_token(client, "en")
-
-    response = await client.post("/subscribe", data={"token": token, "lang": "en", "email": "a@example.dk"})
-
-    assert response.status_code == 503 and "Subscribing is not possible right now" in response.text
 
 
 async def test_page_sets_a_strict_form_cookie_and_is_neither_shared_cached_nor_framed(seeded, client):

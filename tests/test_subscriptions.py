@@ -89,9 +89,9 @@ SECRET = "test-secret-key-not-for-production"
 
 
 def _settings(db):
-    from registry.settings import Settings
+    from schema.settings import AppSettings
 
-    return Settings(database_url=db.url, secret_key=SECRET)
+    return AppSettings(database_url=db.url, secret_key=SECRET)
 
 
 @pytest.mark.parametrize("email", ["not-an-address", "victim@example.dk\r\nBcc: many@example.dk",

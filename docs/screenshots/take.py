@@ -16,10 +16,10 @@ sys.path.insert(0, str(Path(__file__).parents[2]))
 from registry.db import Database  # noqa: E402
 from registry.migrations import upgrade  # noqa: E402
 from registry.seed.service import seed_demo  # noqa: E402
-from registry.settings import Settings  # noqa: E402
-from tests.support.browsing import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from schema.settings import AppSettings  # noqa: E402
 from tests.support.live import HostPage, LiveRegistry, free_socket  # noqa: E402
 from tests.support.publishing import publish  # noqa: E402
+from tests.support.browsing import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 HERE = Path(__file__).parent
 NORDLYS = {"slug": "nordlys-hosting", "name": "Nordlys Hosting ApS (example)", "purpose_da": "Drift af kundeportal",
@@ -46,7 +46,7 @@ async def main() -> None:
     await publish(db, note="Kundeportalen får en reserve i Sverige; e-mails sendes via Postbud.", add=[POSTBUD],
                   change={"nordlys-hosting": {"countries": ["DK", "SE"]}}, notice_days=30)
     await db.dispose()
-    with HostPage() as website, LiveRegistry(Settings(database_url=url, cors_origins=[website.origin]),
+    with HostPage() as website, LiveRegistry(AppSettings(database_url=url, cors_origins=[website.origin]),
                                               free_socket()) as registry:
         website.html = HOST_PAGE.format(registry=registry.url)
         async with async_playwright() as playwright:

@@ -15,7 +15,7 @@ from registry.db import utcnow
 from registry.objections import reminders
 from registry.objections import service as objections
 from registry.objections.models import Objection
-from registry.settings import Settings
+from notifications.settings import NotificationSettings
 
 
 def _payload(objection: Objection, customer_name: str) -> dict:
@@ -33,7 +33,7 @@ async def _to_contacts(session: AsyncSession, objection: Objection, kind: Notifi
                                     version_number=objection.version_number, now=now)
 
 
-async def objection_filed(*, session: AsyncSession, settings: Settings, objection: Objection,
+async def objection_filed(*, session: AsyncSession, settings: NotificationSettings, objection: Objection,
                           now: datetime | None = None) -> None:
     """Queue a receipt to each of the customer's contacts and a notice to the processor's privacy contact."""
     now = now or utcnow()
@@ -50,7 +50,7 @@ async def objection_resolved(*, session: AsyncSession, objection: Objection, now
     await _to_contacts(session, objection, NotificationKind.OBJECTION_RESOLVED, now or utcnow())
 
 
-async def request_customer_access(*, session: AsyncSession, settings: Settings, email: str, client: str,
+async def request_customer_access(*, session: AsyncSession, settings: NotificationSettings, email: str, client: str,
                                   now: datetime | None = None) -> None:
     """Email an access link to a customer's notice contact; any other address gets nothing, and no sign of it."""
     now = now or utcnow()
@@ -82,8 +82,8 @@ async def version_notice_status(*, session: AsyncSession, version_number: int) -
     return best
 
 
-async def file_objection(*, session: AsyncSession, settings: Settings, customer_id: int, version_number: int,
-                         reason: str, filed_by: str, now: datetime | None = None) -> tuple[Objection, bool]:
+async def file_objection(*, session: AsyncSession, settings: NotificationSettings, customer_id: int,
+                         version_number: int, reason: str, filed_by: str, now: datetime | None = None) -> tuple[Objection, bool]:
     """File an objection (see registry.objections) and, when it is new, queue its receipt and notice."""
     objection, created = await objections.file_objection(session=session, customer_id=customer_id,
                                                          version_number=version_number, reason=reason,
@@ -93,7 +93,7 @@ async def file_objection(*, session: AsyncSession, settings: Settings, customer_
     return objection, created
 
 
-async def queue_reminders(*, session: AsyncSession, settings: Settings, now: datetime | None = None) -> int:
+async def queue_reminders(*, session: AsyncSession, settings: NotificationSettings, now: datetime | None = None) -> int:
     """Queue a reminder to each customer whose deadline is near and who neither objected nor acknowledged."""
     now = now or utcnow()
     due = await reminders.claim_due_reminders(session=session, days_before=settings.reminder_days_before, now=now)

@@ -2,7 +2,7 @@
 
 from typing import Protocol
 
-from registry.settings import Settings
+from notifications.settings import NotificationSettings
 
 
 class Transport(Protocol):
@@ -12,7 +12,7 @@ class Transport(Protocol):
     async def close(self) -> None: ...
 
 
-def make_transport(settings: Settings) -> Transport:
+def make_transport(settings: NotificationSettings) -> Transport:
     """SMTP when REGISTRY_SMTP_URL is set, else .eml files under REGISTRY_MAIL_DIR."""
     if settings.smtp_url:
         from notifications.delivery.smtp import SmtpTransport

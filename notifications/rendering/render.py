@@ -20,7 +20,7 @@ from registry import labels
 from registry.auth.service import customer_access_token
 from registry.db import utcnow
 from registry.objections.links import objection_link_token
-from registry.settings import Settings
+from notifications.settings import NotificationSettings
 from registry.text import clean_output, strip_xml_unsafe
 from registry.versions.models import RegistryVersion
 from registry.versions.presentation import present_version
@@ -61,11 +61,11 @@ def with_language(url: str, language: str) -> str:
     return f"{url}&lang={language}"
 
 
-def mail_host(settings: Settings) -> str:
+def mail_host(settings: NotificationSettings) -> str:
     return urlsplit(settings.public_url).hostname or "registry.invalid"
 
 
-def message_id(notification: Leased | Notification, settings: Settings, installation: str) -> str:
+def message_id(notification: Leased | Notification, settings: NotificationSettings, installation: str) -> str:
     """The same Message-ID on every attempt, so a receiver can tell a resend from a new notice.
 
     Row numbers repeat in a fresh database or another installation: the installation's key keeps the id
@@ -103,7 +103,7 @@ def compile_templates() -> None:
 
 
 def render_bodies(*, kind: NotificationKind, language: str, version: RegistryVersion | None,
-                  settings: Settings, for_customer: bool = False, payload: dict | None = None,
+                  settings: NotificationSettings, for_customer: bool = False, payload: dict | None = None,
                   window_opens: bool = True) -> Bodies:
     """Render the templates once; the same bodies serve every recipient of a version notice.
 
@@ -144,7 +144,7 @@ def fill_bodies(bodies: Bodies, *, links: dict[str, str], customer: str | None, 
     return _fill(bodies.text, fills), _fill(bodies.html, {name: html.escape(value) for name, value in fills.items()})
 
 
-def _links(notification: Leased | Notification, settings: Settings) -> dict[str, str]:
+def _links(notification: Leased | Notification, settings: NotificationSettings) -> dict[str, str]:
     secret, base = settings.signing_keys, settings.public_url
     links = {"unsubscribe_url": "", "object_url": "", "action_url": ""}
     if notification.kind == NotificationKind.CUSTOMER_ACCESS:
@@ -172,7 +172,7 @@ def _links(notification: Leased | Notification, settings: Settings) -> dict[str,
     return links
 
 
-def shared_headers(*, bodies: Bodies, settings: Settings, to_subscriber: bool = True) -> bytes:
+def shared_headers(*, bodies: Bodies, settings: NotificationSettings, to_subscriber: bool = True) -> bytes:
     """The header lines every recipient of these bodies gets, encoded once; list headers for subscribers."""
     lines = [header("Subject", bodies.subject),
              header("From", formataddr((settings.organisation_name, settings.mail_from)))]
@@ -183,7 +183,7 @@ def shared_headers(*, bodies: Bodies, settings: Settings, to_subscriber: bool = 
     return b"".join([*lines, header("Auto-Submitted", "auto-generated")])
 
 
-def build_message(*, notification: Leased | Notification, bodies: Bodies, settings: Settings,
+def build_message(*, notification: Leased | Notification, bodies: Bodies, settings: NotificationSettings,
                   installation: str, shared: bytes | None = None, customer: str | None = None,
                   customer_deadline: str = "", customer_services: str = "") -> bytes:
     """The complete message to one subscriber, with one-click unsubscribe headers (RFC 8058)."""

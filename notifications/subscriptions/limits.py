@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from notifications.subscriptions.models import RateCounter
 from registry.errors import ErrorCode, RegistryError
-from registry.settings import Settings
+from notifications.settings import NotificationSettings
 
 
 def _key(scope: str, subject: str, secret_key: str, hour: datetime) -> str:
@@ -48,7 +48,7 @@ def network_of(client: str) -> str:
     return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
 
 
-async def count_client(*, session: AsyncSession, scope: str, client: str, settings: Settings,
+async def count_client(*, session: AsyncSession, scope: str, client: str, settings: NotificationSettings,
                        now: datetime) -> None:
     """Count one request from `client` per address and per network; raise RATE_LIMITED past either limit."""
     await count_hit(session=session, scope=scope, subject=client, limit=settings.subscribe_per_client_per_hour,
@@ -57,7 +57,8 @@ async def count_client(*, session: AsyncSession, scope: str, client: str, settin
                     limit=settings.subscribe_per_network_per_hour, secret_key=settings.secret_key, now=now)
 
 
-async def count_confirmation(*, session: AsyncSession, client: str, settings: Settings, now: datetime) -> None:
+async def count_confirmation(*, session: AsyncSession, client: str, settings: NotificationSettings,
+                             now: datetime) -> None:
     """Count one confirmation email against the hourly cap and against the share of it one network may use."""
     share = max(1, math.floor(settings.confirmation_emails_per_hour * settings.confirmation_share_per_network))
     await count_hit(session=session, scope="confirmations-network", subject=network_of(client), limit=share,

@@ -12,7 +12,7 @@ from pathlib import Path
 from notifications.subscriptions import service as subscriptions
 from registry.db import Database
 from registry.errors import RegistryError
-from registry.settings import Settings
+from notifications.settings import NotificationSettings
 
 # The mailto: link asks for the subject "unsubscribe <token>"; a reply may add "Re:" in front.
 SUBJECT = re.compile(r"^\s*(?:re:\s*)*unsubscribe\s+(\S+)\s*$", re.IGNORECASE)
@@ -60,7 +60,7 @@ class MailSummary:
     other: int = 0  # not an unsubscribe request: left unread for a person
 
 
-async def unsubscribe_from_mail(*, db: Database, settings: Settings, path: Path) -> MailSummary:
+async def unsubscribe_from_mail(*, db: Database, settings: NotificationSettings, path: Path) -> MailSummary:
     """Carry out the unsubscribe requests among the messages at `path`, each in its own transaction."""
     summary = MailSummary()
     for message, mark_handled in read_messages(path):

@@ -14,7 +14,7 @@ from registry.calendar import utc_instant
 from registry.customers.validation import normalise_email, normalise_language
 from registry.db import utcnow
 from registry.errors import ErrorCode, RegistryError
-from registry.settings import Settings
+from notifications.settings import NotificationSettings
 
 INVALID_LINK = "This link is invalid or has expired. Subscribe again to get a new one."
 MAX_CONSENT_SOURCE = 200
@@ -29,7 +29,7 @@ async def _by_email(session: AsyncSession, email: str) -> Subscription | None:
     return (await session.exec(select(Subscription).where(Subscription.email == email))).one_or_none()
 
 
-async def request_subscription(*, session: AsyncSession, settings: Settings, email: str, language: str,
+async def request_subscription(*, session: AsyncSession, settings: NotificationSettings, email: str, language: str,
                                client: str, now: datetime | None = None) -> None:
     """Ask for notices: queue a confirmation (or, when already confirmed, a manage) email; same outcome for all."""
     now = now or utcnow()
@@ -75,7 +75,8 @@ async def subscribe_contacts(*, session: AsyncSession, contacts: list[tuple[str,
     return asked
 
 
-async def _from_token(session: AsyncSession, settings: Settings, token: str, purpose: TokenPurpose) -> Subscription:
+async def _from_token(session: AsyncSession, settings: NotificationSettings, token: str,
+                      purpose: TokenPurpose) -> Subscription:
     subscription_id = read_token(secret_key=settings.signing_keys, purpose=purpose, token=token)
     subscription = await session.get(Subscription, subscription_id) if subscription_id is not None else None
     if subscription is None:
@@ -83,7 +84,7 @@ async def _from_token(session: AsyncSession, settings: Settings, token: str, pur
     return subscription
 
 
-async def confirm_subscription(*, session: AsyncSession, settings: Settings, token: str,
+async def confirm_subscription(*, session: AsyncSession, settings: NotificationSettings, token: str,
                                now: datetime | None = None) -> Subscription:
     """Confirm the address a confirmation token was sent to; confirming twice is harmless."""
     subscription = await _from_token(session, settings, token, TokenPurpose.CONFIRM)
@@ -97,7 +98,8 @@ async def confirm_subscription(*, session: AsyncSession, settings: Settings, tok
     return subscription
 
 
-async def unsubscribe(*, session: AsyncSession, settings: Settings, token: str, now: datetime | None = None) -> None:
+async def unsubscribe(*, session: AsyncSession, settings: NotificationSettings, token: str,
+                      now: datetime | None = None) -> None:
     """Stop all notices to the address an unsubscribe token names; unsubscribing twice is harmless."""
     subscription = await _from_token(session, settings, token, TokenPurpose.UNSUBSCRIBE)
     if subscription.status != SubscriptionStatus.UNSUBSCRIBED:

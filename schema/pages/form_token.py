@@ -13,7 +13,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
 from starlette.responses import Response
 
-from registry.settings import Settings
+from registry.settings import RegistrySettings
 
 SALT = "registry.public-subscribe-form"
 COOKIE = "registry_form"
@@ -21,7 +21,7 @@ MAX_AGE_SECONDS = 24 * 3600
 _NONCE_LENGTH = 22  # characters of secrets.token_urlsafe(16)
 
 
-def _serializer(settings: Settings) -> URLSafeTimedSerializer:
+def _serializer(settings: RegistrySettings) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(settings.signing_keys, salt=SALT)
 
 
@@ -30,7 +30,7 @@ def _cookie_nonce(request: Request) -> str | None:
     return nonce if len(nonce) == _NONCE_LENGTH and nonce.replace("-", "").replace("_", "").isalnum() else None
 
 
-def issue(request: Request, settings: Settings) -> tuple[str, str]:
+def issue(request: Request, settings: RegistrySettings) -> tuple[str, str]:
     """The browser's nonce (kept if it has one, so several tabs work) and a form token signed over it."""
     nonce = _cookie_nonce(request) or secrets.token_urlsafe(16)
     return nonce, _serializer(settings).dumps(nonce)
@@ -46,7 +46,7 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
-def same_origin(request: Request, settings: Settings) -> bool:
+def same_origin(request: Request, settings: RegistrySettings) -> bool:
     """False when the browser says the form was posted from another site."""
     origin = request.headers.get("origin")
     if origin is None:
@@ -54,7 +54,7 @@ def same_origin(request: Request, settings: Settings) -> bool:
     return origin.lower() in {_origin(str(request.url)), _origin(settings.public_url)}
 
 
-def verify(request: Request, settings: Settings, token: str) -> bool:
+def verify(request: Request, settings: RegistrySettings, token: str) -> bool:
     """Whether the form token is ours, fresh, and matches this browser's cookie."""
     nonce = _cookie_nonce(request)
     if nonce is None or not token:

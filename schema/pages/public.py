@@ -1,12 +1,12 @@
 """GET /subprocessors, GET /agreement and POST /subscribe: the registry's own public pages, Danish and English."""
 
-import importlib
 from urllib.parse import parse_qs, urlencode
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from notifications.subscriptions import service as subscriptions
 from registry.agreement import service as agreements
 from registry.db import utcnow
 from registry.errors import RegistryError
@@ -16,8 +16,6 @@ from schema.pages import form_token, i18n
 from schema.pages.templating import templates
 
 HISTORY_LENGTH = 100
-# Written in the notifications package; imported on use so the pages work before it is installed.
-SUBSCRIPTIONS_MODULE = "notifications.subscriptions.service"
 _MAX_FORM_FIELDS = 10
 # The pages need no script at all; the form posts only here, and no other site may frame it (clickjacking).
 _PAGE_HEADERS = {
@@ -94,12 +92,6 @@ async def subscribe(request: Request) -> Response:
         return render_page(request, "message.html", language, {"kind": "expired"}, status_code=403)
     email = form.get("email", "")
     email_language = i18n.language_of(form.get("language") or language)
-    try:
-        subscriptions = importlib.import_module(SUBSCRIPTIONS_MODULE)
-    except ModuleNotFoundError as error:
-        if not (error.name or "").startswith("notifications"):
-            raise
-        return render_page(request, "message.html", language, {"kind": "unavailable"}, status_code=503)
     try:
         check_fields(form)
         async with request.app.state.db.transaction() as session:

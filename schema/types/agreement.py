@@ -5,7 +5,7 @@ from datetime import datetime
 import strawberry
 
 from registry.agreement.models import AgreementTemplate as DomainTemplate
-from registry.settings import Settings
+from registry.settings import RegistrySettings
 from schema.types.common import Language
 
 
@@ -17,7 +17,7 @@ class Organisation:
     privacy_contact_phone: str
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "Organisation":
+    def from_settings(cls, settings: RegistrySettings) -> "Organisation":
         return cls(name=settings.organisation_name, privacy_contact_name=settings.privacy_contact_name,
                    privacy_contact_email=settings.privacy_contact_email,
                    privacy_contact_phone=settings.privacy_contact_phone)
@@ -44,7 +44,8 @@ class AgreementTemplate:
     organisation: Organisation
 
     @classmethod
-    def from_domain(cls, template: DomainTemplate, language: Language, settings: Settings) -> "AgreementTemplate":
+    def from_domain(cls, template: DomainTemplate, language: Language,
+                    settings: RegistrySettings) -> "AgreementTemplate":
         sections = [
             AgreementSection(key=localised.key, heading=localised.heading, body=localised.body,
                              language=Language(localised.language), heading_da=raw["heading_da"],

@@ -9,7 +9,7 @@ import pytest
 import uvicorn
 
 from registry.db import Database
-from registry.settings import Settings
+from schema.settings import AppSettings
 from schema.app import create_app
 
 STARTUP_LIMIT_SECONDS = 20
@@ -25,7 +25,7 @@ def free_socket() -> socket.socket:
 class LiveRegistry:
     """The real app under uvicorn in a thread, with its own database engine, on a port of its own."""
 
-    def __init__(self, settings: Settings, sock: socket.socket) -> None:
+    def __init__(self, settings: AppSettings, sock: socket.socket) -> None:
         self.sock = sock
         self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
         app = create_app(settings.model_copy(update={"public_url": self.url}))
@@ -81,7 +81,7 @@ class HostPage:
 
 
 @pytest.fixture
-def registry(db: Database, settings: Settings):
+def registry(db: Database, settings: AppSettings):
     """The app under uvicorn on its own port, over the test's database."""
     with LiveRegistry(settings, free_socket()) as server:
         yield server

@@ -10,7 +10,7 @@ from notifications.subscriptions import service as subscriptions
 from notifications.subscriptions.models import Subscription
 from notifications.worker import Worker
 from registry.db import Database
-from registry.settings import Settings
+from schema.settings import AppSettings
 
 SUBSCRIBE = """mutation($email: String!, $language: Language!) {
   subscribe(input: {email: $email, language: $language}) { ok userErrors { field message code } } }"""
@@ -40,7 +40,7 @@ async def publish_change(gql, token: str, *, name: str = "Fællesskabet ApS", no
     return published["data"]["publishVersion"]["version"]["number"]
 
 
-async def deliver(db: Database, settings: Settings) -> Worker:
+async def deliver(db: Database, settings: AppSettings) -> Worker:
     """Run a worker until nothing is due."""
     worker = Worker(db=db, settings=settings)
     await worker.drain()

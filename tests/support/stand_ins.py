@@ -1,16 +1,13 @@
 """A stand-in for the notifications package's subscription service, with the signature the form calls.
 
-Import the `subscriptions` fixture into a test module to use it; it replaces the real module while the
-test runs, in this process and so in a live server thread too.
+Import the `subscriptions` fixture into a test module to use it; it takes the real module's place in the
+public pages while the test runs, in this process and so in a live server thread too.
 """
-
-import sys
-import types
 
 import pytest
 
 from registry.errors import RegistryError
-from schema.pages.public import SUBSCRIPTIONS_MODULE
+from schema.pages import public
 
 
 class SubscriptionsStandIn:
@@ -31,7 +28,5 @@ class SubscriptionsStandIn:
 @pytest.fixture
 def subscriptions(monkeypatch) -> SubscriptionsStandIn:
     stand_in = SubscriptionsStandIn()
-    module = types.ModuleType(SUBSCRIPTIONS_MODULE)
-    module.request_subscription = stand_in.request_subscription
-    monkeypatch.setitem(sys.modules, SUBSCRIPTIONS_MODULE, module)
+    monkeypatch.setattr(public, "subscriptions", stand_in)
     return stand_in
