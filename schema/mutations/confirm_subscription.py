@@ -2,8 +2,7 @@ import strawberry
 from strawberry.types import Info
 
 from notifications.subscriptions import service as subscriptions
-from registry.errors import RegistryError
-from schema.types.common import UserError, user_errors
+from schema.types.common import UserError
 
 
 @strawberry.type
@@ -14,9 +13,6 @@ class ConfirmSubscriptionPayload:
 
 @strawberry.mutation(description="Confirm a subscription with the token from the confirmation email.")
 async def confirm_subscription(info: Info, token: str) -> ConfirmSubscriptionPayload:
-    try:
-        async with info.context.db.transaction() as session:
-            await subscriptions.confirm_subscription(session=session, settings=info.context.settings, token=token)
-    except RegistryError as error:
-        return ConfirmSubscriptionPayload(user_errors=user_errors(error))
+    async with info.context.db.transaction() as session:
+        await subscriptions.confirm_subscription(session=session, settings=info.context.settings, token=token)
     return ConfirmSubscriptionPayload(ok=True)

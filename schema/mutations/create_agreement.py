@@ -4,9 +4,8 @@ import strawberry
 from strawberry.types import Info
 
 from registry.customers import service as customers
-from registry.errors import RegistryError
 from schema.permissions import IsAdmin
-from schema.types.common import UserError, user_errors
+from schema.types.common import UserError
 from schema.types.customers import Agreement
 
 
@@ -27,12 +26,9 @@ class CreateAgreementPayload:
 
 @strawberry.mutation(permission_classes=[IsAdmin], description="Record a customer's acceptance of an agreement.")
 async def create_agreement(info: Info, input: CreateAgreementInput) -> CreateAgreementPayload:
-    try:
-        async with info.context.db.transaction() as session:
-            agreement = await customers.create_agreement(
-                session=session, actor=info.context.actor, customer_id=input.customer_id,
-                template_version=input.template_version, accepted_at=input.accepted_at, services=input.services,
-                notice_days=input.notice_days, min_notice_days=info.context.settings.min_notice_days)
-    except RegistryError as error:
-        return CreateAgreementPayload(user_errors=user_errors(error))
+    async with info.context.db.transaction() as session:
+        agreement = await customers.create_agreement(
+            session=session, actor=info.context.actor, customer_id=input.customer_id,
+            template_version=input.template_version, accepted_at=input.accepted_at, services=input.services,
+            notice_days=input.notice_days, min_notice_days=info.context.settings.min_notice_days)
     return CreateAgreementPayload(agreement=Agreement.from_domain(agreement))

@@ -2,9 +2,8 @@ import strawberry
 from strawberry.types import Info
 
 from notifications.outbox import service as outbox
-from registry.errors import RegistryError
 from schema.permissions import IsAdmin
-from schema.types.common import UserError, user_errors
+from schema.types.common import UserError
 
 
 @strawberry.type
@@ -17,10 +16,7 @@ class RedriveNotificationPayload:
                      description="Queue dead-lettered notifications again: one by id, or all of a version's.")
 async def redrive_notification(info: Info, id: int | None = None,
                                version_number: int | None = None) -> RedriveNotificationPayload:
-    try:
-        async with info.context.db.transaction() as session:
-            count = await outbox.redrive(session=session, actor=info.context.actor, notification_id=id,
-                                         version_number=version_number)
-    except RegistryError as error:
-        return RedriveNotificationPayload(user_errors=user_errors(error))
+    async with info.context.db.transaction() as session:
+        count = await outbox.redrive(session=session, actor=info.context.actor, notification_id=id,
+                                     version_number=version_number)
     return RedriveNotificationPayload(requeued=count)

@@ -1,10 +1,9 @@
 import strawberry
 from strawberry.types import Info
 
-from registry.errors import RegistryError
 from registry.subprocessors import service as drafts
 from schema.permissions import IsAdmin
-from schema.types.common import UserError, user_errors
+from schema.types.common import UserError
 from schema.types.subprocessors import Subprocessor
 
 
@@ -16,9 +15,6 @@ class RemoveSubprocessorDraftPayload:
 
 @strawberry.mutation(permission_classes=[IsAdmin], description="Take a sub-processor out of the draft.")
 async def remove_subprocessor_draft(info: Info, slug: str) -> RemoveSubprocessorDraftPayload:
-    try:
-        async with info.context.db.transaction() as session:
-            removed = await drafts.remove_draft_entry(session=session, actor=info.context.actor, slug=slug)
-    except RegistryError as error:
-        return RemoveSubprocessorDraftPayload(user_errors=user_errors(error))
+    async with info.context.db.transaction() as session:
+        removed = await drafts.remove_draft_entry(session=session, actor=info.context.actor, slug=slug)
     return RemoveSubprocessorDraftPayload(subprocessor=Subprocessor.from_entry(removed))

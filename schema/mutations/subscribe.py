@@ -2,8 +2,7 @@ import strawberry
 from strawberry.types import Info
 
 from notifications.subscriptions import service as subscriptions
-from registry.errors import RegistryError
-from schema.types.common import Language, UserError, user_errors
+from schema.types.common import Language, UserError
 
 
 @strawberry.input
@@ -25,11 +24,8 @@ def client_address(info: Info) -> str:
 
 @strawberry.mutation(description="Ask for change notices by email; a confirmation link is sent (double opt-in).")
 async def subscribe(info: Info, input: SubscribeInput) -> SubscribePayload:
-    try:
-        async with info.context.db.transaction() as session:
-            await subscriptions.request_subscription(session=session, settings=info.context.settings,
-                                                     email=input.email, language=input.language.value,
-                                                     client=client_address(info))
-    except RegistryError as error:
-        return SubscribePayload(user_errors=user_errors(error))
+    async with info.context.db.transaction() as session:
+        await subscriptions.request_subscription(session=session, settings=info.context.settings,
+                                                 email=input.email, language=input.language.value,
+                                                 client=client_address(info))
     return SubscribePayload(ok=True)

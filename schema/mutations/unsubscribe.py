@@ -2,8 +2,7 @@ import strawberry
 from strawberry.types import Info
 
 from notifications.subscriptions import service as subscriptions
-from registry.errors import RegistryError
-from schema.types.common import UserError, user_errors
+from schema.types.common import UserError
 
 
 @strawberry.type
@@ -14,9 +13,6 @@ class UnsubscribePayload:
 
 @strawberry.mutation(description="Stop change notices with the token from any notice's unsubscribe link.")
 async def unsubscribe(info: Info, token: str) -> UnsubscribePayload:
-    try:
-        async with info.context.db.transaction() as session:
-            await subscriptions.unsubscribe(session=session, settings=info.context.settings, token=token)
-    except RegistryError as error:
-        return UnsubscribePayload(user_errors=user_errors(error))
+    async with info.context.db.transaction() as session:
+        await subscriptions.unsubscribe(session=session, settings=info.context.settings, token=token)
     return UnsubscribePayload(ok=True)
