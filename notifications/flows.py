@@ -11,6 +11,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from notifications.customers import service as customer_mail
 from notifications.outbox import service as outbox
 from notifications.outbox.models import NotificationKind
+from notifications.subscriptions import service as subscriptions
+from registry.customers import service as customers
+from registry.customers.models import Customer, NoticeContact
 from registry.objections import service as objections
 from registry.objections.models import Objection, ObjectionOutcome
 from registry.settings import Settings
@@ -57,3 +60,13 @@ async def resolve_objection_and_tell(*, session: AsyncSession, actor: str, objec
                                                    outcome=outcome, note=note, now=now)
     await customer_mail.objection_resolved(session=session, objection=objection, now=now)
     return objection
+
+
+async def register_customer_and_ask_contacts(*, session: AsyncSession, actor: str, name: str, cvr: str | None,
+                                             contacts: list[tuple[str, str]],
+                                             now: datetime | None = None) -> tuple[Customer, list[NoticeContact]]:
+    """Register a customer and ask each notice contact to confirm, as every subscriber does (double opt-in)."""
+    customer, saved = await customers.create_customer(session=session, actor=actor, name=name, cvr=cvr,
+                                                      contacts=contacts)
+    await subscriptions.subscribe_contacts(session=session, contacts=[(c.email, c.language) for c in saved], now=now)
+    return customer, saved

@@ -5,6 +5,7 @@ from notifications import flows
 from registry.errors import ErrorCode, RegistryError
 from registry.objections import links
 from schema.errors import Forbidden
+from schema.mutations.base import in_transaction, payload
 from schema.types.common import UserError
 from schema.types.customers import Objection
 
@@ -16,10 +17,7 @@ class FileObjectionInput:
     version_number: int | None = None
 
 
-@strawberry.type
-class ObjectionPayload:
-    objection: Objection | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+ObjectionPayload = payload("ObjectionPayload", "objection", Objection | None)
 
 
 @strawberry.mutation(description="Object to a version within your window; a repeat returns the first objection.")
@@ -34,10 +32,9 @@ async def file_objection(info: Info, input: FileObjectionInput) -> ObjectionPayl
         if input.version_number is None:
             raise RegistryError.one("Say which version you object to.", ErrorCode.REQUIRED, "version_number")
         customer_id, version_number, filed_by = principal.customer_id, input.version_number, principal.name
-    async with info.context.db.transaction() as session:
-        objection, created = await flows.file_objection_and_tell(
-            session=session, settings=settings, customer_id=customer_id, version_number=version_number,
-            reason=input.reason, filed_by=filed_by)
+    objection, created = await in_transaction(info, flows.file_objection_and_tell, settings=settings,
+                                              customer_id=customer_id, version_number=version_number,
+                                              reason=input.reason, filed_by=filed_by)
     repeat = [] if created else [UserError(field="versionNumber", code=ErrorCode.DUPLICATE,
                                            message="You have objected to this version already; this is that objection.")]
     return ObjectionPayload(objection=Objection.from_domain(objection), user_errors=repeat)

@@ -1,13 +1,12 @@
 from datetime import datetime
-from functools import partial
 
 import strawberry
 from strawberry.types import Info
 
 from notifications import flows
+from schema.mutations.base import payload
 from schema.mutations.registry_change import change_registry
 from schema.permissions import IsAdmin
-from schema.types.common import UserError
 from schema.types.versions import RegistryVersion
 
 
@@ -18,15 +17,12 @@ class PublishVersionInput:
     effective_at: datetime | None = strawberry.field(default=None, description="Or an explicit instant.")
 
 
-@strawberry.type
-class PublishVersionPayload:
-    version: RegistryVersion | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+PublishVersionPayload = payload("PublishVersionPayload", "version", RegistryVersion | None)
 
 
 @strawberry.mutation(permission_classes=[IsAdmin], description="Publish the draft as the next version.")
 async def publish_version(info: Info, input: PublishVersionInput) -> PublishVersionPayload:
-    publish = partial(flows.publish_and_notify, actor=info.context.actor, note=input.note,
-                      notice_days=input.notice_days, effective_at=input.effective_at,
-                      min_notice_days=info.context.settings.min_notice_days)
-    return PublishVersionPayload(version=await change_registry(info, publish))
+    version = await change_registry(info, flows.publish_and_notify, actor=info.context.actor, note=input.note,
+                                    notice_days=input.notice_days, effective_at=input.effective_at,
+                                    min_notice_days=info.context.settings.min_notice_days)
+    return PublishVersionPayload(version=version)
