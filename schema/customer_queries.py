@@ -8,7 +8,6 @@ from strawberry.types import Info
 from notifications.customers import service as customer_mail
 from registry.customers import service as customers
 from registry.db import utcnow
-from registry.errors import RegistryError
 from registry.objections import service as objections
 from registry.objections import standing as standings
 from registry.objections.models import ObjectionStatus as DomainObjectionStatus
@@ -17,7 +16,6 @@ from registry.subprocessors.models import SubprocessorEntry
 from registry.versions import service as versions
 from registry.versions.models import Change as DomainChange
 from registry.versions.service import VersionView
-from schema.errors import BadInput
 from schema.permissions import IsAdmin, IsCustomer
 from schema.types.common import Language
 from schema.types.customers import (
@@ -109,13 +107,10 @@ class CustomerQuery:
         "Every customer with an active agreement as they stand towards a version: notified when (null: not yet), "
         "their own deadline, their objection, and whether they still hold the change back."))
     async def version_audience(self, info: Info, number: int) -> list[VersionAudienceEntry]:
-        try:
-            async with info.context.db.session() as session:
-                audience = await standings.version_audience(session=session, version_number=number)
-                statuses = await customer_mail.version_notice_status(session=session, version_number=number)
-                loaded = await load_customers(session, [a.customer_id for a in audience])
-        except RegistryError as error:
-            raise BadInput(str(error)) from None
+        async with info.context.db.session() as session:
+            audience = await standings.version_audience(session=session, version_number=number)
+            statuses = await customer_mail.version_notice_status(session=session, version_number=number)
+            loaded = await load_customers(session, [a.customer_id for a in audience])
         return [VersionAudienceEntry(customer=loaded[a.customer_id], notified_at=a.window.notified_at,
                                      deadline=a.window.closes_at, holds_back=a.holds_back,
                                      objection=Objection.from_domain(a.objection) if a.objection else None,

@@ -7,7 +7,6 @@ from strawberry.types import Info
 
 from registry.agreement import service as agreements
 from registry.audit import service as audit
-from registry.errors import RegistryError
 from registry.subprocessors import service as drafts
 from registry.versions import service as versions
 from schema.errors import BadInput
@@ -96,12 +95,8 @@ class RegistryQuery:
 
     @strawberry.field(description="The field-level changes between any two versions.")
     async def registry_diff(self, info: Info, from_version: int, to_version: int) -> RegistryDiff:
-        try:
-            async with info.context.db.session() as session:
-                changes = await versions.diff_versions(session=session, from_number=from_version,
-                                                       to_number=to_version)
-        except RegistryError as error:
-            raise BadInput(str(error)) from None
+        async with info.context.db.session() as session:
+            changes = await versions.diff_versions(session=session, from_number=from_version, to_number=to_version)
         return RegistryDiff(from_version=from_version, to_version=to_version,
                             changes=[Change.from_domain(change) for change in changes])
 

@@ -20,7 +20,7 @@ from strawberry.types import ExecutionContext
 from schema.settings import AppSettings
 from schema.cost import QueryCost
 from schema.customer_queries import CustomerQuery
-from schema.errors import expected_error_code, should_mask
+from schema.errors import answer_registry_errors, expected_error_code, should_mask
 from schema.mutations import Mutation
 from schema.notification_queries import NotificationQuery
 from schema.preview_queries import PreviewQuery
@@ -29,6 +29,7 @@ from schema.text_arguments import guard
 
 Query = merge_types("Query", (RegistryQuery, CustomerQuery, NotificationQuery, PreviewQuery))
 guard(Query, Mutation)
+answer_registry_errors(Query, Mutation)
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 

@@ -9,13 +9,11 @@ from typing import Any
 
 from strawberry.extensions import FieldExtension
 from strawberry.types.base import has_object_definition
-from strawberry.types.field import StrawberryField
 from strawberry.types.info import Info
 
 from registry import text
-from registry.errors import Problem
-from schema.errors import InvalidArgument
-from schema.types.common import UserError, camel
+from registry.errors import Problem, RegistryError
+from schema.types.common import camel
 
 
 def _problems(value: Any, path: tuple[str, ...]) -> list[Problem]:
@@ -37,34 +35,21 @@ def _problems(value: Any, path: tuple[str, ...]) -> list[Problem]:
 class TextArguments(FieldExtension):
     """Refuses a field whose arguments hold characters the registry does not accept; nothing runs or is written.
 
-    A mutation whose payload has userErrors answers with them (code INVALID, the field's path); any other
-    field answers with a top-level error carrying the same code and path.
+    It raises the RegistryError the resolver would (code INVALID, the argument's path), and
+    schema.errors answers it as for any other: in the payload's userErrors, or as a top-level error.
     """
 
-    payload: type | None = None
-
-    def apply(self, field: StrawberryField) -> None:
-        returned = field.type
-        if has_object_definition(returned) and any(
-                f.python_name == "user_errors" for f in returned.__strawberry_definition__.fields):
-            self.payload = returned
-
-    def _refusal(self, kwargs: dict[str, Any]) -> Any:
-        problems = [p for name, value in kwargs.items() for p in _problems(value, (name,))]
-        if not problems:
-            return None
-        if self.payload is None:
-            raise InvalidArgument(problems[0])
-        return self.payload(user_errors=[UserError(field=p.field, message=p.message, code=p.code)
-                                         for p in problems])
+    def _check(self, kwargs: dict[str, Any]) -> None:
+        if problems := [p for name, value in kwargs.items() for p in _problems(value, (name,))]:
+            raise RegistryError(*problems)
 
     def resolve(self, next_: Any, source: Any, info: Info, **kwargs: Any) -> Any:
-        refusal = self._refusal(kwargs)
-        return refusal if refusal is not None else next_(source, info, **kwargs)
+        self._check(kwargs)
+        return next_(source, info, **kwargs)
 
     async def resolve_async(self, next_: Any, source: Any, info: Info, **kwargs: Any) -> Any:
-        refusal = self._refusal(kwargs)
-        return refusal if refusal is not None else await next_(source, info, **kwargs)
+        self._check(kwargs)
+        return await next_(source, info, **kwargs)
 
 
 def guard(*types: type) -> None:

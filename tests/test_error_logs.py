@@ -17,7 +17,7 @@ def _lines(caplog) -> list[str]:
     ("{ draft { subprocessors { slug } } }", "FORBIDDEN"),
     ("{ me { customer { id } } }", "FORBIDDEN"),
     ('{ registryVersions(after: "not-a-cursor") { totalCount } }', "BAD_USER_INPUT"),
-    ('{ subprocessors(asOf: "0001-01-01T00:00:00+00:01") { slug } }', "BAD_USER_INPUT"),
+    ('{ subprocessors(asOf: "0001-01-01T00:00:00+00:01") { slug } }', "INVALID"),
     ("{ noSuchField }", "GRAPHQL_VALIDATION_FAILED"),
     ("{ registryVersions(first: 2147483648) { totalCount } }", "GRAPHQL_VALIDATION_FAILED"),
     ("{ subprocessors ", "GRAPHQL_PARSE_FAILED"),

@@ -1,4 +1,7 @@
-"""Email to customers about their own affairs: objection receipts and decisions, access links."""
+"""Email to customers about their own affairs: objection receipts and decisions, access links.
+
+notifications.flows pairs each objection step with the mail it causes.
+"""
 
 from datetime import datetime
 
@@ -13,7 +16,6 @@ from registry.customers import service as customers
 from registry.customers.validation import normalise_email
 from registry.db import utcnow
 from registry.objections import reminders
-from registry.objections import service as objections
 from registry.objections.models import Objection
 from notifications.settings import NotificationSettings
 
@@ -80,17 +82,6 @@ async def version_notice_status(*, session: AsyncSession, version_number: int) -
         if customer_id not in best or rank.index(status) > rank.index(best[customer_id]):
             best[customer_id] = status
     return best
-
-
-async def file_objection(*, session: AsyncSession, settings: NotificationSettings, customer_id: int,
-                         version_number: int, reason: str, filed_by: str, now: datetime | None = None) -> tuple[Objection, bool]:
-    """File an objection (see registry.objections) and, when it is new, queue its receipt and notice."""
-    objection, created = await objections.file_objection(session=session, customer_id=customer_id,
-                                                         version_number=version_number, reason=reason,
-                                                         filed_by=filed_by, now=now)
-    if created:
-        await objection_filed(session=session, settings=settings, objection=objection, now=now)
-    return objection, created
 
 
 async def queue_reminders(*, session: AsyncSession, settings: NotificationSettings, now: datetime | None = None) -> int:

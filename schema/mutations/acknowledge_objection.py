@@ -1,20 +1,15 @@
 import strawberry
 from strawberry.types import Info
 
-from registry.errors import RegistryError
 from registry.objections import service as objections
+from schema.mutations.base import in_transaction
 from schema.mutations.file_objection import ObjectionPayload
 from schema.permissions import IsAdmin
-from schema.types.common import user_errors
 from schema.types.customers import Objection
 
 
 @strawberry.mutation(permission_classes=[IsAdmin], description="Mark an objection as being handled.")
 async def acknowledge_objection(info: Info, id: int) -> ObjectionPayload:
-    try:
-        async with info.context.db.transaction() as session:
-            objection = await objections.acknowledge_objection(session=session, actor=info.context.actor,
-                                                               objection_id=id)
-    except RegistryError as error:
-        return ObjectionPayload(user_errors=user_errors(error))
+    objection = await in_transaction(info, objections.acknowledge_objection, actor=info.context.actor,
+                                     objection_id=id)
     return ObjectionPayload(objection=Objection.from_domain(objection))

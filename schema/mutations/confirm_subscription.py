@@ -2,21 +2,12 @@ import strawberry
 from strawberry.types import Info
 
 from notifications.subscriptions import service as subscriptions
-from registry.errors import RegistryError
-from schema.types.common import UserError, user_errors
+from schema.mutations.base import in_transaction, ok_payload
 
-
-@strawberry.type
-class ConfirmSubscriptionPayload:
-    ok: bool = False
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+ConfirmSubscriptionPayload = ok_payload("ConfirmSubscriptionPayload")
 
 
 @strawberry.mutation(description="Confirm a subscription with the token from the confirmation email.")
 async def confirm_subscription(info: Info, token: str) -> ConfirmSubscriptionPayload:
-    try:
-        async with info.context.db.transaction() as session:
-            await subscriptions.confirm_subscription(session=session, settings=info.context.settings, token=token)
-    except RegistryError as error:
-        return ConfirmSubscriptionPayload(user_errors=user_errors(error))
+    await in_transaction(info, subscriptions.confirm_subscription, settings=info.context.settings, token=token)
     return ConfirmSubscriptionPayload(ok=True)

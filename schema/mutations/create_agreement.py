@@ -4,9 +4,8 @@ import strawberry
 from strawberry.types import Info
 
 from registry.customers import service as customers
-from registry.errors import RegistryError
+from schema.mutations.base import in_transaction, payload
 from schema.permissions import IsAdmin
-from schema.types.common import UserError, user_errors
 from schema.types.customers import Agreement
 
 
@@ -19,20 +18,13 @@ class CreateAgreementInput:
     accepted_at: datetime | None = strawberry.field(default=None, description="Default now.")
 
 
-@strawberry.type
-class CreateAgreementPayload:
-    agreement: Agreement | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+CreateAgreementPayload = payload("CreateAgreementPayload", "agreement", Agreement | None)
 
 
 @strawberry.mutation(permission_classes=[IsAdmin], description="Record a customer's acceptance of an agreement.")
 async def create_agreement(info: Info, input: CreateAgreementInput) -> CreateAgreementPayload:
-    try:
-        async with info.context.db.transaction() as session:
-            agreement = await customers.create_agreement(
-                session=session, actor=info.context.actor, customer_id=input.customer_id,
-                template_version=input.template_version, accepted_at=input.accepted_at, services=input.services,
-                notice_days=input.notice_days, min_notice_days=info.context.settings.min_notice_days)
-    except RegistryError as error:
-        return CreateAgreementPayload(user_errors=user_errors(error))
+    agreement = await in_transaction(
+        info, customers.create_agreement, actor=info.context.actor, customer_id=input.customer_id,
+        template_version=input.template_version, accepted_at=input.accepted_at, services=input.services,
+        notice_days=input.notice_days, min_notice_days=info.context.settings.min_notice_days)
     return CreateAgreementPayload(agreement=Agreement.from_domain(agreement))

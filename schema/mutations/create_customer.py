@@ -1,11 +1,10 @@
 import strawberry
 from strawberry.types import Info
 
-from notifications.subscriptions import service as subscriptions
-from registry.customers import service as customers
-from registry.errors import RegistryError
+from notifications import flows
+from schema.mutations.base import in_transaction, payload
 from schema.permissions import IsAdmin
-from schema.types.common import Language, UserError, user_errors
+from schema.types.common import Language
 from schema.types.customers import Customer
 
 
@@ -22,22 +21,12 @@ class CreateCustomerInput:
     contacts: list[NoticeContactInput] = strawberry.field(default_factory=list)
 
 
-@strawberry.type
-class CreateCustomerPayload:
-    customer: Customer | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+CreateCustomerPayload = payload("CreateCustomerPayload", "customer", Customer | None)
 
 
 @strawberry.mutation(permission_classes=[IsAdmin], description="Register a customer and its notice contacts.")
 async def create_customer(info: Info, input: CreateCustomerInput) -> CreateCustomerPayload:
-    try:
-        async with info.context.db.transaction() as session:
-            customer, contacts = await customers.create_customer(
-                session=session, actor=info.context.actor, name=input.name, cvr=input.cvr,
-                contacts=[(c.email, c.language.value) for c in input.contacts])
-            # Contacts get notices once they confirm, like every subscriber (double opt-in).
-            await subscriptions.subscribe_contacts(session=session,
-                                                   contacts=[(c.email, c.language) for c in contacts])
-    except RegistryError as error:
-        return CreateCustomerPayload(user_errors=user_errors(error))
+    customer, contacts = await in_transaction(
+        info, flows.register_customer_and_ask_contacts, actor=info.context.actor, name=input.name, cvr=input.cvr,
+        contacts=[(c.email, c.language.value) for c in input.contacts])
     return CreateCustomerPayload(customer=Customer.from_domain(customer, contacts, []))

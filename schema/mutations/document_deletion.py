@@ -2,20 +2,15 @@ import strawberry
 from strawberry.types import Info
 
 from registry.customers import service as customers
-from registry.errors import RegistryError
+from schema.mutations.base import in_transaction
 from schema.mutations.terminate_agreement import AgreementPayload
 from schema.permissions import IsAdmin
-from schema.types.common import user_errors
 from schema.types.customers import Agreement
 
 
 @strawberry.mutation(permission_classes=[IsAdmin],
                      description="Record the documentation that a terminated customer's data was deleted or returned.")
 async def document_deletion(info: Info, id: int, documentation: str) -> AgreementPayload:
-    try:
-        async with info.context.db.transaction() as session:
-            agreement = await customers.document_deletion(session=session, actor=info.context.actor,
-                                                          agreement_id=id, documentation=documentation)
-    except RegistryError as error:
-        return AgreementPayload(user_errors=user_errors(error))
+    agreement = await in_transaction(info, customers.document_deletion, actor=info.context.actor, agreement_id=id,
+                                     documentation=documentation)
     return AgreementPayload(agreement=Agreement.from_domain(agreement))

@@ -1,11 +1,12 @@
 import strawberry
 from strawberry.types import Info
 
-from notifications.customers import service as customer_mail
+from notifications import flows
 from registry.errors import ErrorCode, RegistryError
 from registry.objections import links
 from schema.errors import Forbidden
-from schema.types.common import UserError, user_errors
+from schema.mutations.base import in_transaction, payload
+from schema.types.common import UserError
 from schema.types.customers import Objection
 
 
@@ -16,10 +17,7 @@ class FileObjectionInput:
     version_number: int | None = None
 
 
-@strawberry.type
-class ObjectionPayload:
-    objection: Objection | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+ObjectionPayload = payload("ObjectionPayload", "objection", Objection | None)
 
 
 @strawberry.mutation(description="Object to a version within your window; a repeat returns the first objection.")
@@ -27,21 +25,16 @@ async def file_objection(info: Info, input: FileObjectionInput) -> ObjectionPayl
     principal, settings = info.context.principal, info.context.settings
     if input.token is None and (principal is None or principal.customer_id is None):
         raise Forbidden("Use the object link from your notice, or a customer token.")
-    try:
-        if input.token is not None:
-            customer_id, version_number = links.read_objection_link(secret_key=settings.signing_keys,
-                                                                         token=input.token)
-            filed_by = "objection link"
-        else:
-            if input.version_number is None:
-                raise RegistryError.one("Say which version you object to.", ErrorCode.REQUIRED, "version_number")
-            customer_id, version_number, filed_by = principal.customer_id, input.version_number, principal.name
-        async with info.context.db.transaction() as session:
-            objection, created = await customer_mail.file_objection(
-                session=session, settings=settings, customer_id=customer_id, version_number=version_number,
-                reason=input.reason, filed_by=filed_by)
-    except RegistryError as error:
-        return ObjectionPayload(user_errors=user_errors(error))
+    if input.token is not None:
+        customer_id, version_number = links.read_objection_link(secret_key=settings.signing_keys, token=input.token)
+        filed_by = "objection link"
+    else:
+        if input.version_number is None:
+            raise RegistryError.one("Say which version you object to.", ErrorCode.REQUIRED, "version_number")
+        customer_id, version_number, filed_by = principal.customer_id, input.version_number, principal.name
+    objection, created = await in_transaction(info, flows.file_objection_and_tell, settings=settings,
+                                              customer_id=customer_id, version_number=version_number,
+                                              reason=input.reason, filed_by=filed_by)
     repeat = [] if created else [UserError(field="versionNumber", code=ErrorCode.DUPLICATE,
                                            message="You have objected to this version already; this is that objection.")]
     return ObjectionPayload(objection=Objection.from_domain(objection), user_errors=repeat)

@@ -1,24 +1,16 @@
 import strawberry
 from strawberry.types import Info
 
-from registry.errors import RegistryError
 from registry.subprocessors import service as drafts
+from schema.mutations.base import in_transaction, payload
 from schema.permissions import IsAdmin
-from schema.types.common import UserError, user_errors
 from schema.types.subprocessors import Subprocessor
 
-
-@strawberry.type
-class RemoveSubprocessorDraftPayload:
-    subprocessor: Subprocessor | None = strawberry.field(default=None, description="The entry removed.")
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+RemoveSubprocessorDraftPayload = payload("RemoveSubprocessorDraftPayload", "subprocessor", Subprocessor | None,
+                                         field_description="The entry removed.")
 
 
 @strawberry.mutation(permission_classes=[IsAdmin], description="Take a sub-processor out of the draft.")
 async def remove_subprocessor_draft(info: Info, slug: str) -> RemoveSubprocessorDraftPayload:
-    try:
-        async with info.context.db.transaction() as session:
-            removed = await drafts.remove_draft_entry(session=session, actor=info.context.actor, slug=slug)
-    except RegistryError as error:
-        return RemoveSubprocessorDraftPayload(user_errors=user_errors(error))
+    removed = await in_transaction(info, drafts.remove_draft_entry, actor=info.context.actor, slug=slug)
     return RemoveSubprocessorDraftPayload(subprocessor=Subprocessor.from_entry(removed))

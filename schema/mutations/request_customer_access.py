@@ -2,25 +2,14 @@ import strawberry
 from strawberry.types import Info
 
 from notifications.customers import service as customer_mail
-from registry.errors import RegistryError
-from schema.types.common import UserError, user_errors
+from schema.mutations.base import client_address, in_transaction, ok_payload
 
-
-@strawberry.type
-class RequestCustomerAccessPayload:
-    ok: bool = False
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+RequestCustomerAccessPayload = ok_payload("RequestCustomerAccessPayload")
 
 
 @strawberry.mutation(description=(
     "Email a 24-hour access link to a customer's notice contact. Every valid address gets the same answer."))
 async def request_customer_access(info: Info, email: str) -> RequestCustomerAccessPayload:
-    request = info.context.request
-    try:
-        async with info.context.db.transaction() as session:
-            await customer_mail.request_customer_access(
-                session=session, settings=info.context.settings, email=email,
-                client=request.client.host if request.client else "unknown")
-    except RegistryError as error:
-        return RequestCustomerAccessPayload(user_errors=user_errors(error))
+    await in_transaction(info, customer_mail.request_customer_access, settings=info.context.settings, email=email,
+                         client=client_address(info))
     return RequestCustomerAccessPayload(ok=True)

@@ -1,13 +1,11 @@
 import strawberry
 from strawberry.types import Info
 
-from notifications.customers import service as customer_mail
-from registry.errors import RegistryError
-from registry.objections import service as objections
+from notifications import flows
 from registry.objections.models import ObjectionOutcome as DomainOutcome
+from schema.mutations.base import in_transaction
 from schema.mutations.file_objection import ObjectionPayload
 from schema.permissions import IsAdmin
-from schema.types.common import user_errors
 from schema.types.customers import Objection, ObjectionOutcome
 
 
@@ -20,12 +18,7 @@ class ResolveObjectionInput:
 
 @strawberry.mutation(permission_classes=[IsAdmin], description="Close an objection with its outcome.")
 async def resolve_objection(info: Info, input: ResolveObjectionInput) -> ObjectionPayload:
-    try:
-        async with info.context.db.transaction() as session:
-            objection = await objections.resolve_objection(
-                session=session, actor=info.context.actor, objection_id=input.id,
-                outcome=DomainOutcome(input.outcome.value), note=input.note)
-            await customer_mail.objection_resolved(session=session, objection=objection)
-    except RegistryError as error:
-        return ObjectionPayload(user_errors=user_errors(error))
+    objection = await in_transaction(info, flows.resolve_objection_and_tell, actor=info.context.actor,
+                                     objection_id=input.id, outcome=DomainOutcome(input.outcome.value),
+                                     note=input.note)
     return ObjectionPayload(objection=Objection.from_domain(objection))

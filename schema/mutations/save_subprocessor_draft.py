@@ -1,27 +1,17 @@
 import strawberry
 from strawberry.types import Info
 
-from registry.errors import RegistryError
 from registry.subprocessors import service as drafts
+from schema.mutations.base import in_transaction, payload
 from schema.permissions import IsAdmin
-from schema.types.common import UserError, user_errors
 from schema.types.subprocessors import Subprocessor, SubprocessorInput
 
-
-@strawberry.type
-class SaveSubprocessorDraftPayload:
-    subprocessor: Subprocessor | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+SaveSubprocessorDraftPayload = payload("SaveSubprocessorDraftPayload", "subprocessor", Subprocessor | None)
 
 
 @strawberry.mutation(permission_classes=[IsAdmin], description="Add or replace a sub-processor in the draft.")
 async def save_subprocessor_draft(info: Info, input: SubprocessorInput) -> SaveSubprocessorDraftPayload:
-    data = {k: v for k, v in vars(input).items() if k != "previous_slug"}
-    try:
-        entry = drafts.parse_entry(data)
-        async with info.context.db.transaction() as session:
-            saved = await drafts.save_draft_entry(session=session, actor=info.context.actor, entry=entry,
-                                                  previous_slug=input.previous_slug)
-    except RegistryError as error:
-        return SaveSubprocessorDraftPayload(user_errors=user_errors(error))
+    entry = drafts.parse_entry({k: v for k, v in vars(input).items() if k != "previous_slug"})
+    saved = await in_transaction(info, drafts.save_draft_entry, actor=info.context.actor, entry=entry,
+                                 previous_slug=input.previous_slug)
     return SaveSubprocessorDraftPayload(subprocessor=Subprocessor.from_entry(saved))

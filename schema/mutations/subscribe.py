@@ -2,8 +2,8 @@ import strawberry
 from strawberry.types import Info
 
 from notifications.subscriptions import service as subscriptions
-from registry.errors import RegistryError
-from schema.types.common import Language, UserError, user_errors
+from schema.mutations.base import client_address, in_transaction, ok_payload
+from schema.types.common import Language
 
 
 @strawberry.input
@@ -12,24 +12,12 @@ class SubscribeInput:
     language: Language = Language.DA
 
 
-@strawberry.type(description="The same answer whatever the address's state: check your inbox.")
-class SubscribePayload:
-    ok: bool = False
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-def client_address(info: Info) -> str:
-    client = info.context.request.client
-    return client.host if client else "unknown"
+SubscribePayload = ok_payload("SubscribePayload",
+                              description="The same answer whatever the address's state: check your inbox.")
 
 
 @strawberry.mutation(description="Ask for change notices by email; a confirmation link is sent (double opt-in).")
 async def subscribe(info: Info, input: SubscribeInput) -> SubscribePayload:
-    try:
-        async with info.context.db.transaction() as session:
-            await subscriptions.request_subscription(session=session, settings=info.context.settings,
-                                                     email=input.email, language=input.language.value,
-                                                     client=client_address(info))
-    except RegistryError as error:
-        return SubscribePayload(user_errors=user_errors(error))
+    await in_transaction(info, subscriptions.request_subscription, settings=info.context.settings, email=input.email,
+                         language=input.language.value, client=client_address(info))
     return SubscribePayload(ok=True)

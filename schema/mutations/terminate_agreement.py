@@ -3,25 +3,16 @@ from strawberry.types import Info
 
 from registry.customers import service as customers
 from registry.customers.models import TerminationChoice as DomainChoice
-from registry.errors import RegistryError
+from schema.mutations.base import in_transaction, payload
 from schema.permissions import IsAdmin
-from schema.types.common import UserError, user_errors
 from schema.types.customers import Agreement, TerminationChoice
 
-
-@strawberry.type
-class AgreementPayload:
-    agreement: Agreement | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+AgreementPayload = payload("AgreementPayload", "agreement", Agreement | None)
 
 
 @strawberry.mutation(permission_classes=[IsAdmin],
                      description="End an agreement with the customer's choice: return or deletion of their data.")
 async def terminate_agreement(info: Info, id: int, choice: TerminationChoice) -> AgreementPayload:
-    try:
-        async with info.context.db.transaction() as session:
-            agreement = await customers.terminate_agreement(session=session, actor=info.context.actor,
-                                                            agreement_id=id, choice=DomainChoice(choice.value))
-    except RegistryError as error:
-        return AgreementPayload(user_errors=user_errors(error))
+    agreement = await in_transaction(info, customers.terminate_agreement, actor=info.context.actor, agreement_id=id,
+                                     choice=DomainChoice(choice.value))
     return AgreementPayload(agreement=Agreement.from_domain(agreement))

@@ -2,21 +2,12 @@ import strawberry
 from strawberry.types import Info
 
 from notifications.subscriptions import service as subscriptions
-from registry.errors import RegistryError
-from schema.types.common import UserError, user_errors
+from schema.mutations.base import in_transaction, ok_payload
 
-
-@strawberry.type
-class UnsubscribePayload:
-    ok: bool = False
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+UnsubscribePayload = ok_payload("UnsubscribePayload")
 
 
 @strawberry.mutation(description="Stop change notices with the token from any notice's unsubscribe link.")
 async def unsubscribe(info: Info, token: str) -> UnsubscribePayload:
-    try:
-        async with info.context.db.transaction() as session:
-            await subscriptions.unsubscribe(session=session, settings=info.context.settings, token=token)
-    except RegistryError as error:
-        return UnsubscribePayload(user_errors=user_errors(error))
+    await in_transaction(info, subscriptions.unsubscribe, settings=info.context.settings, token=token)
     return UnsubscribePayload(ok=True)

@@ -1,21 +1,16 @@
 import strawberry
 from strawberry.types import Info
 
-from registry.errors import RegistryError
 from registry.objections import service as objections
+from schema.mutations.base import in_transaction
 from schema.mutations.file_objection import ObjectionPayload
 from schema.permissions import IsCustomer
-from schema.types.common import user_errors
 from schema.types.customers import Objection
 
 
 @strawberry.mutation(permission_classes=[IsCustomer], description="Take back your own objection.")
 async def withdraw_objection(info: Info, id: int) -> ObjectionPayload:
     principal = info.context.principal
-    try:
-        async with info.context.db.transaction() as session:
-            objection = await objections.withdraw_objection(session=session, customer_id=principal.customer_id,
-                                                            objection_id=id, actor=principal.name)
-    except RegistryError as error:
-        return ObjectionPayload(user_errors=user_errors(error))
+    objection = await in_transaction(info, objections.withdraw_objection, customer_id=principal.customer_id,
+                                     objection_id=id, actor=principal.name)
     return ObjectionPayload(objection=Objection.from_domain(objection))

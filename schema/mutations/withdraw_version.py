@@ -1,32 +1,17 @@
 import strawberry
 from strawberry.types import Info
 
-from notifications.outbox import service as outbox
-from notifications.outbox.models import NotificationKind
-from registry.errors import RegistryError
-from registry.versions import service as versions
-from schema.cache_state import registry_changed
+from notifications import flows
+from schema.mutations.base import payload
+from schema.mutations.registry_change import change_registry
 from schema.permissions import IsAdmin
-from schema.types.common import UserError, user_errors
 from schema.types.versions import RegistryVersion
 
-
-@strawberry.type
-class WithdrawVersionPayload:
-    version: RegistryVersion | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+WithdrawVersionPayload = payload("WithdrawVersionPayload", "version", RegistryVersion | None)
 
 
 @strawberry.mutation(permission_classes=[IsAdmin], description="Withdraw a pending version; it never takes effect.")
 async def withdraw_version(info: Info, number: int, reason: str) -> WithdrawVersionPayload:
-    try:
-        async with info.context.db.transaction() as session:
-            version = await versions.withdraw_version(session=session, actor=info.context.actor, number=number,
-                                                      reason=reason)
-            await outbox.enqueue_version_notices(session=session, version=version,
-                                                 kind=NotificationKind.VERSION_WITHDRAWN)
-            view = await versions.get_version(session=session, number=number)
-    except RegistryError as error:
-        return WithdrawVersionPayload(user_errors=user_errors(error))
-    registry_changed(info.context.db)  # committed: this process's next read must not see the old answer
-    return WithdrawVersionPayload(version=RegistryVersion.from_view(view))
+    version = await change_registry(info, flows.withdraw_and_notify, actor=info.context.actor, number=number,
+                                    reason=reason)
+    return WithdrawVersionPayload(version=version)

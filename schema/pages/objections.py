@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from notifications.customers import service as customer_mail
+from notifications import flows
 from registry.customers import service as customers
 from registry.db import utcnow
 from registry.errors import RegistryError
@@ -78,7 +78,7 @@ async def file_objection(request: Request) -> Response:
         check_fields(form)
         customer_id, version_number = links.read_objection_link(secret_key=settings.signing_keys, token=token)
         async with request.app.state.db.transaction() as session:
-            objection, _ = await customer_mail.file_objection(
+            objection, _ = await flows.file_objection_and_tell(
                 session=session, settings=settings, customer_id=customer_id, version_number=version_number,
                 reason=reason, filed_by="objection link")
     except RegistryError as error:

@@ -10,7 +10,6 @@ from registry.errors import ErrorCode, RegistryError
 from registry.subprocessors.models import TransferMechanism as DomainTransferMechanism
 from registry.versions.models import ChangeKind as DomainChangeKind
 from registry.versions.models import VersionStatus as DomainVersionStatus
-from schema.errors import BadInput
 
 
 @strawberry.enum(description="Language of texts that exist in Danish and English.")
@@ -44,8 +43,5 @@ def user_errors(error: RegistryError) -> list[UserError]:
 
 
 def aware(moment: datetime | None, argument: str) -> datetime | None:
-    """The argument as a UTC instant; BAD_USER_INPUT without an offset or outside the registry's range."""
-    try:
-        return None if moment is None else utc_instant(moment, argument)
-    except RegistryError as error:
-        raise BadInput(f"{argument}: {error}") from None
+    """The argument as a UTC instant; a RegistryError naming the argument without an offset or outside the range."""
+    return None if moment is None else utc_instant(moment, argument)
