@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import update
 from sqlalchemy.orm import defer
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -13,6 +13,7 @@ from registry.audit import service as audit
 from registry.calendar import add_days, utc_instant
 from registry.customers.service import MAX_NOTICE_DAYS, longest_notice_days
 from registry.db import utcnow
+from registry.listening import notify
 from registry.errors import ErrorCode, RegistryError
 from registry.subprocessors import service as drafts
 from registry.subprocessors.models import SubprocessorEntry
@@ -52,8 +53,7 @@ async def _lock_and_bump(session: AsyncSession) -> None:
     if result.rowcount == 0:
         session.add(RegistryState(id=1, revision=1))
         await session.flush()
-    if session.bind.dialect.name == "postgresql":  # delivered to listeners only if and when this commits
-        await session.exec(select(func.pg_notify(REVISION_CHANNEL, "")))
+    await notify(session=session, channel=REVISION_CHANNEL)
 
 
 async def effective_number(*, session: AsyncSession, at: datetime) -> int | None:
