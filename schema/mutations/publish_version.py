@@ -3,8 +3,8 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
-from notifications.outbox import service as outbox
 from notifications.outbox.models import NotificationKind
+from notifications.subscriptions import audience
 from registry.errors import RegistryError
 from registry.versions import service as versions
 from schema.cache_state import registry_changed
@@ -34,8 +34,8 @@ async def publish_version(info: Info, input: PublishVersionInput) -> PublishVers
                 session=session, actor=info.context.actor, note=input.note, notice_days=input.notice_days,
                 effective_at=input.effective_at, min_notice_days=info.context.settings.min_notice_days)
             # Same transaction: a version is never published without its notices, nor they without it.
-            await outbox.enqueue_version_notices(session=session, version=version,
-                                                 kind=NotificationKind.VERSION_PUBLISHED)
+            await audience.enqueue_version_notices(session=session, version=version,
+                                                   kind=NotificationKind.VERSION_PUBLISHED)
             view = await versions.get_version(session=session, number=version.number)
     except RegistryError as error:
         return PublishVersionPayload(user_errors=user_errors(error))

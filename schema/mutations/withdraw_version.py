@@ -1,8 +1,8 @@
 import strawberry
 from strawberry.types import Info
 
-from notifications.outbox import service as outbox
 from notifications.outbox.models import NotificationKind
+from notifications.subscriptions import audience
 from registry.errors import RegistryError
 from registry.versions import service as versions
 from schema.cache_state import registry_changed
@@ -23,8 +23,8 @@ async def withdraw_version(info: Info, number: int, reason: str) -> WithdrawVers
         async with info.context.db.transaction() as session:
             version = await versions.withdraw_version(session=session, actor=info.context.actor, number=number,
                                                       reason=reason)
-            await outbox.enqueue_version_notices(session=session, version=version,
-                                                 kind=NotificationKind.VERSION_WITHDRAWN)
+            await audience.enqueue_version_notices(session=session, version=version,
+                                                   kind=NotificationKind.VERSION_WITHDRAWN)
             view = await versions.get_version(session=session, number=number)
     except RegistryError as error:
         return WithdrawVersionPayload(user_errors=user_errors(error))
