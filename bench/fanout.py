@@ -73,8 +73,8 @@ async def _prepare(url: str, subscribers: int):
 
 
 async def _publish(db) -> tuple[float, float, int]:
-    from notifications.outbox import service as outbox
     from notifications.outbox.models import NotificationKind
+    from notifications.subscriptions import audience
     from registry.subprocessors import service as drafts
     from registry.versions import service as versions
 
@@ -86,8 +86,8 @@ async def _publish(db) -> tuple[float, float, int]:
     async with db.transaction() as session:
         version = await versions.publish_version(session=session, actor="bench", note="Benchmark", min_notice_days=30)
         enqueue_started = time.perf_counter()
-        queued = await outbox.enqueue_version_notices(session=session, version=version,
-                                                      kind=NotificationKind.VERSION_PUBLISHED)
+        queued = await audience.enqueue_version_notices(session=session, version=version,
+                                                        kind=NotificationKind.VERSION_PUBLISHED)
         enqueue_seconds = time.perf_counter() - enqueue_started
     return enqueue_seconds, time.perf_counter() - started, queued
 

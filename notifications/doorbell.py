@@ -10,21 +10,19 @@ import asyncio
 import logging
 
 import asyncpg
-from sqlalchemy import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from registry.db import Database
+from registry.listening import listen, notify
 
 OUTBOX_CHANNEL = "registry_outbox"
-CONNECT_TIMEOUT_SECONDS = 5
 
 log = logging.getLogger("notifications.worker")
 
 
 async def ring(*, session: AsyncSession) -> None:
     """Tell listening workers, as this transaction commits, that mail was queued (PostgreSQL only)."""
-    if session.bind.dialect.name == "postgresql":
-        await session.exec(select(func.pg_notify(OUTBOX_CHANNEL, "")))
+    await notify(session=session, channel=OUTBOX_CHANNEL)
 
 
 class Doorbell:
@@ -55,15 +53,10 @@ class Doorbell:
     async def _listen(self) -> None:
         if self.db.dialect != "postgresql" or self.listening:
             return
-        connection = None
         try:
-            # Briefly: an unreachable server must not hold up a worker that was asked to stop.
-            connection = await asyncpg.connect(self.db.listen_dsn, timeout=CONNECT_TIMEOUT_SECONDS)
-            await connection.add_listener(OUTBOX_CHANNEL, lambda *_notice: self._rung.set())
+            connection = await listen(dsn=self.db.listen_dsn, channel=OUTBOX_CHANNEL, on_notice=self._rung.set)
         except (OSError, TimeoutError, asyncpg.PostgresError) as error:
             log.warning("cannot listen for queued mail; polling", extra={"error": str(error)})
-            if connection is not None:
-                connection.terminate()
             return
         self._connection = connection
         # Mail queued while no one listened would wait out a poll: look once more right away.

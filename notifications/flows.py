@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from notifications.customers import service as customer_mail
-from notifications.outbox import service as outbox
+from notifications.subscriptions import audience
 from notifications.outbox.models import NotificationKind
 from notifications.subscriptions import service as subscriptions
 from registry.customers import service as customers
@@ -27,7 +27,7 @@ async def publish_and_notify(*, session: AsyncSession, actor: str, note: str, mi
     """Publish the draft as the next version and queue its notice to every confirmed subscriber."""
     version = await versions.publish_version(session=session, actor=actor, note=note, min_notice_days=min_notice_days,
                                              notice_days=notice_days, effective_at=effective_at, now=now)
-    await outbox.enqueue_version_notices(session=session, version=version, kind=NotificationKind.VERSION_PUBLISHED,
+    await audience.enqueue_version_notices(session=session, version=version, kind=NotificationKind.VERSION_PUBLISHED,
                                          now=now)
     return version
 
@@ -36,7 +36,7 @@ async def withdraw_and_notify(*, session: AsyncSession, actor: str, number: int,
                               now: datetime | None = None) -> RegistryVersion:
     """Withdraw a pending version and tell everyone its notice reached that it will not take effect."""
     version = await versions.withdraw_version(session=session, actor=actor, number=number, reason=reason, now=now)
-    await outbox.enqueue_version_notices(session=session, version=version, kind=NotificationKind.VERSION_WITHDRAWN,
+    await audience.enqueue_version_notices(session=session, version=version, kind=NotificationKind.VERSION_WITHDRAWN,
                                          now=now)
     return version
 

@@ -9,11 +9,11 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from notifications.outbox import service as outbox
 from notifications.outbox.models import NotificationKind
 from notifications.claims import NoticeCustomer
 from notifications.composer import customer_fills, notice_window
 from notifications.rendering.render import Bodies, fill_bodies, render_bodies, with_language
+from notifications.subscriptions import audience
 from registry.customers import service as customers
 from registry.customers.models import AgreementStatus
 from registry.objections.terms import terms_of
@@ -68,7 +68,7 @@ async def preview_draft(*, session: AsyncSession, settings: NotificationSettings
     version = await versions.draft_version(session=session, actor=PREVIEW_ACTOR, note=note,
                                            min_notice_days=settings.min_notice_days, notice_days=notice_days,
                                            effective_at=effective_at, now=now)
-    counts = await outbox.version_audiences(session=session)
+    counts = await audience.version_audiences(session=session)
     # As in the worker: rendered once per language, kind of recipient and whether a window opens for them.
     bodies = {(language, for_customer, opens): render_bodies(
                   kind=NotificationKind.VERSION_PUBLISHED, language=language, version=version, settings=settings,

@@ -29,6 +29,7 @@ from notifications.delivery.circuit import CircuitBreaker
 from notifications.outbox import service as outbox
 from notifications.outbox.models import Leased
 from notifications.outbox.retry import retry_delay
+from notifications.subscriptions import service as subscriptions
 from notifications.waiting import set_within
 from registry.db import Database, utcnow
 from registry.installation.service import installation_key
@@ -175,6 +176,10 @@ class Worker:
             try:
                 async with self.db.transaction() as session:
                     await outbox.settle(session=session, outcomes=outcomes)
+                    for row in outcomes.failed:
+                        if row["subscription_id"] is not None:  # else a transactional email to a non-subscriber
+                            await subscriptions.suppress(session=session, subscription_id=row["subscription_id"],
+                                                         reason=row["last_error"])
                 return
             except DBAPIError as error:
                 # A connection that died while idle (a database restart, say) fails its first use and

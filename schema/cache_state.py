@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import asyncpg
 
 from registry.db import Database
+from registry.listening import listen
 from registry.versions import service as versions
 
 _REVISION_SQL = "SELECT revision FROM registry_state WHERE id = 1"
@@ -194,11 +195,10 @@ class PostgresStamp(RegistryStamp):
 
     async def _connect(self) -> None:
         # LISTEN before the first read, so no change can fall between the two.
-        connection = await asyncpg.connect(self.dsn, timeout=ROUND_TIMEOUT_SECONDS,
-                                           server_settings={"application_name": STAMP_APPLICATION_NAME})
-        connection.add_termination_listener(lambda _connection: self._lost())
-        await connection.add_listener(versions.REVISION_CHANNEL, lambda *_notice: self.mark_stale())
-        self._connection, self._listening = connection, True
+        self._connection = await listen(dsn=self.dsn, channel=versions.REVISION_CHANNEL, on_notice=self.mark_stale,
+                                        on_lost=self._lost, timeout=ROUND_TIMEOUT_SECONDS,
+                                        application_name=STAMP_APPLICATION_NAME)
+        self._listening = True
 
     def mark_stale(self) -> None:
         self._stale = True

@@ -3,12 +3,12 @@
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from notifications.outbox import service as outbox
 from notifications.outbox.models import (
     Notification,
     NotificationKind,
     NotificationStatus,
 )
+from notifications.subscriptions import audience
 from registry.versions.models import RegistryVersion
 from tests.conftest import make_customer
 from tests.support.notify_helpers import (
@@ -86,8 +86,8 @@ async def test_a_notice_cannot_be_queued_twice(seeded, gql, admin_token, custome
     with pytest.raises(IntegrityError):
         async with seeded.transaction() as session:
             version = await session.get(RegistryVersion, number)
-            await outbox.enqueue_version_notices(session=session, version=version,
-                                                 kind=NotificationKind.VERSION_PUBLISHED)
+            await audience.enqueue_version_notices(session=session, version=version,
+                                                   kind=NotificationKind.VERSION_PUBLISHED)
 
     # Then the database refuses, and the outbox holds what it held
     assert len(queued) == max(customers, 1)
@@ -102,7 +102,7 @@ async def test_a_version_is_never_published_without_its_notices(seeded, gql, adm
     async def refuse(**_kwargs):
         raise RuntimeError("outbox unavailable")
 
-    monkeypatch.setattr(outbox, "enqueue_version_notices", refuse)
+    monkeypatch.setattr(audience, "enqueue_version_notices", refuse)
 
     # When an admin publishes
     await gql(SAVE_HETZNER, token=admin_token)

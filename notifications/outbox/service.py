@@ -4,8 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import bindparam, func, literal, or_, text, update
-from sqlalchemy import insert as sa_insert
+from sqlalchemy import bindparam, func, or_, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -20,69 +19,18 @@ from notifications.outbox.models import (
     NotificationKind,
     NotificationStatus,
 )
-from notifications.subscriptions.models import Subscription, SubscriptionStatus
 from registry.audit import service as audit
 from registry.customers import service as customers
-from registry.customers.models import NoticeContact
-from registry.db import UTCDateTime, utcnow
+from registry.db import utcnow
 from registry.errors import ErrorCode, RegistryError
-from registry.versions.models import RegistryVersion
 
 
-def _version_recipients(*columns):
-    # A subscriber who is a customer's notice contact is told on that customer's behalf, once for each
-    # customer they are a contact of; anyone else once, with no customer.
-    return select(*columns).select_from(Subscription).outerjoin(
-        NoticeContact, func.lower(NoticeContact.email) == Subscription.email,
-    ).where(Subscription.status == SubscriptionStatus.CONFIRMED, Subscription.suppressed_at.is_(None))
-
-
-async def version_audiences(*, session: AsyncSession) -> dict[tuple[int | None, str], int]:
-    """How many notices publishing a version now would queue, per (customer or None, language)."""
-    query = (_version_recipients(NoticeContact.customer_id, Subscription.language, func.count())
-             .group_by(NoticeContact.customer_id, Subscription.language))
-    return {(customer_id, language): count for customer_id, language, count in (await session.exec(query)).all()}
-
-
-async def enqueue_version_notices(*, session: AsyncSession, version: RegistryVersion, kind: NotificationKind,
-                                  now: datetime | None = None) -> int:
-    """Queue one notice of `kind` about `version` per confirmed subscriber, in the caller's transaction.
-
-    A withdrawal first cancels the version's notices not yet handed to a worker, and then goes to
-    exactly those whose notice of the version was sent or is being sent.
-    """
-    now = now or utcnow()
-    recipients = _version_recipients(
-        literal(kind.value), literal(version.number), Subscription.id, Subscription.email, Subscription.language,
-        literal(NotificationStatus.QUEUED.value), literal(0), literal(now, UTCDateTime), literal(now, UTCDateTime),
-        NoticeContact.customer_id)
-    if kind == NotificationKind.VERSION_WITHDRAWN:
-        await session.exec(update(Notification)
-                           .where(Notification.version_number == version.number,
-                                  Notification.kind == NotificationKind.VERSION_PUBLISHED,
-                                  Notification.status.in_(PENDING_STATUSES),
-                                  or_(Notification.lease_until.is_(None), Notification.lease_until < now))
-                           .values(status=NotificationStatus.CANCELLED, lease_owner=None, lease_until=None)
-                           .execution_options(synchronize_session=False))
-        told = select(Notification.subscription_id).where(
-            Notification.version_number == version.number, Notification.kind == NotificationKind.VERSION_PUBLISHED,
-            Notification.status != NotificationStatus.CANCELLED)
-        recipients = recipients.where(Subscription.id.in_(told))
-    # One INSERT ... SELECT, however many subscribers: the publish transaction stays short.
-    statement = sa_insert(Notification).from_select(
-        ["kind", "version_number", "subscription_id", "to_address", "language", "status", "attempts",
-         "created_at", "next_attempt_at", "customer_id"], recipients)
-    queued = (await session.exec(statement)).rowcount
-    await doorbell.ring(session=session)
-    return queued
-
-
-async def enqueue_subscription_email(*, session: AsyncSession, subscription: Subscription, kind: NotificationKind,
-                                     now: datetime | None = None) -> None:
+async def enqueue_subscription_email(*, session: AsyncSession, subscription_id: int, to_address: str, language: str,
+                                     kind: NotificationKind, now: datetime | None = None) -> None:
     """Queue a confirmation or manage email to one subscriber."""
     now = now or utcnow()
-    session.add(Notification(kind=kind, subscription_id=subscription.id, to_address=subscription.email,
-                             language=subscription.language, created_at=now, next_attempt_at=now))
+    session.add(Notification(kind=kind, subscription_id=subscription_id, to_address=to_address,
+                             language=language, created_at=now, next_attempt_at=now))
     await doorbell.ring(session=session)
 
 
@@ -97,13 +45,15 @@ async def enqueue_direct(*, session: AsyncSession, kind: NotificationKind, to_ad
     await doorbell.ring(session=session)
 
 
-async def cancel_pending(*, session: AsyncSession, subscription_id: int) -> None:
-    """Cancel what is still waiting to go to a subscriber who left."""
-    await session.exec(update(Notification)
-                       .where(Notification.subscription_id == subscription_id,
-                              Notification.status.in_(PENDING_STATUSES))
-                       .values(status=NotificationStatus.CANCELLED, lease_owner=None, lease_until=None)
-                       .execution_options(synchronize_session=False))
+async def cancel_pending(*, session: AsyncSession, subscription_id: int, leased_too: bool = True) -> None:
+    """Cancel what is still waiting to go to a subscriber; `leased_too=False` leaves what a worker holds."""
+    query = update(Notification).where(Notification.subscription_id == subscription_id,
+                                       Notification.status.in_(PENDING_STATUSES))
+    if leased_too:
+        query = query.values(lease_owner=None, lease_until=None)
+    else:
+        query = query.where(Notification.lease_until.is_(None))
+    await session.exec(query.values(status=NotificationStatus.CANCELLED).execution_options(synchronize_session=False))
 
 
 async def claim_batch(*, session: AsyncSession, owner: str, limit: int, lease_seconds: float,
@@ -208,28 +158,14 @@ async def record_sent(*, connection: AsyncConnection, outcomes: Outcomes) -> Non
         await connection.execute(statement, params)
 
 
-async def settle(*, session: AsyncSession, outcomes: Outcomes, now: datetime | None = None) -> None:
-    """Write sent, retry, failed and released rows; a hard failure also suppresses the address."""
-    now = now or utcnow()
+async def settle(*, session: AsyncSession, outcomes: Outcomes) -> None:
+    """Write sent, retry, failed and released rows (the worker then suppresses the addresses that failed hard)."""
     await _update_rows(session, outcomes.sent)
     for notice in outcomes.notices:
         # The customer's objection window starts when their notice actually left, not when it was queued.
         await customers.record_notice(session=session, **notice)
     await _update_rows(session, outcomes.retry)
     await _update_rows(session, outcomes.failed)
-    for row in outcomes.failed:
-        if row["subscription_id"] is None:
-            continue  # a transactional email to a non-subscriber: nothing to suppress
-        await session.exec(update(Subscription)
-                           .where(Subscription.id == row["subscription_id"], Subscription.suppressed_at.is_(None))
-                           .values(suppressed_at=now, suppressed_reason=row["last_error"][:500])
-                           .execution_options(synchronize_session=False))
-        # Nothing else queued for that mailbox can arrive either.
-        await session.exec(update(Notification)
-                           .where(Notification.subscription_id == row["subscription_id"],
-                                  Notification.status.in_(PENDING_STATUSES), Notification.lease_until.is_(None))
-                           .values(status=NotificationStatus.CANCELLED)
-                           .execution_options(synchronize_session=False))
     if outcomes.released:
         await session.exec(update(Notification).where(Notification.id.in_(outcomes.released))
                            .values(lease_owner=None, lease_until=None).execution_options(synchronize_session=False))

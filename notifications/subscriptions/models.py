@@ -29,7 +29,7 @@ class Subscription(SQLModel, table=True):
     consent_source: str | None = Field(default=None, max_length=200)
     # A 5xx rejection means the mailbox does not exist or refuses us: never write to it again.
     suppressed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    suppressed_reason: str | None = Field(default=None, max_length=500)
+    suppressed_reason: str | None = Field(default=None, max_length=500)  # the server's reply
 
 
 class RateCounter(SQLModel, table=True):

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -57,7 +58,8 @@ async def _ask(session: AsyncSession, subscription: Subscription | None, *, emai
     elif subscription.status == SubscriptionStatus.PENDING:
         subscription.language = language
     kind = NotificationKind.MANAGE if subscription.status == SubscriptionStatus.CONFIRMED else NotificationKind.CONFIRM
-    await outbox.enqueue_subscription_email(session=session, subscription=subscription, kind=kind, now=now)
+    await outbox.enqueue_subscription_email(session=session, subscription_id=subscription.id, to_address=subscription.email,
+                                            language=subscription.language, kind=kind, now=now)
 
 
 async def subscribe_contacts(*, session: AsyncSession, contacts: list[tuple[str, str]],
@@ -134,8 +136,11 @@ async def import_subscriber(*, session: AsyncSession, email: str, language: str,
     return True
 
 
-async def suppress(*, session: AsyncSession, subscription_id: int, reason: str, now: datetime) -> None:
+async def suppress(*, session: AsyncSession, subscription_id: int, reason: str, now: datetime | None = None) -> None:
     """Never write to this address again: the server said it does not take our mail."""
-    subscription = await session.get(Subscription, subscription_id)
-    if subscription is not None and subscription.suppressed_at is None:
-        subscription.suppressed_at, subscription.suppressed_reason = now, reason[:500]
+    await session.exec(update(Subscription)
+                       .where(Subscription.id == subscription_id, Subscription.suppressed_at.is_(None))
+                       .values(suppressed_at=now or utcnow(), suppressed_reason=reason[:500])
+                       .execution_options(synchronize_session=False))
+    # Nothing else queued for that mailbox can arrive either; what a worker holds now settles as it goes.
+    await outbox.cancel_pending(session=session, subscription_id=subscription_id, leased_too=False)

@@ -1,12 +1,10 @@
 """Signed tokens in subscription links: a distinct salt per purpose, so one kind opens nothing else."""
 
 from enum import StrEnum
-from functools import cache
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode
 
-from registry.auth.links import SecretKeys
+from registry.auth.links import SecretKeys, read_signed, signer
 from registry.db import is_stored_number
 
 
@@ -20,14 +18,13 @@ MAX_AGE_SECONDS = {TokenPurpose.CONFIRM: 7 * 86400, TokenPurpose.UNSUBSCRIBE: 10
 MAX_TOKEN_LENGTH = 500
 
 
-@cache  # one serializer per key and purpose, built once: a fan-out signs a token per recipient
-def _serializer(secret_key: SecretKeys, purpose: TokenPurpose) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret_key, salt=f"notifications.{purpose.value}")
+def _salt(purpose: TokenPurpose) -> str:
+    return f"notifications.{purpose.value}"
 
 
 def make_token(*, secret_key: SecretKeys, purpose: TokenPurpose, subscription_id: int) -> str:
     """A token that names one subscription for one purpose."""
-    serializer = _serializer(secret_key, purpose)
+    serializer = signer(secret_key, _salt(purpose))
     if not is_stored_number(subscription_id):
         return serializer.dumps({"s": subscription_id})
     # The token dumps() makes, without its zlib attempt, which costs more than the rest of a token, and
@@ -39,12 +36,7 @@ def make_token(*, secret_key: SecretKeys, purpose: TokenPurpose, subscription_id
 
 def read_token(*, secret_key: SecretKeys, purpose: TokenPurpose, token: str) -> int | None:
     """The subscription id in a valid, unexpired token of this purpose, or None."""
-    if not token or len(token) > MAX_TOKEN_LENGTH:
-        return None
-    try:
-        payload = _serializer(secret_key, purpose).loads(token, max_age=MAX_AGE_SECONDS[purpose])
-    except (BadSignature, SignatureExpired):
-        return None
-    subscription = payload.get("s") if isinstance(payload, dict) else None
+    payload = read_signed(secret_key=secret_key, salt=_salt(purpose), token=token,
+                          max_age_seconds=MAX_AGE_SECONDS[purpose], max_length=MAX_TOKEN_LENGTH)
+    subscription = payload.get("s") if payload is not None else None
     return subscription if is_stored_number(subscription) else None
-

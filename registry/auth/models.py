@@ -1,7 +1,7 @@
 """API tokens: only their SHA-256 is stored, the token itself is shown once."""
 
 from datetime import datetime
-from enum import StrEnum
+from enum import StrEnum, auto
 
 from sqlmodel import Field, SQLModel
 
@@ -9,8 +9,8 @@ from registry.db import UTCDateTime, utcnow
 
 
 class Role(StrEnum):
-    ADMIN = "admin"
-    CUSTOMER = "customer"
+    ADMIN = auto()  # a StrEnum's auto() is the lower-cased name: "admin", "customer"
+    CUSTOMER = auto()
 
 
 class ApiToken(SQLModel, table=True):

@@ -16,7 +16,7 @@ from registry.errors import ErrorCode, RegistryError
 TOKEN_PREFIX = "rgt_"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per request
 class Principal:
     """Who is calling: the token's name and role."""
 

@@ -24,9 +24,9 @@ from registry.customers.validation import (
 )
 from registry.db import utcnow
 from registry.errors import ErrorCode, RegistryError
-from registry.versions.service import MAX_NOTICE_DAYS
 
 MAX_CONTACTS = 20
+MAX_NOTICE_DAYS = 3650  # the longest notice an agreement may promise or a publication may give
 MAX_SERVICES = 30
 
 
@@ -134,6 +134,12 @@ async def create_agreement(*, session: AsyncSession, actor: str, customer_id: in
     await audit.record(session=session, actor=actor, action="createAgreement", target=f"agreement {agreement.id}",
                        after=agreement.model_dump(mode="json"))
     return agreement
+
+
+async def longest_notice_days(*, session: AsyncSession) -> int:
+    """The longest notice period any active agreement promises; 0 when there is none."""
+    return (await session.exec(select(func.max(Agreement.notice_days))
+                               .where(Agreement.status == AgreementStatus.ACTIVE))).one_or_none() or 0
 
 
 def _services(services: list[str]) -> list[str]:

@@ -3,11 +3,12 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import or_, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from registry.customers.models import Agreement, AgreementStatus, CustomerNotice
+from registry.customers.service import longest_notice_days
 from registry.db import utcnow
 from registry.objections.models import Objection
 from registry.objections.terms import terms_of
@@ -29,8 +30,7 @@ async def claim_due_reminders(*, session: AsyncSession, days_before: int,
     now = now or utcnow()
     if days_before <= 0:
         return []
-    longest = (await session.exec(select(func.max(Agreement.notice_days))
-                                  .where(Agreement.status == AgreementStatus.ACTIVE))).one_or_none() or 0
+    longest = await longest_notice_days(session=session)
     objected = select(Objection.id).where(Objection.customer_id == CustomerNotice.customer_id,
                                           Objection.version_number == CustomerNotice.version_number).exists()
     # Only windows that can still be open: a deadline is at most max(effective time, sent + longest notice),

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from registry.calendar import add_days
-from registry.subprocessors.models import MATERIAL_FIELDS
-from registry.versions.models import ChangeKind, RegistryVersion
+from registry.versions.diff import is_material_change
+from registry.versions.models import RegistryVersion
 
 
 @dataclass(frozen=True)
@@ -38,12 +38,8 @@ def serves(entry: dict, services: list[str]) -> bool:
 def concerns(version: RegistryVersion, services: list[str]) -> bool:
     """Whether the version adds, or materially changes, a sub-processor used for these services."""
     entries = {entry["slug"]: entry for entry in version.entries}
-    return any(
-        (change["kind"] == ChangeKind.ADDED or (change["kind"] == ChangeKind.CHANGED
-                                                 and change["field"] in MATERIAL_FIELDS))
-        and serves(entries.get(change["slug"], {}), services)
-        for change in version.changes
-    )
+    return any(is_material_change(change) and serves(entries.get(change.slug, {}), services)
+               for change in version.change_list())
 
 
 def customer_window(*, version: RegistryVersion, services: list[str], notice_days: int,

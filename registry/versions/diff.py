@@ -21,9 +21,11 @@ def diff_entries(before: list[dict], after: list[dict]) -> list[Change]:
     return changes
 
 
-def is_material(changes: list[Change]) -> bool:
+def is_material_change(change: Change) -> bool:
     """An addition, or a change to where, how or why data is processed, needs a window to object."""
-    return any(
-        change.kind is ChangeKind.ADDED or (change.kind is ChangeKind.CHANGED and change.field in MATERIAL_FIELDS)
-        for change in changes
-    )
+    return change.kind is ChangeKind.ADDED or (change.kind is ChangeKind.CHANGED and change.field in MATERIAL_FIELDS)
+
+
+def is_material(changes: list[Change]) -> bool:
+    """Whether any of the changes is material."""
+    return any(is_material_change(change) for change in changes)

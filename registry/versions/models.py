@@ -10,13 +10,6 @@ from sqlmodel import Field, SQLModel
 from registry.db import UTCDateTime
 
 
-class VersionStatus(StrEnum):
-    PENDING = "PENDING"
-    EFFECTIVE = "EFFECTIVE"
-    SUPERSEDED = "SUPERSEDED"
-    WITHDRAWN = "WITHDRAWN"
-
-
 class ChangeKind(StrEnum):
     ADDED = "ADDED"
     REMOVED = "REMOVED"
@@ -42,6 +35,13 @@ class Change:
     def from_json(cls, data: dict) -> "Change":
         return cls(kind=ChangeKind(data["kind"]), slug=data["slug"], name=data["name"],
                    field=data["field"], before=data["before"], after=data["after"])
+
+
+class VersionStatus(StrEnum):
+    PENDING = "PENDING"
+    EFFECTIVE = "EFFECTIVE"
+    SUPERSEDED = "SUPERSEDED"
+    WITHDRAWN = "WITHDRAWN"
 
 
 class RegistryVersion(SQLModel, table=True):

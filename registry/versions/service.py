@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import update
 from sqlalchemy.orm import defer
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -11,8 +11,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from registry import text
 from registry.audit import service as audit
 from registry.calendar import add_days, utc_instant
-from registry.customers.models import Agreement, AgreementStatus
+from registry.customers.service import MAX_NOTICE_DAYS, longest_notice_days
 from registry.db import utcnow
+from registry.listening import notify
 from registry.errors import ErrorCode, RegistryError
 from registry.subprocessors import service as drafts
 from registry.subprocessors.models import SubprocessorEntry
@@ -25,7 +26,6 @@ from registry.versions.models import (
     VersionStatus,
 )
 
-MAX_NOTICE_DAYS = 3650
 MAX_NOTE_LENGTH = 2000
 REVISION_CHANNEL = "registry_revision"  # PostgreSQL NOTIFY channel: readers' caches listen on it
 
@@ -53,8 +53,7 @@ async def _lock_and_bump(session: AsyncSession) -> None:
     if result.rowcount == 0:
         session.add(RegistryState(id=1, revision=1))
         await session.flush()
-    if session.bind.dialect.name == "postgresql":  # delivered to listeners only if and when this commits
-        await session.exec(select(func.pg_notify(REVISION_CHANNEL, "")))
+    await notify(session=session, channel=REVISION_CHANNEL)
 
 
 async def effective_number(*, session: AsyncSession, at: datetime) -> int | None:
@@ -176,10 +175,9 @@ async def draft_version(*, session: AsyncSession, actor: str, note: str, min_not
         effective = now
     else:
         # No customer may get less notice than their agreement promises.
-        longest = (await session.exec(select(func.max(Agreement.notice_days))
-                                      .where(Agreement.status == AgreementStatus.ACTIVE))).one_or_none()
+        longest = await longest_notice_days(session=session)
         effective = _effective_at(now=now, notice_days=notice_days, effective_at=effective_at,
-                                  min_notice_days=max(min_notice_days, longest or 0))
+                                  min_notice_days=max(min_notice_days, longest))
         for pending in await pending_versions(session=session, now=now):
             if effective < pending.effective_at:
                 raise RegistryError.one(
