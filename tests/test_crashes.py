@@ -48,6 +48,20 @@ async def test_out_of_range_arguments_get_bad_user_input(seeded, gql, query, mes
     assert message in error["message"]
 
 
+@pytest.mark.parametrize("query", [
+    '{ auditLog(after: "CURSOR") { edges { cursor } } }',
+    '{ versionAudience(number: 1, after: "CURSOR") { edges { cursor } } }',
+    '{ noticeReport(versionNumber: 1) { recipients(after: "CURSOR") { edges { cursor } } } }',
+])
+@pytest.mark.parametrize("cursor", [_cursor("version:1"), _cursor("audit:0"), "not a cursor", _cursor("audit:-1")])
+async def test_an_admin_list_refuses_a_cursor_it_did_not_hand_out_naming_the_argument(seeded, gql, admin_token,
+                                                                                      query, cursor):
+    result = await gql(query.replace("CURSOR", cursor), token=admin_token)
+
+    [error] = result["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT" and "Malformed cursor in after" in error["message"]
+
+
 # GraphQL's Int is 32-bit signed, as PostgreSQL's INTEGER: an Int argument needs no range check of
 # its own, only numbers decoded from strings (cursors, signed links) do. These two tests guard that.
 @pytest.mark.parametrize("query", [

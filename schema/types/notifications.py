@@ -71,5 +71,6 @@ class NoticeReport:
         async with info.context.db.session() as session:
             rows = await outbox.version_recipients(session=session, version_number=self.version_number,
                                                    limit=limit + 1, after_id=after_id)
-        return NoticeRecipientConnection.of(rows, limit=limit, after=after_id, kind=RECIPIENT_CURSOR,
-                                            key=lambda row: row.id, node=lambda row: NoticeRecipient.from_domain(row, email=row.to_address))
+        return NoticeRecipientConnection.of(
+            rows, limit=limit, after=after_id, kind=RECIPIENT_CURSOR, key=lambda row: row.id,
+            node=lambda row: NoticeRecipient.from_domain(row, email=row.to_address))
