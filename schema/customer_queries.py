@@ -12,6 +12,7 @@ from registry.errors import RegistryError
 from registry.objections import service as objections
 from registry.objections import standing as standings
 from registry.objections.models import ObjectionStatus as DomainObjectionStatus
+from registry.objections.standing import CustomerForVersion
 from registry.objections.windows import changes_for
 from registry.subprocessors.models import SubprocessorEntry
 from registry.versions import service as versions
@@ -57,6 +58,13 @@ class VersionAudienceEntry:
     notice_status: NotificationStatus | None = strawberry.field(description=(
         "The best status the customer's notice of this version reached (SENT, QUEUED, RETRYING, DEAD, FAILED); "
         "null when none was queued, e.g. no confirmed contact."))
+
+    @classmethod
+    def from_domain(cls, standing: CustomerForVersion, customer: Customer,
+                    notice_status: str | None) -> "VersionAudienceEntry":
+        return cls(customer=customer, notified_at=standing.window.notified_at, deadline=standing.window.closes_at,
+                   holds_back=standing.holds_back, notice_status=notice_status,
+                   objection=Objection.from_domain(standing.objection) if standing.objection else None)
 
 
 AUDIENCE_CURSOR = "audience"
@@ -131,9 +139,6 @@ class CustomerQuery:
                 loaded = await load_customers(session, ids)
         except RegistryError as error:
             raise BadInput(str(error)) from None
-        return VersionAudienceEntryConnection.of(audience, limit=limit, after=after_id, kind=AUDIENCE_CURSOR,
-                                            key=lambda a: a.customer_id, node=lambda a: VersionAudienceEntry(
-                                                customer=loaded[a.customer_id], notified_at=a.window.notified_at,
-                                                deadline=a.window.closes_at, holds_back=a.holds_back,
-                                                objection=Objection.from_domain(a.objection) if a.objection else None,
-                                                notice_status=statuses.get(a.customer_id)))
+        return VersionAudienceEntryConnection.of(
+            audience, limit=limit, after=after_id, kind=AUDIENCE_CURSOR, key=lambda a: a.customer_id,
+            node=lambda a: VersionAudienceEntry.from_domain(a, loaded[a.customer_id], statuses.get(a.customer_id)))
