@@ -1,7 +1,7 @@
 """A query's cost, computed from its text before any resolver runs, and refused over the caller's budget.
 
 Every field costs one per instance of its parent. A list multiplies what is selected below it by its size:
-a field with a `first` argument by that page size (the page cap when absent, as some fields default to it;
+a field with a `first` argument by that page size (schema/pagination.py's default when absent;
 on a connection the page is its `edges`), any other list of data by settings.query_list_size, an estimate
 of a version's entries or changes, and introspection lists by the schema's own average sizes.
 Introspection fields are plain attribute reads, measured about eight times cheaper than the registry's own.
@@ -33,6 +33,7 @@ from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
 from strawberry.extensions import SchemaExtension
 
 from schema.settings import AppSettings
+from schema.pagination import page_size
 
 COSTLY = "QUERY_TOO_COSTLY"
 _META_FIELDS = {"__schema": SchemaMetaFieldDef, "__type": TypeMetaFieldDef}
@@ -117,9 +118,9 @@ def _first(node: FieldNode, variables: dict, settings: AppSettings) -> int:
         value = int(argument.value.value)
     elif argument is not None and isinstance(argument.value, VariableNode):
         value = variables.get(argument.value.name.value)
-    if not isinstance(value, int) or value <= 0:
-        value = settings.max_page_size if value is None else 1
-    return min(value, settings.max_page_size)
+    if value is None:
+        return page_size(settings, None)
+    return min(value, settings.max_page_size) if isinstance(value, int) and value > 0 else 1
 
 
 @cache

@@ -11,11 +11,13 @@ from registry.db import utcnow
 from registry.objections import service as objections
 from registry.objections import standing as standings
 from registry.objections.models import ObjectionStatus as DomainObjectionStatus
+from registry.objections.standing import CustomerForVersion
 from registry.objections.windows import changes_for
 from registry.subprocessors.models import SubprocessorEntry
 from registry.versions import service as versions
 from registry.versions.models import Change as DomainChange
 from registry.versions.service import VersionView
+from schema.pagination import Connection, decode_cursor, page_size
 from schema.permissions import IsAdmin, IsCustomer
 from schema.types.common import Language
 from schema.types.customers import (
@@ -25,6 +27,7 @@ from schema.types.customers import (
     ObjectionStatus,
     PendingChange,
 )
+from schema.types.notifications import NotificationStatus
 from schema.types.subprocessors import Subprocessor
 from schema.types.versions import Change, RegistryVersion
 
@@ -50,9 +53,24 @@ class VersionAudienceEntry:
     deadline: datetime | None
     holds_back: bool
     objection: Objection | None
-    notice_status: str | None = strawberry.field(description=(
+    notice_status: NotificationStatus | None = strawberry.field(description=(
         "The best status the customer's notice of this version reached (SENT, QUEUED, RETRYING, DEAD, FAILED); "
         "null when none was queued, e.g. no confirmed contact."))
+
+    @classmethod
+    def from_domain(cls, standing: CustomerForVersion, customer: Customer,
+                    notice_status: str | None) -> "VersionAudienceEntry":
+        return cls(customer=customer, notified_at=standing.window.notified_at, deadline=standing.window.closes_at,
+                   holds_back=standing.holds_back, notice_status=notice_status,
+                   objection=Objection.from_domain(standing.objection) if standing.objection else None)
+
+
+AUDIENCE_CURSOR = "audience"
+
+
+@strawberry.type(description="Customers with an active agreement, by id, as they stand towards a version.")
+class VersionAudienceEntryConnection(Connection[VersionAudienceEntry]):
+    pass
 
 
 async def load_customers(session, ids: list[int]) -> dict[int, Customer]:
@@ -106,13 +124,16 @@ class CustomerQuery:
     @strawberry.field(permission_classes=[IsAdmin], description=(
         "Every customer with an active agreement as they stand towards a version: notified when (null: not yet), "
         "their own deadline, their objection, and whether they still hold the change back."))
-    async def version_audience(self, info: Info, number: int) -> list[VersionAudienceEntry]:
+    async def version_audience(self, info: Info, number: int, first: int | None = None,
+                               after: str | None = None) -> VersionAudienceEntryConnection:
+        limit, after_id = page_size(info.context.settings, first), decode_cursor(AUDIENCE_CURSOR, after)
         async with info.context.db.session() as session:
-            audience = await standings.version_audience(session=session, version_number=number)
-            statuses = await customer_mail.version_notice_status(session=session, version_number=number)
-            loaded = await load_customers(session, [a.customer_id for a in audience])
-        return [VersionAudienceEntry(customer=loaded[a.customer_id], notified_at=a.window.notified_at,
-                                     deadline=a.window.closes_at, holds_back=a.holds_back,
-                                     objection=Objection.from_domain(a.objection) if a.objection else None,
-                                     notice_status=statuses.get(a.customer_id))
-                for a in audience]
+            audience = await standings.version_audience(session=session, version_number=number,
+                                                        limit=limit + 1, after_customer_id=after_id)
+            ids = [a.customer_id for a in audience[:limit]]
+            statuses = await customer_mail.version_notice_status(session=session, version_number=number,
+                                                                 customer_ids=ids)
+            loaded = await load_customers(session, ids)
+        return VersionAudienceEntryConnection.of(
+            audience, limit=limit, after=after_id, kind=AUDIENCE_CURSOR, key=lambda a: a.customer_id,
+            node=lambda a: VersionAudienceEntry.from_domain(a, loaded[a.customer_id], statuses.get(a.customer_id)))

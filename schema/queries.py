@@ -10,21 +10,13 @@ from registry.audit import service as audit
 from registry.subprocessors import service as drafts
 from registry.versions import service as versions
 from schema.errors import BadInput
+from schema.pagination import decode_cursor, page_size
 from schema.permissions import IsAdmin
 from schema.types.agreement import AgreementTemplate, Organisation
-from schema.types.audit import AuditEntry
+from schema.types.audit import AUDIT_CURSOR, AuditEntry, AuditEntryConnection
 from schema.types.common import Language, aware
 from schema.types.subprocessors import Subprocessor
-from schema.types.versions import (
-    Change,
-    PageInfo,
-    RegistryDiff,
-    RegistryVersion,
-    RegistryVersionConnection,
-    RegistryVersionEdge,
-    parse_version_cursor,
-    version_cursor,
-)
+from schema.types.versions import VERSION_CURSOR, Change, RegistryDiff, RegistryVersion, RegistryVersionConnection
 
 
 @strawberry.type(description="The admins' working draft of the next version.")
@@ -43,13 +35,6 @@ class ChainVerification:
 def selects(selections, name: str) -> bool:
     """Whether a field of that name is asked for anywhere below these selections (fragments included)."""
     return any(getattr(s, "name", None) == name or selects(getattr(s, "selections", []), name) for s in selections)
-
-
-def _page_size(info: Info, first: int | None) -> int:
-    cap = info.context.settings.max_page_size
-    if first is not None and not 0 < first <= cap:
-        raise BadInput(f"first must be between 1 and {cap}.")
-    return first or min(20, cap)
 
 
 @strawberry.type
@@ -72,20 +57,15 @@ class RegistryQuery:
     @strawberry.field(description="Published versions, newest first.")
     async def registry_versions(self, info: Info, first: int | None = None,
                                 after: str | None = None) -> RegistryVersionConnection:
-        limit = _page_size(info, first)
-        before_number = parse_version_cursor(after) if after else None
+        limit = page_size(info.context.settings, first)
+        before_number = decode_cursor(VERSION_CURSOR, after)
         async with info.context.db.session() as session:
             views = await versions.list_versions(session=session, limit=limit + 1, before_number=before_number,
                                                  with_entries=selects(info.selected_fields, "subprocessors"))
             latest = await versions.latest_number(session=session)
-        page = views[:limit]
-        edges = [RegistryVersionEdge(cursor=version_cursor(v.version.number), node=RegistryVersion.from_view(v))
-                 for v in page]
-        return RegistryVersionConnection(
-            page=edges, total_count=latest or 0,
-            page_info=PageInfo(has_next_page=len(views) > limit, has_previous_page=before_number is not None,
-                               start_cursor=edges[0].cursor if edges else None,
-                               end_cursor=edges[-1].cursor if edges else None))
+        return RegistryVersionConnection.of(views, limit=limit, after=before_number, kind=VERSION_CURSOR,
+                                            key=lambda view: view.version.number, node=RegistryVersion.from_view,
+                                            total_count=latest or 0)
 
     @strawberry.field(description="One published version by number, or null.")
     async def registry_version(self, info: Info, number: int) -> RegistryVersion | None:
@@ -120,12 +100,13 @@ class RegistryQuery:
                      changes=[Change.from_domain(c) for c in changes])
 
     @strawberry.field(permission_classes=[IsAdmin], description="Admin changes, newest first.")
-    async def audit_log(self, info: Info, first: int | None = None, before_id: int | None = None,
-                        action: str | None = None) -> list[AuditEntry]:
+    async def audit_log(self, info: Info, first: int | None = None, after: str | None = None,
+                        action: str | None = None) -> AuditEntryConnection:
+        limit, before_id = page_size(info.context.settings, first), decode_cursor(AUDIT_CURSOR, after)
         async with info.context.db.session() as session:
-            entries = await audit.list_entries(session=session, limit=_page_size(info, first),
-                                               before_id=before_id, action=action)
-        return [AuditEntry.from_domain(entry) for entry in entries]
+            entries = await audit.list_entries(session=session, limit=limit + 1, before_id=before_id, action=action)
+        return AuditEntryConnection.of(entries, limit=limit, after=before_id, kind=AUDIT_CURSOR,
+                                       key=lambda entry: entry.id, node=AuditEntry.from_domain)
 
     @strawberry.field(permission_classes=[IsAdmin], description="Re-check every version's hash and link.")
     async def verify_registry(self, info: Info) -> ChainVerification:

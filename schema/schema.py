@@ -26,9 +26,10 @@ from schema.notification_queries import NotificationQuery
 from schema.preview_queries import PreviewQuery
 from schema.queries import RegistryQuery
 from schema.text_arguments import guard
+from schema.types.notifications import NoticeReport
 
 Query = merge_types("Query", (RegistryQuery, CustomerQuery, NotificationQuery, PreviewQuery))
-guard(Query, Mutation)
+guard(Query, Mutation, NoticeReport)  # NoticeReport.recipients is the one nested field with arguments
 answer_registry_errors(Query, Mutation)
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")

@@ -13,6 +13,7 @@ from tests.support.graphql_documents import (
     REMOVE_DRAFT,
     SAVE_DRAFT,
     WITHDRAW,
+    nodes,
 )
 
 VERIFY = "{ verifyRegistry { intact versions problems } }"
@@ -24,7 +25,7 @@ async def test_every_admin_mutation_is_recorded_with_actor_before_and_after(seed
     await gql(PUBLISH, {"input": {"note": "Mailgun in, IEX out"}}, token=admin_token)
     await gql(WITHDRAW, {"number": 2, "reason": "Postponed"}, token=admin_token)
 
-    log = [e for e in (await gql(AUDIT, token=admin_token))["data"]["auditLog"] if e["actor"] != "seed"]
+    log = [e for e in nodes((await gql(AUDIT, token=admin_token))["data"]["auditLog"]) if e["actor"] != "seed"]
 
     assert [(e["action"], e["target"]) for e in log] == [
         ("withdrawVersion", "version 2"), ("publishVersion", "version 2"),
@@ -35,10 +36,24 @@ async def test_every_admin_mutation_is_recorded_with_actor_before_and_after(seed
     assert log[0]["after"] == {"status": "WITHDRAWN", "reason": "Postponed"}
 
 
+async def test_the_audit_log_pages_newest_first_from_where_the_last_page_ended(seeded, gql, admin_token):
+    await gql(SAVE_DRAFT, {"input": NEW_SUBPROCESSOR}, token=admin_token)
+    await gql(REMOVE_DRAFT, {"slug": "iex"}, token=admin_token)
+    page = "query($after: String) { auditLog(first: 2, after: $after) { edges { node { action } } " \
+           "pageInfo { hasNextPage endCursor } } }"
+
+    first = (await gql(page, token=admin_token))["data"]["auditLog"]
+    second = (await gql(page, {"after": first["pageInfo"]["endCursor"]}, token=admin_token))["data"]["auditLog"]
+
+    assert [e["action"] for e in nodes(first)] == ["removeSubprocessorDraft", "saveSubprocessorDraft"]
+    assert first["pageInfo"]["hasNextPage"] and not second["pageInfo"]["hasNextPage"]
+    assert [e["action"] for e in nodes(second)] == ["publishVersion"]  # the seed's
+
+
 async def test_refused_mutations_leave_no_audit_entry(seeded, gql, admin_token):
     await gql(PUBLISH, {"input": {"note": "nothing changed"}}, token=admin_token)
 
-    log = (await gql(AUDIT, token=admin_token))["data"]["auditLog"]
+    log = nodes((await gql(AUDIT, token=admin_token))["data"]["auditLog"])
     assert [(e["actor"], e["action"]) for e in log] == [("seed", "publishVersion")]
 
 

@@ -96,7 +96,7 @@ async def test_an_objection_reason_with_a_nul_is_invalid_and_files_nothing(objec
 
 
 async def test_a_query_argument_with_a_nul_gets_a_top_level_invalid_error_naming_it(seeded, client, admin_token):
-    response = await _post(client, "query($action: String) { auditLog(action: $action) { action } }",
+    response = await _post(client, "query($action: String) { auditLog(action: $action) { edges { node { action } } } }",
                            {"action": "publishVersion\x00"}, admin_token)
 
     [error] = response.json()["errors"]

@@ -61,6 +61,20 @@ async def test_a_query_argument_the_registry_refuses_gets_its_code_and_field(see
     assert error["message"] != "Unexpected error."
 
 
+@pytest.mark.parametrize("query", [
+    '{ auditLog(after: "CURSOR") { edges { cursor } } }',
+    '{ versionAudience(number: 1, after: "CURSOR") { edges { cursor } } }',
+    '{ noticeReport(versionNumber: 1) { recipients(after: "CURSOR") { edges { cursor } } } }',
+])
+@pytest.mark.parametrize("cursor", [_cursor("version:1"), _cursor("audit:0"), "not a cursor", _cursor("audit:-1")])
+async def test_an_admin_list_refuses_a_cursor_it_did_not_hand_out_naming_the_argument(seeded, gql, admin_token,
+                                                                                      query, cursor):
+    result = await gql(query.replace("CURSOR", cursor), token=admin_token)
+
+    [error] = result["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT" and "Malformed cursor in after" in error["message"]
+
+
 # GraphQL's Int is 32-bit signed, as PostgreSQL's INTEGER: an Int argument needs no range check of
 # its own, only numbers decoded from strings (cursors, signed links) do. These two tests guard that.
 @pytest.mark.parametrize("query", [

@@ -10,7 +10,7 @@ from registry.customers import service as customers
 from registry.db import utcnow
 from registry.objections.links import objection_link_token
 from tests.conftest import make_customer, make_token
-from tests.support.graphql_documents import NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT
+from tests.support.graphql_documents import NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT, nodes
 from tests.support.tokens import forged
 
 ME = """{ me { customer { id name } authorisedVersion authorisedSubprocessors { slug }
@@ -31,7 +31,7 @@ ADMIN_ONLY = {
                          "{ objection { id } } }"),
     "customers": "{ customers { id name } }",
     "objections": "{ objections { id } }",
-    "versionAudience": "{ versionAudience(number: 2) { customer { id } } }",
+    "versionAudience": "{ versionAudience(number: 2) { edges { node { customer { id } } } } }",
 }
 
 
@@ -151,10 +151,10 @@ async def test_version_audience_shows_who_holds_the_change_back(world, gql):
     await gql(FILE, {"input": {"reason": "No", "versionNumber": 2}}, token=world["token_a"])
     c = await make_customer_without_notice(world, gql)
 
-    result = await gql("{ versionAudience(number: 2) { customer { name } notifiedAt deadline holdsBack "
-                       "objection { status } } }", token=world["admin"])
+    result = await gql("{ versionAudience(number: 2) { edges { node { customer { name } notifiedAt deadline "
+                       "holdsBack objection { status } } } } }", token=world["admin"])
 
-    rows = {r["customer"]["name"]: r for r in result["data"]["versionAudience"]}
+    rows = {r["customer"]["name"]: r for r in nodes(result["data"]["versionAudience"])}
     assert rows["Kunde A"]["holdsBack"] and rows["Kunde A"]["objection"]["status"] == "RECEIVED"
     assert rows["Kunde B"]["holdsBack"] and rows["Kunde B"]["objection"] is None
     assert rows[c]["notifiedAt"] is None and rows[c]["deadline"] is None and rows[c]["holdsBack"]

@@ -1,12 +1,13 @@
 """A customer's contact confirms, is told of a change by email, objects from the link, and hears back."""
 
+from tests.support.graphql_documents import nodes
 from tests.support.notify_helpers import deliver, link, publish_change, token_of
 
 CREATE = """mutation($input: CreateCustomerInput!) { createCustomer(input: $input) {
   customer { id } userErrors { code } } }"""
 CONFIRM = "mutation($token: String!) { confirmSubscription(token: $token) { ok userErrors { code } } }"
-AUDIENCE = """query($n: Int!) { versionAudience(number: $n) { customer { name } notifiedAt deadline holdsBack
-  noticeStatus } }"""
+AUDIENCE = """query($n: Int!) { versionAudience(number: $n) { edges { node { customer { name } notifiedAt
+  deadline holdsBack noticeStatus } } } }"""
 FILE = """mutation($input: FileObjectionInput!) { fileObjection(input: $input) {
   objection { id status } userErrors { code } } }"""
 ME = "{ me { customer { name } notices { versionNumber messageId sentAt } objections { status outcome } } }"
@@ -30,12 +31,12 @@ async def test_notice_to_a_customer_starts_their_window_and_carries_their_object
         seeded, gql, admin_token, smtp, mail_settings):
     await customer_with_confirmed_contact(seeded, gql, admin_token, smtp, mail_settings)
     number = await publish_change(gql, admin_token)
-    before = (await gql(AUDIENCE, {"n": number}, token=admin_token))["data"]["versionAudience"][0]
+    before = nodes((await gql(AUDIENCE, {"n": number}, token=admin_token))["data"]["versionAudience"])[0]
 
     await deliver(seeded, mail_settings)
 
     notice = smtp.sink.to("dpo@kunde-a.dk")[-1]
-    after = (await gql(AUDIENCE, {"n": number}, token=admin_token))["data"]["versionAudience"][0]
+    after = nodes((await gql(AUDIENCE, {"n": number}, token=admin_token))["data"]["versionAudience"])[0]
     assert before["notifiedAt"] is None and before["noticeStatus"] == "QUEUED" and before["holdsBack"]
     assert after["notifiedAt"] and after["deadline"] and after["noticeStatus"] == "SENT"
     filed = await gql(FILE, {"input": {"reason": "Ingen overførsel til USA",
@@ -122,12 +123,12 @@ async def test_a_contact_shared_by_two_customers_is_told_for_each_of_them(
     assert sorted(o["customerId"] for o in objections["data"]["objections"]) == sorted(ids)
     # And the proof of notice shows whom each message was for, and both customers' windows started
     report = await gql(f"{{ noticeReport(versionNumber: {number}) "
-                       "{ recipients { kind email customerId status } } }", token=admin_token)
-    notices = report["data"]["noticeReport"]["recipients"]
+                       "{ recipients { edges { node { kind email customerId status } } } } }", token=admin_token)
+    notices = nodes(report["data"]["noticeReport"]["recipients"])
     assert sorted((r["email"], r["customerId"] or 0, r["status"]) for r in notices if r["kind"] == "VERSION_PUBLISHED"
                   ) == [("raadgiver@revision.dk", ids[0], "SENT"), ("raadgiver@revision.dk", ids[1], "SENT"),
                         ("reader@example.dk", 0, "SENT")]
-    audience = (await gql(AUDIENCE, {"n": number}, token=admin_token))["data"]["versionAudience"]
+    audience = nodes((await gql(AUDIENCE, {"n": number}, token=admin_token))["data"]["versionAudience"])
     assert {row["customer"]["name"]: (row["noticeStatus"], bool(row["notifiedAt"])) for row in audience} == {
         "Kunde A ApS": ("SENT", True), "Kunde B ApS": ("SENT", True)}
 

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.support.graphql_documents import nodes
+
 CREATE = """mutation($input: CreateCustomerInput!) { createCustomer(input: $input) {
   customer { id name cvr contacts { email language } } userErrors { field code message } } }"""
 AGREE = """mutation($input: CreateAgreementInput!) { createAgreement(input: $input) {
@@ -72,5 +74,5 @@ async def test_termination_records_the_choice_then_the_deletion(seeded, gql, adm
     final = documented["data"]["documentDeletion"]["agreement"]
     assert final["status"] == "TERMINATED" and final["deletionDocumentedAt"]
     assert final["deletionDocumentation"] == "Sletning bekræftet af Dropbox og E-conomic"
-    log = (await gql("{ auditLog { action } }", token=admin_token))["data"]["auditLog"]
+    log = nodes((await gql("{ auditLog { edges { node { action } } } }", token=admin_token))["data"]["auditLog"])
     assert [e["action"] for e in log][:3] == ["documentDeletion", "terminateAgreement", "createAgreement"]

@@ -22,7 +22,7 @@ from registry import seed as seed_module
 from registry.auth.models import Role
 from schema.settings import AppSettings
 from schema.schema import build_schema
-from schema.types.versions import version_cursor
+from schema.pagination import encode_cursor
 from tests.conftest import make_token, notified_customer
 
 FUZZ_SEED = int(os.environ.get("REGISTRY_FUZZ_SEED") or random.randrange(2**32))
@@ -44,7 +44,7 @@ SEED = json.loads((Path(seed_module.__file__).parent / "office2go.json").read_te
 STRINGS = st.one_of(
     st.text(),
     st.sampled_from([entry["slug"] for entry in SEED["subprocessors"]] + ["mailgun", "dpo@kunde-a.dk", "DK"]),
-    st.integers(-1, 2**40).map(version_cursor),
+    st.builds(encode_cursor, st.sampled_from(["version", "audit", "audience", "recipient"]), st.integers(-1, 2**40)),
 )
 # Ids and version numbers that exist, and any other 32-bit integer.
 INTS = st.one_of(st.integers(-1, 5), st.integers(-(2**31), 2**31 - 1))

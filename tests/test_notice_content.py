@@ -16,7 +16,7 @@ from playwright.async_api import expect
 from registry import labels
 from tests.conftest import make_customer
 from tests.support.browsing import ARTIFACTS, browser  # noqa: F401 - fixture
-from tests.support.graphql_documents import PUBLISH, SAVE_DRAFT
+from tests.support.graphql_documents import PUBLISH, SAVE_DRAFT, nodes
 from tests.support.live import LiveRegistry, free_socket
 from tests.support.notify_helpers import add_confirmed, deliver
 
@@ -113,10 +113,10 @@ async def test_every_reader_gets_every_fact_in_words_and_links_in_their_language
     # When the worker sends the notices through the SMTP server, with links to the running app
     await deliver(seeded, mail_settings.model_copy(update={"public_url": live.url}))
 
-    audience = await gql("""query($n: Int!) { versionAudience(number: $n) { customer { name } deadline } }""",
+    audience = await gql("""query($n: Int!) { versionAudience(number: $n) { edges { node { customer { name } deadline } } } }""",
                          {"n": version["number"]}, token=admin_token)
     deadlines = {entry["customer"]["name"]: datetime.fromisoformat(entry["deadline"])
-                 for entry in audience["data"]["versionAudience"]}
+                 for entry in nodes(audience["data"]["versionAudience"])}
     readers = {"abonnent@example.dk": ("da", None), "subscriber@example.com": ("en", None),
                "dpo@kunde.dk": ("da", "Kunde ApS"), "dpo@customer.example": ("en", "Customer Ltd")}
     english_links: set[str] = set()

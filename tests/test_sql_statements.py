@@ -2,9 +2,12 @@
 
 from datetime import timedelta
 
+
+from bench.audience import add_notified_customers
 from registry.db import Database, utcnow
 from registry.subprocessors import service as drafts
 from registry.versions import service as versions
+from tests.support.graphql_documents import NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT
 from tests.support.sql_statements import counting
 
 LIST = "{ subprocessors { slug name purpose countries transferMechanism thirdCountry } }"
@@ -65,3 +68,48 @@ async def test_history_without_lists_and_with_them_both_answer(seeded, gql):
 
     assert "errors" not in bare and bare["data"]["registryVersions"]["edges"][0]["node"]["number"] == 1
     assert len(lists["data"]["registryVersions"]["edges"][0]["node"]["subprocessors"]) == 17
+
+
+AUDIENCE_PAGE = """query($after: String) { versionAudience(number: 2, first: 2, after: $after) {
+  edges { node { customer { name contacts { email } agreements { status } } notifiedAt deadline holdsBack
+  noticeStatus objection { status } } } pageInfo { hasNextPage endCursor } } }"""
+REPORT_PAGE = """query($after: String) { noticeReport(versionNumber: 2) { totals { sent total }
+  recipients(first: 2, after: $after) { edges { node { email kind status customerId } }
+  pageInfo { hasNextPage endCursor } } } }"""
+
+
+async def statements_per_page(db: Database, gql, token: str, query: str, path: tuple[str, ...]) -> list[int]:
+    """Page through a connection to its end; the statements each page cost."""
+    counts, after = [], None
+    while True:
+        with counting(db) as statements:
+            result = await gql(query, {"after": after}, token=token)
+        assert "errors" not in result, result
+        counts.append(len(statements))
+        connection = result["data"]
+        for key in path:
+            connection = connection[key]
+        if not connection["pageInfo"]["hasNextPage"]:
+            return counts
+        after = connection["pageInfo"]["endCursor"]
+
+
+async def test_a_page_of_a_versions_audience_and_its_proof_of_notice_costs_the_same_at_4_and_41_customers(
+        seeded, gql, admin_token):
+    # Given version 2, told to 4 customers (every tenth objected)
+    await gql(SAVE_DRAFT, {"input": NEW_SUBPROCESSOR}, token=admin_token)
+    await gql(PUBLISH, {"input": {"note": "Mailgun"}}, token=admin_token)
+    await add_notified_customers(seeded, count=4, version_number=2)
+    small = [await statements_per_page(seeded, gql, admin_token, AUDIENCE_PAGE, ("versionAudience",)),
+             await statements_per_page(seeded, gql, admin_token, REPORT_PAGE, ("noticeReport", "recipients"))]
+
+    # When 37 more customers were told, and an admin pages through both lists two at a time
+    await add_notified_customers(seeded, count=37, version_number=2)
+    large = [await statements_per_page(seeded, gql, admin_token, AUDIENCE_PAGE, ("versionAudience",)),
+             await statements_per_page(seeded, gql, admin_token, REPORT_PAGE, ("noticeReport", "recipients"))]
+
+    # Then every page costs the same, the first and the last (one customer: no per-row statement hides),
+    # of the small audience and of the large one
+    assert len(large[0]) == 21
+    assert [len(set(small_pages + large_pages)) for small_pages, large_pages in zip(small, large)] == [1, 1], (
+        small, large)

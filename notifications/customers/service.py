@@ -69,11 +69,12 @@ async def request_customer_access(*, session: AsyncSession, settings: Notificati
                                     customer_id=customer_id, now=now)
 
 
-async def version_notice_status(*, session: AsyncSession, version_number: int) -> dict[int, str]:
+async def version_notice_status(*, session: AsyncSession, version_number: int,
+                                customer_ids: list[int]) -> dict[int, str]:
     """Per customer, the best status any of their version notices reached (SENT beats RETRYING beats FAILED)."""
     rows = (await session.exec(
         select(Notification.customer_id, Notification.status, func.count())
-        .where(Notification.version_number == version_number, Notification.customer_id.is_not(None),
+        .where(Notification.version_number == version_number, Notification.customer_id.in_(customer_ids),
                Notification.kind == NotificationKind.VERSION_PUBLISHED)
         .group_by(Notification.customer_id, Notification.status))).all()
     rank = ["CANCELLED", "FAILED", "DEAD", "RETRYING", "QUEUED", "SENT"]

@@ -2,8 +2,10 @@
 
 from datetime import datetime
 from enum import Enum
+from typing import Self
 
 import strawberry
+from strawberry.types.enum import StrawberryEnumDefinition
 
 from registry.calendar import utc_instant
 from registry.errors import ErrorCode, RegistryError
@@ -36,6 +38,21 @@ def camel(name: str | None) -> str | None:
         return None
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
+
+
+class FromDomain:
+    """A GraphQL type whose plain fields are a domain object's attributes of the same name, enums as enums."""
+
+    @classmethod
+    def from_domain(cls, source: object, **overrides) -> Self:
+        values = {}
+        for field in cls.__strawberry_definition__.fields:
+            if field.base_resolver is None and field.python_name not in overrides:
+                value = getattr(source, field.python_name)
+                enum = getattr(field.type, "of_type", field.type)
+                values[field.python_name] = (enum.wrapped_cls(value) if value is not None
+                                             and isinstance(enum, StrawberryEnumDefinition) else value)
+        return cls(**values, **overrides)
 
 
 def user_errors(error: RegistryError) -> list[UserError]:

@@ -15,7 +15,7 @@ from registry.objections.models import ObjectionOutcome as DomainOutcome
 from registry.objections.models import ObjectionStatus as DomainObjectionStatus
 from registry.objections.standing import VersionForCustomer
 from registry.versions.presentation import present_changes
-from schema.types.common import Language
+from schema.types.common import FromDomain, Language
 from schema.types.presented import ChangesInWords
 from schema.types.versions import Change, RegistryVersion
 
@@ -36,7 +36,7 @@ class NoticeContact:
 
 
 @strawberry.type(description="A customer's acceptance of one agreement template.")
-class Agreement:
+class Agreement(FromDomain):
     id: int
     template_version: int
     accepted_at: datetime
@@ -47,16 +47,6 @@ class Agreement:
     termination_choice: TerminationChoice | None
     deletion_documented_at: datetime | None
     deletion_documentation: str | None
-
-    @classmethod
-    def from_domain(cls, agreement: DomainAgreement) -> "Agreement":
-        return cls(id=agreement.id, template_version=agreement.template_version, accepted_at=agreement.accepted_at,
-                   services=list(agreement.services), notice_days=agreement.notice_days,
-                   status=DomainAgreementStatus(agreement.status), terminated_at=agreement.terminated_at,
-                   termination_choice=agreement.termination_choice and DomainTerminationChoice(
-                       agreement.termination_choice),
-                   deletion_documented_at=agreement.deletion_documented_at,
-                   deletion_documentation=agreement.deletion_documentation)
 
 
 @strawberry.type
@@ -76,7 +66,7 @@ class Customer:
 
 
 @strawberry.type(description="A customer's objection to a version of the list.")
-class Objection:
+class Objection(FromDomain):
     id: int
     customer_id: int
     version_number: int
@@ -89,30 +79,15 @@ class Objection:
     resolved_at: datetime | None
     withdrawn_at: datetime | None
 
-    @classmethod
-    def from_domain(cls, objection: DomainObjection) -> "Objection":
-        return cls(id=objection.id, customer_id=objection.customer_id, version_number=objection.version_number,
-                   reason=objection.reason, status=DomainObjectionStatus(objection.status),
-                   outcome=objection.outcome and DomainOutcome(objection.outcome),
-                   resolution_note=objection.resolution_note, filed_at=objection.filed_at,
-                   acknowledged_at=objection.acknowledged_at, resolved_at=objection.resolved_at,
-                   withdrawn_at=objection.withdrawn_at)
-
 
 @strawberry.type(description="The first notice of a version that reached one of the customer's contacts.")
-class CustomerNoticeRecord:
+class CustomerNoticeRecord(FromDomain):
     version_number: int
     sent_at: datetime
     message_id: str
     recipient: str
     acknowledged_at: datetime | None
     reminded_at: datetime | None
-
-    @classmethod
-    def from_domain(cls, notice: CustomerNotice) -> "CustomerNoticeRecord":
-        return cls(version_number=notice.version_number, sent_at=notice.sent_at, message_id=notice.message_id,
-                   recipient=notice.recipient, acknowledged_at=notice.acknowledged_at,
-                   reminded_at=notice.reminded_at)
 
 
 @strawberry.type(description="A version that does not bind the customer yet, and their window to object to it.")

@@ -1,16 +1,13 @@
 """Published versions, their field-level changes, and the paginated history."""
 
-import base64
 from datetime import datetime
 
 import strawberry
 from strawberry.scalars import JSON
-from strawberry.types import Info
 
-from registry.db import is_stored_number
 from registry.versions.models import Change as DomainChange
 from registry.versions.service import VersionView
-from schema.errors import BadInput
+from schema.pagination import Connection
 from schema.types.common import ChangeKind, Language, VersionStatus, camel
 from schema.types.subprocessors import Subprocessor
 
@@ -65,50 +62,12 @@ class RegistryVersion:
         )
 
 
-@strawberry.type
-class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
-
-
-@strawberry.type
-class RegistryVersionEdge:
-    cursor: str
-    node: RegistryVersion
+VERSION_CURSOR = "version"
 
 
 @strawberry.type(description="Published versions, newest first.")
-class RegistryVersionConnection:
-    page: strawberry.Private[list[RegistryVersionEdge]]
-    page_info: PageInfo
+class RegistryVersionConnection(Connection[RegistryVersion]):
     total_count: int
-
-    @strawberry.field
-    def edges(self, info: Info) -> list[RegistryVersionEdge]:
-        # A page with its lists is the longest answer a stranger may ask for; it must not hold the loop.
-        turns = info.context.turns
-        return turns.paced(self.page) if turns else self.page
-
-
-_CURSOR_PREFIX = "version:"
-
-
-def version_cursor(number: int) -> str:
-    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{number}".encode()).decode()
-
-
-def parse_version_cursor(cursor: str) -> int:
-    """The version number inside a cursor; a BadInput error for anything this API did not hand out."""
-    try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-        digits = text[len(_CURSOR_PREFIX):] if text.startswith(_CURSOR_PREFIX) else ""
-        if digits.isascii() and digits.isdigit() and len(digits) <= 10 and is_stored_number(int(digits)):
-            return int(digits)
-    except (ValueError, UnicodeError):
-        pass
-    raise BadInput("Malformed cursor: pass an endCursor from a previous page.")
 
 
 @strawberry.type(description="The field-level changes from one version's list to another's.")

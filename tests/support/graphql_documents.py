@@ -39,7 +39,12 @@ VERSION = f"query Version($number: Int!) {{ registryVersion(number: $number) {{ 
 
 LIST_AS_OF = "query List($asOf: DateTime) { subprocessors(asOf: $asOf) { slug name countries } }"
 
-AUDIT = "{ auditLog(first: 50) { actor action target before after } }"
+AUDIT = "{ auditLog(first: 50) { edges { node { actor action target before after } } } }"
+
+
+def nodes(connection: dict) -> list[dict]:
+    """The nodes of one page of a connection, in order."""
+    return [edge["node"] for edge in connection["edges"]]
 
 NEW_SUBPROCESSOR = {
     "slug": "mailgun", "name": "Mailgun Technologies", "legalEntity": "Mailgun Technologies, Inc.",
