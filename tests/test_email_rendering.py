@@ -5,7 +5,7 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from notifications.outbox.models import SUBSCRIBER_KINDS, Notification, NotificationKind
+from notifications.outbox.models import Notification, NotificationKind
 from notifications.rendering.render import build_message, render_bodies
 from schema.settings import AppSettings
 from registry.versions.models import RegistryVersion
@@ -24,6 +24,10 @@ VERSION = RegistryVersion(
 PAYLOAD = {"customer": "Kunde <Ø> & Co", "version": 2, "objection_id": 5, "reason": "Ingen <b>USA</b>",
            "filed_at": "2026-06-02T08:00:00+00:00", "outcome": "REJECTED", "note": "Vi beholder leverandøren",
            "deadline": "2026-07-01T22:30:00+00:00"}
+
+# Kinds sent to subscribers, with no payload; the others carry what concerns a customer.
+SUBSCRIBER_KINDS = {NotificationKind.VERSION_PUBLISHED, NotificationKind.VERSION_WITHDRAWN,
+                    NotificationKind.CONFIRM, NotificationKind.MANAGE}
 
 
 @pytest.mark.parametrize("language", ["da", "en"])

@@ -10,7 +10,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from notifications.outbox import service as outbox
-from notifications.outbox.models import Notification, NotificationKind
+from notifications.outbox.models import Notification, NotificationKind, NotificationStatus
 from notifications.subscriptions import limits
 from registry.customers import service as customers
 from registry.customers.validation import normalise_email
@@ -77,7 +77,8 @@ async def version_notice_status(*, session: AsyncSession, version_number: int,
         .where(Notification.version_number == version_number, Notification.customer_id.in_(customer_ids),
                Notification.kind == NotificationKind.VERSION_PUBLISHED)
         .group_by(Notification.customer_id, Notification.status))).all()
-    rank = ["CANCELLED", "FAILED", "DEAD", "RETRYING", "QUEUED", "SENT"]
+    rank = [NotificationStatus.CANCELLED, NotificationStatus.FAILED, NotificationStatus.DEAD,
+            NotificationStatus.RETRYING, NotificationStatus.QUEUED, NotificationStatus.SENT]
     best: dict[int, str] = {}
     for customer_id, status, _ in rows:
         if customer_id not in best or rank.index(status) > rank.index(best[customer_id]):

@@ -23,11 +23,6 @@ class NotificationKind(StrEnum):
     OBJECTION_REMINDER = "OBJECTION_REMINDER"
 
 
-# Kinds sent to subscribers, with an unsubscribe link; the others go to whoever they concern.
-SUBSCRIBER_KINDS = frozenset({NotificationKind.VERSION_PUBLISHED, NotificationKind.VERSION_WITHDRAWN,
-                              NotificationKind.CONFIRM, NotificationKind.MANAGE})
-
-
 class NotificationStatus(StrEnum):
     QUEUED = "QUEUED"
     RETRYING = "RETRYING"

@@ -1,4 +1,4 @@
-"""The pages' stylesheet under /static and the website embed at /embed.js, both plain files, no build step."""
+"""The pages' stylesheet and scripts under /static and the website embed at /embed.js, plain files, no build step."""
 
 from pathlib import Path
 

@@ -105,6 +105,25 @@ _TEXTS = {
         "not_found_title": "Siden findes ikke",
         "not_found_body": "Der er ingen side på denne adresse.",
         "version_not_found": "Version {number} findes ikke.",
+        # The landing pages of the links in subscription emails, a button first (subscription.html).
+        "subscription_confirm": {
+            "title": "Bekræft abonnement", "ask_heading": "Bekræft dit abonnement",
+            "ask_body": "Tryk på knappen for at få en e-mail, når {org} ændrer sin liste over underdatabehandlere.",
+            "button": "Bekræft", "done_heading": "Tak – abonnementet er bekræftet",
+            "done_body": "Du får en e-mail, når listen over underdatabehandlere ændres. Hver e-mail har et link til "
+                         "at afmelde.",
+            "invalid_heading": "Linket virker ikke",
+            "invalid_body": "Linket er ugyldigt eller udløbet (det virker i 7 dage). Tilmeld dig igen for at få "
+                            "et nyt.",
+        },
+        "subscription_unsubscribe": {
+            "title": "Afmeld", "ask_heading": "Afmeld e-mails om ændringer",
+            "ask_body": "Tryk på knappen, så sender {org} ikke flere e-mails om ændringer i listen over "
+                        "underdatabehandlere til dig.",
+            "button": "Afmeld", "done_heading": "Du er afmeldt",
+            "done_body": "Hvis linket var gyldigt, får du ikke flere e-mails om ændringer. Du kan altid tilmelde dig "
+                         "igen.",
+        },
     },
     "en": {
         "title": "Sub-processors",
@@ -196,6 +215,24 @@ _TEXTS = {
         "not_found_title": "Page not found",
         "not_found_body": "There is no page at this address.",
         "version_not_found": "Version {number} does not exist.",
+        "subscription_confirm": {
+            "title": "Confirm subscription", "ask_heading": "Confirm your subscription",
+            "ask_body": "Press the button to get an email whenever {org} changes its list of sub-processors.",
+            "button": "Confirm", "done_heading": "Thank you – your subscription is confirmed",
+            "done_body": "You will get an email whenever the list of sub-processors changes. Every email has a link "
+                         "to unsubscribe.",
+            "invalid_heading": "This link does not work",
+            "invalid_body": "The link is invalid or has expired (it works for 7 days). Subscribe again to get a "
+                            "new one.",
+        },
+        "subscription_unsubscribe": {
+            "title": "Unsubscribe", "ask_heading": "Unsubscribe from change emails",
+            "ask_body": "Press the button and {org} will send you no more emails about changes to its list of "
+                        "sub-processors.",
+            "button": "Unsubscribe", "done_heading": "You are unsubscribed",
+            "done_body": "If the link was valid, you will get no more emails about changes. You can subscribe again "
+                         "at any time.",
+        },
     },
 }
 

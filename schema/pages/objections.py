@@ -14,6 +14,7 @@ from registry.db import utcnow
 from registry.errors import RegistryError
 from registry.objections import links
 from registry.objections import service as objections
+from registry.objections.models import ObjectionStatus
 from registry.objections.terms import customer_terms, window_for
 from registry.objections.windows import changes_for
 from registry.text import check_fields
@@ -35,7 +36,7 @@ async def _context(session, customer_id: int, version_number: int) -> dict | Non
     existing = await objections.list_objections(session=session, customer_id=customer_id,
                                                 version_number=version_number)
     return {"version": version, "customer": customer, "window": window, "now": utcnow(),
-            "objection": next((o for o in existing if o.status != "WITHDRAWN"), None),
+            "objection": next((o for o in existing if o.status != ObjectionStatus.WITHDRAWN), None),
             "changes": [Change.from_json(c) for c in changes_for(version, terms.services)]}
 
 

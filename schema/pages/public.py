@@ -9,7 +9,7 @@ from starlette.routing import Route
 from notifications.subscriptions import service as subscriptions
 from registry.agreement import service as agreements
 from registry.db import utcnow
-from registry.errors import RegistryError
+from registry.errors import ErrorCode, RegistryError
 from registry.text import check_fields
 from registry.versions import service as versions
 from schema.pages import form_token, i18n
@@ -98,7 +98,7 @@ async def subscribe(request: Request) -> Response:
             await subscriptions.request_subscription(session=session, settings=settings, email=email,
                                                      language=email_language, client=_client(request))
     except RegistryError as error:
-        limited = any(str(problem.code) == "RATE_LIMITED" for problem in error.problems)
+        limited = any(problem.code == ErrorCode.RATE_LIMITED for problem in error.problems)
         return _with_form(request, "subscribe_failed.html", language,
                           {"problems": error.problems, "email": email, "email_language": email_language},
                           status_code=429 if limited else 422)

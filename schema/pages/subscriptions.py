@@ -21,9 +21,10 @@ MAX_FORM_BYTES = 4096
 _HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
 
 
-def _page(request: Request, name: str, *, token: str, state: str, status_code: int = 200) -> HTMLResponse:
+def _page(request: Request, action: str, *, token: str, state: str, status_code: int = 200) -> HTMLResponse:
     language = i18n.language_of(request.query_params.get("lang"))
-    return render_page(request, name, language, {"token": token, "state": state}, status_code=status_code,
+    context = {"action": f"subscription_{action}", "token": token, "state": state}
+    return render_page(request, "subscription.html", language, context, status_code=status_code,
                        headers=_HEADERS, keep={"token": token} if token else None)
 
 
@@ -36,30 +37,29 @@ async def _token(request: Request) -> str:
     return token[:1000]
 
 
-async def confirm_page(request: Request) -> HTMLResponse:
-    """GET /subscriptions/confirm?token=...: a button; POST confirms."""
+async def _ask_then_act(request: Request, name: str, action, *, tell_invalid: bool) -> HTMLResponse:
+    """GET shows a button; POST runs `action` with the link's token and says it is done (or, if told to, invalid)."""
     token = await _token(request)
     if request.method == "GET":
-        return _page(request, "subscription_confirm.html", token=token, state="ask")
+        return _page(request, name, token=token, state="ask")
     try:
         async with request.app.state.db.transaction() as session:
-            await subscriptions.confirm_subscription(session=session, settings=request.app.state.settings, token=token)
+            await action(session=session, settings=request.app.state.settings, token=token)
     except RegistryError:
-        return _page(request, "subscription_confirm.html", token="", state="invalid", status_code=400)
-    return _page(request, "subscription_confirm.html", token="", state="done")
+        if tell_invalid:
+            return _page(request, name, token="", state="invalid", status_code=400)
+    return _page(request, name, token="", state="done")
+
+
+async def confirm_page(request: Request) -> HTMLResponse:
+    """GET /subscriptions/confirm?token=...: a button; POST confirms."""
+    return await _ask_then_act(request, "confirm", subscriptions.confirm_subscription, tell_invalid=True)
 
 
 async def unsubscribe_page(request: Request) -> HTMLResponse:
     """GET /subscriptions/unsubscribe?token=...: a button; POST (a click or RFC 8058 one-click) unsubscribes."""
-    token = await _token(request)
-    if request.method == "GET":
-        return _page(request, "subscription_unsubscribe.html", token=token, state="ask")
-    try:
-        async with request.app.state.db.transaction() as session:
-            await subscriptions.unsubscribe(session=session, settings=request.app.state.settings, token=token)
-    except RegistryError:
-        pass  # the same answer either way: a token's validity tells a stranger nothing
-    return _page(request, "subscription_unsubscribe.html", token="", state="done")
+    # The same answer either way: a token's validity tells a stranger nothing.
+    return await _ask_then_act(request, "unsubscribe", subscriptions.unsubscribe, tell_invalid=False)
 
 
 routes = [

@@ -19,16 +19,6 @@
     return node;
   }
 
-  function takeToken() {
-    const fresh = new URLSearchParams(location.hash.slice(1)).get("admin_token");
-    if (fresh) {
-      sessionStorage.setItem(TOKEN_KEY, fresh);
-      // Out of the address bar and the history, so it is not bookmarked, shared or shown on screen.
-      history.replaceState(null, "", location.pathname + location.search);
-    }
-    return sessionStorage.getItem(TOKEN_KEY);
-  }
-
   function audience(entry) {
     const who = entry.audience === "SUBSCRIBER" ? "Subscribers"
       : `${entry.customerName} (services touched: ${entry.servicesTouched ? "yes" : "no"})`;
@@ -66,5 +56,5 @@
     }
   });
 
-  if (!takeToken()) tokenField.hidden = false;
+  if (!takeFragmentToken("admin_token", TOKEN_KEY)) tokenField.hidden = false;
 })();

@@ -46,16 +46,6 @@
       el("tbody", {}, ...rows.map((cells) => el("tr", {}, ...cells.map((cell) => el("td", {}, cell))))));
   }
 
-  function takeToken() {
-    const fresh = new URLSearchParams(location.hash.slice(1)).get("access_token");
-    if (fresh) {
-      sessionStorage.setItem(TOKEN_KEY, fresh);
-      // Out of the address bar and the history, so it is not bookmarked, shared or shown on screen.
-      history.replaceState(null, "", location.pathname + location.search);
-    }
-    return sessionStorage.getItem(TOKEN_KEY);
-  }
-
   async function graphql(query, variables) {
     const headers = {"content-type": "application/json"};
     const token = sessionStorage.getItem(TOKEN_KEY);
@@ -172,7 +162,7 @@
   });
   document.getElementById("customer-sign-out").addEventListener("click", () => askForLink(texts.signed_out));
 
-  if (takeToken()) {
+  if (takeFragmentToken("access_token", TOKEN_KEY)) {
     status.textContent = texts.loading;
     load().then(() => { if (!view.hidden) status.textContent = ""; });
   } else {
