@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-
 from bench.audience import add_notified_customers
 from registry.db import Database, utcnow
 from registry.subprocessors import service as drafts
