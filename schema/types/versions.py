@@ -9,8 +9,10 @@ from strawberry.types import Info
 
 from registry.db import is_stored_number
 from registry.versions.models import Change as DomainChange
+from registry.versions.models import RegistryVersion as DomainVersion
 from registry.versions.service import VersionView
 from schema.errors import BadInput
+from schema.published import PublishedVersions
 from schema.types.common import ChangeKind, Language, VersionStatus, camel
 from schema.types.subprocessors import Subprocessor
 
@@ -30,6 +32,10 @@ class Change:
                    before=change.before, after=change.after)
 
 
+def _changes(version: DomainVersion) -> list[Change]:
+    return [Change.from_domain(change) for change in version.change_list()]
+
+
 @strawberry.type(description="A published version of the sub-processor list. Immutable once published.")
 class RegistryVersion:
     number: int
@@ -45,23 +51,31 @@ class RegistryVersion:
     withdrawn_at: datetime | None
     withdrawal_reason: str | None
     view: strawberry.Private[VersionView]
+    published: strawberry.Private[PublishedVersions | None] = None  # where the row came from, if from memory
 
     @strawberry.field(description="The field-level changes against the version before it.")
     def changes(self) -> list[Change]:
-        return [Change.from_domain(change) for change in self.view.version.change_list()]
+        if self.published:
+            return self.published.derived(self.view.version, Change, _changes)
+        return _changes(self.view.version)
 
     @strawberry.field(description="The complete list this version publishes.")
     def subprocessors(self, language: Language = Language.DA) -> list[Subprocessor]:
+        if self.published:
+            entries = self.published.entries_of(self.view.version)
+            return self.published.derived(self.view.version, (Subprocessor, language),
+                                          lambda _row: [Subprocessor.from_entry(entry, language) for entry in entries])
         return [Subprocessor.from_entry(entry, language) for entry in self.view.entries()]
 
     @classmethod
-    def from_view(cls, view: VersionView) -> "RegistryVersion":
+    def from_view(cls, view: VersionView, published: PublishedVersions | None = None) -> "RegistryVersion":
         version = view.version
         return cls(
             number=version.number, status=view.status, published_at=version.published_at,
             effective_at=version.effective_at, objection_deadline=version.objection_deadline, note=version.note,
             material=version.material, content_hash=version.content_hash, previous_hash=version.previous_hash,
             withdrawn_at=version.withdrawn_at, withdrawal_reason=version.withdrawn_reason, view=view,
+            published=published,
         )
 
 
@@ -84,12 +98,14 @@ class RegistryVersionConnection:
     page: strawberry.Private[list[RegistryVersionEdge]]
     page_info: PageInfo
     total_count: int
+    with_lists: strawberry.Private[bool] = True
 
     @strawberry.field
     def edges(self, info: Info) -> list[RegistryVersionEdge]:
         # A page with its lists is the longest answer a stranger may ask for; it must not hold the loop.
+        # Without them a page of 100 is as short as one list, and pacing it would cost more than it spares.
         turns = info.context.turns
-        return turns.paced(self.page) if turns else self.page
+        return turns.paced(self.page) if turns and self.with_lists else self.page
 
 
 _CURSOR_PREFIX = "version:"
