@@ -50,14 +50,11 @@ class RegistryVersion:
     previous_hash: str | None
     withdrawn_at: datetime | None
     withdrawal_reason: str | None
+    # A plain field, not a resolver: a history page completes fifty of them, and from memory they are built already.
+    changes: list[Change] = strawberry.field(description="The field-level changes against the version before it.")
     view: strawberry.Private[VersionView]
     published: strawberry.Private[PublishedVersions | None] = None  # where the row came from, if from memory
 
-    @strawberry.field(description="The field-level changes against the version before it.")
-    def changes(self) -> list[Change]:
-        if self.published:
-            return self.published.derived(self.view.version, Change, _changes)
-        return _changes(self.view.version)
 
     @strawberry.field(description="The complete list this version publishes.")
     def subprocessors(self, language: Language = Language.DA) -> list[Subprocessor]:
@@ -75,6 +72,7 @@ class RegistryVersion:
             effective_at=version.effective_at, objection_deadline=version.objection_deadline, note=version.note,
             material=version.material, content_hash=version.content_hash, previous_hash=version.previous_hash,
             withdrawn_at=version.withdrawn_at, withdrawal_reason=version.withdrawn_reason, view=view,
+            changes=published.derived(version, Change, _changes) if published else _changes(version),
             published=published,
         )
 
