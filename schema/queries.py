@@ -63,6 +63,14 @@ async def _effective(info: Info, at: datetime | None) -> versions.VersionView | 
         return await versions.effective_version(session=session, at=at)
 
 
+def _node(view: versions.VersionView, published, remembered) -> RegistryVersion:
+    # From memory, a version with a given status always reads the same: built once, not per request.
+    if not remembered:
+        return RegistryVersion.from_view(view)
+    return published.derived(view.version, (RegistryVersion, view.status),
+                             lambda _row: RegistryVersion.from_view(view, published))
+
+
 def _entries(info: Info, view: versions.VersionView) -> list:
     published = info.context.published
     return published.entries_of(view.version) if published else view.entries()
@@ -105,8 +113,7 @@ class RegistryQuery:
         else:
             views, latest = remembered
         page = views[:limit]
-        edges = [RegistryVersionEdge(cursor=version_cursor(v.version.number),
-                                     node=RegistryVersion.from_view(v, published if remembered else None))
+        edges = [RegistryVersionEdge(cursor=version_cursor(v.version.number), node=_node(v, published, remembered))
                  for v in page]
         return RegistryVersionConnection(
             page=edges, total_count=latest or 0, with_lists=with_lists,
