@@ -30,7 +30,7 @@ from registry.db import Database, utcnow
 from registry.migrations import upgrade
 from registry.objections.models import Objection
 from registry.seed.service import seed_demo
-from registry.settings import Settings
+from schema.settings import AppSettings
 from registry.subprocessors import service as drafts
 from registry.versions import service as versions
 
@@ -93,7 +93,7 @@ async def measure(url: str, *, customers: int, first: int, rounds: int, repeats:
     from schema.app import create_app
 
     token = await _admin_token(url)
-    settings = Settings(database_url=url, inprocess_worker=False)
+    settings = AppSettings(database_url=url, inprocess_worker=False)
     first = first or settings.max_page_size
     db = Database(url)
     app = create_app(settings, db=db)

@@ -8,6 +8,7 @@ from registry.auth.service import Principal
 from registry.db import Database
 from schema.settings import AppSettings
 from schema.pacing import Turns
+from schema.published import PublishedVersions
 
 
 @dataclass
@@ -18,6 +19,7 @@ class Context:
     principal: Principal | None
     response: object = None
     turns: Turns | None = None  # the app's, shared by its requests
+    published: PublishedVersions | None = None  # the app's memory of published versions
 
     @property
     def actor(self) -> str:

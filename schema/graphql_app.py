@@ -28,6 +28,7 @@ from schema.context import Context
 from schema.graphiql import graphiql_html
 from schema.media import GRAPHQL_RESPONSE, JSON, negotiate
 from schema.pacing import Turns
+from schema.published import PublishedVersions
 from schema.schema import build_schema
 
 REQUEST_ERROR_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 415: "UNSUPPORTED_MEDIA_TYPE"}
@@ -54,6 +55,7 @@ class RegistryGraphQL(GraphQL):
         self.db = db
         self.settings = settings
         self.turns = Turns()
+        self.published = PublishedVersions(db, stamp_for(db), max_versions=settings.published_memory_versions)
         self.cache = ResponseCache(self._execute, stamp=stamp_for(db), max_age=settings.http_max_age,
                                    max_bytes=settings.cache_max_bytes, coalesce=settings.cache_coalesce)
         self.ide_html = graphiql_html(self.graphql_ide_html) if self.graphql_ide else None
@@ -81,6 +83,7 @@ class RegistryGraphQL(GraphQL):
 
     async def get_context(self, request: Request, response: Response) -> Context:
         return Context(db=self.db, settings=self.settings, request=request, response=response, turns=self.turns,
+                       published=self.published,
                        principal=await principal_of(request, self.db, self.settings))
 
     async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:

@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from registry.db import is_stored_number
-from registry.settings import Settings
+from schema.settings import AppSettings
 from schema.errors import BadInput
 
 Node = TypeVar("Node")
@@ -18,7 +18,7 @@ Row = TypeVar("Row")
 DEFAULT_PAGE_SIZE = 20
 
 
-def page_size(settings: Settings, first: int | None) -> int:
+def page_size(settings: AppSettings, first: int | None) -> int:
     """The page size asked for, or the default; BAD_USER_INPUT naming `first` outside 1..max_page_size."""
     cap = settings.max_page_size
     if first is not None and not 0 < first <= cap:

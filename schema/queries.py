@@ -7,9 +7,9 @@ from strawberry.types import Info
 
 from registry.agreement import service as agreements
 from registry.audit import service as audit
+from registry.db import is_stored_number
 from registry.subprocessors import service as drafts
 from registry.versions import service as versions
-from schema.errors import BadInput
 from schema.pagination import decode_cursor, page_size
 from schema.permissions import IsAdmin
 from schema.types.agreement import AgreementTemplate, Organisation
@@ -37,21 +37,47 @@ def selects(selections, name: str) -> bool:
     return any(getattr(s, "name", None) == name or selects(getattr(s, "selections", []), name) for s in selections)
 
 
+async def _effective(info: Info, at: datetime | None) -> versions.VersionView | None:
+    published = info.context.published
+    remembered = await published.effective(at) if published else None
+    if remembered is not None:
+        return remembered[0]
+    async with info.context.db.session() as session:
+        return await versions.effective_version(session=session, at=at)
+
+
+def _node(view: versions.VersionView, published, remembered) -> RegistryVersion:
+    # From memory, a version with a given status always reads the same: built once, not per request.
+    if not remembered:
+        return RegistryVersion.from_view(view)
+    return published.derived(view.version, (RegistryVersion, view.status),
+                             lambda _row: RegistryVersion.from_view(view, published))
+
+
+def _entries(info: Info, view: versions.VersionView) -> list:
+    published = info.context.published
+    return published.entries_of(view.version) if published else view.entries()
+
+
 @strawberry.type
 class RegistryQuery:
     @strawberry.field(description="The list in effect at asOf (default now).")
     async def subprocessors(self, info: Info, as_of: datetime | None = None,
                             language: Language = Language.DA) -> list[Subprocessor]:
-        async with info.context.db.session() as session:
-            view = await versions.effective_version(session=session, at=aware(as_of, "asOf"))
-        return [Subprocessor.from_entry(entry, language) for entry in view.entries()] if view else []
+        view = await _effective(info, aware(as_of, "asOf"))
+        if view is None:
+            return []
+        published = info.context.published
+        if published:
+            return published.derived(view.version, (Subprocessor, language),
+                                     lambda _row: [Subprocessor.from_entry(e, language) for e in _entries(info, view)])
+        return [Subprocessor.from_entry(entry, language) for entry in view.entries()]
 
     @strawberry.field(description="One sub-processor in the list in effect at asOf (default now), or null.")
     async def subprocessor(self, info: Info, slug: str, as_of: datetime | None = None,
                            language: Language = Language.DA) -> Subprocessor | None:
-        async with info.context.db.session() as session:
-            view = await versions.effective_version(session=session, at=aware(as_of, "asOf"))
-        entry = next((e for e in view.entries() if e.slug == slug), None) if view else None
+        view = await _effective(info, aware(as_of, "asOf"))
+        entry = next((e for e in _entries(info, view) if e.slug == slug), None) if view else None
         return Subprocessor.from_entry(entry, language) if entry else None
 
     @strawberry.field(description="Published versions, newest first.")
@@ -59,24 +85,39 @@ class RegistryQuery:
                                 after: str | None = None) -> RegistryVersionConnection:
         limit = page_size(info.context.settings, first)
         before_number = decode_cursor(VERSION_CURSOR, after)
-        async with info.context.db.session() as session:
-            views = await versions.list_versions(session=session, limit=limit + 1, before_number=before_number,
-                                                 with_entries=selects(info.selected_fields, "subprocessors"))
-            latest = await versions.latest_number(session=session)
+        published = info.context.published
+        with_lists = selects(info.selected_fields, "subprocessors")
+        remembered = await published.page(limit=limit + 1, before_number=before_number) if published else None
+        if remembered is None:
+            async with info.context.db.session() as session:
+                views = await versions.list_versions(session=session, limit=limit + 1, before_number=before_number,
+                                                     with_entries=with_lists)
+                latest = await versions.latest_number(session=session)
+        else:
+            views, latest = remembered
         return RegistryVersionConnection.of(views, limit=limit, after=before_number, kind=VERSION_CURSOR,
-                                            key=lambda view: view.version.number, node=RegistryVersion.from_view,
-                                            total_count=latest or 0)
+                                            key=lambda view: view.version.number,
+                                            node=lambda view: _node(view, published, remembered),
+                                            total_count=latest or 0, with_lists=with_lists)
 
     @strawberry.field(description="One published version by number, or null.")
     async def registry_version(self, info: Info, number: int) -> RegistryVersion | None:
+        published = info.context.published
+        remembered = await published.version(number) if published and is_stored_number(number) else None
+        if remembered is not None:
+            return RegistryVersion.from_view(remembered[0], published) if remembered[0] else None
         async with info.context.db.session() as session:
             view = await versions.get_version(session=session, number=number)
         return RegistryVersion.from_view(view) if view else None
 
     @strawberry.field(description="The field-level changes between any two versions.")
     async def registry_diff(self, info: Info, from_version: int, to_version: int) -> RegistryDiff:
-        async with info.context.db.session() as session:
-            changes = await versions.diff_versions(session=session, from_number=from_version, to_number=to_version)
+        published = info.context.published
+        changes = await published.diff(from_version, to_version) if published else None
+        if changes is None:
+            async with info.context.db.session() as session:
+                changes = await versions.diff_versions(session=session, from_number=from_version,
+                                                       to_number=to_version)
         return RegistryDiff(from_version=from_version, to_version=to_version,
                             changes=[Change.from_domain(change) for change in changes])
 

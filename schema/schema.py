@@ -7,6 +7,7 @@ from pathlib import Path
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -55,13 +56,16 @@ class RegistrySchema(strawberry.Schema):
 
 def build_schema(settings: AppSettings) -> strawberry.Schema:
     """The schema with the operator's limits; extensions are factories, made anew per operation."""
+    # The limiters make a new rule class per instance, and ValidationCache keys on the rules: made per
+    # operation they would miss every time, so the rules are made once here and shared.
+    limits = [*QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+              *MaxAliasesLimiter(max_alias_count=settings.max_query_aliases).validation_rules]
     return RegistrySchema(
         query=Query,
         mutation=Mutation,
         extensions=[
-            partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
+            partial(AddValidationRules, limits),
             partial(MaxTokensLimiter, max_token_count=settings.max_query_tokens),
-            partial(MaxAliasesLimiter, max_alias_count=settings.max_query_aliases),
             partial(MaskErrors, should_mask_error=should_mask),
             QueryCost,
             ParserCache,

@@ -9,7 +9,7 @@ import pytest
 from registry.db import Database, utcnow
 from registry.subprocessors import service as drafts
 from registry.versions import service as versions
-from schema import cache_state
+from schema import cache_state, published
 from schema.app import create_app
 from schema.cache import ResponseCache
 from schema.cache_state import close_stamp, stamp_for
@@ -32,6 +32,7 @@ class Clock:
         self.moment: datetime | None = None
         monkeypatch.setattr(versions, "utcnow", lambda: self.moment or utcnow())
         monkeypatch.setattr(cache_state, "now", lambda: (self.moment or utcnow()).timestamp())
+        monkeypatch.setattr(published, "utcnow", lambda: self.moment or utcnow())
 
     def set(self, moment: datetime) -> None:
         self.moment = moment
@@ -236,10 +237,10 @@ async def test_a_read_while_another_reload_is_under_way_waits_for_the_new_answer
     loading, release = asyncio.Event(), asyncio.Event()
     load_pending = versions.pending_versions
 
-    async def slow_pending_versions(*, session):
+    async def slow_pending_versions(*, session, **options):
         loading.set()
         await release.wait()
-        return await load_pending(session=session)
+        return await load_pending(session=session, **options)
 
     monkeypatch.setattr(versions, "pending_versions", slow_pending_versions)
     await asyncio.sleep(0.2)  # PostgreSQL: this server hears the publish's own notice before anyone reads

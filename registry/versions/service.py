@@ -292,3 +292,8 @@ async def latest_number(*, session: AsyncSession) -> int | None:
     """The highest version number published, withdrawn ones included."""
     return (await session.exec(select(RegistryVersion.number).order_by(RegistryVersion.number.desc())
                                   .limit(1))).one_or_none()
+
+
+async def versions_by_number(*, session: AsyncSession, numbers: list[int]) -> list[RegistryVersion]:
+    """The versions of those numbers that exist, in no particular order."""
+    return list((await session.exec(select(RegistryVersion).where(RegistryVersion.number.in_(numbers)))).all())

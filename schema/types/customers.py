@@ -7,10 +7,8 @@ import strawberry
 from registry.customers.models import Agreement as DomainAgreement
 from registry.customers.models import AgreementStatus as DomainAgreementStatus
 from registry.customers.models import Customer as DomainCustomer
-from registry.customers.models import CustomerNotice
 from registry.customers.models import NoticeContact as DomainContact
 from registry.customers.models import TerminationChoice as DomainTerminationChoice
-from registry.objections.models import Objection as DomainObjection
 from registry.objections.models import ObjectionOutcome as DomainOutcome
 from registry.objections.models import ObjectionStatus as DomainObjectionStatus
 from registry.objections.standing import VersionForCustomer

@@ -4,10 +4,13 @@ from datetime import datetime
 
 import strawberry
 from strawberry.scalars import JSON
+from strawberry.types import Info
 
 from registry.versions.models import Change as DomainChange
+from registry.versions.models import RegistryVersion as DomainVersion
 from registry.versions.service import VersionView
-from schema.pagination import Connection
+from schema.pagination import Connection, Edge
+from schema.published import PublishedVersions
 from schema.types.common import ChangeKind, Language, VersionStatus, camel
 from schema.types.subprocessors import Subprocessor
 
@@ -27,6 +30,10 @@ class Change:
                    before=change.before, after=change.after)
 
 
+def _changes(version: DomainVersion) -> list[Change]:
+    return [Change.from_domain(change) for change in version.change_list()]
+
+
 @strawberry.type(description="A published version of the sub-processor list. Immutable once published.")
 class RegistryVersion:
     number: int
@@ -41,24 +48,30 @@ class RegistryVersion:
     previous_hash: str | None
     withdrawn_at: datetime | None
     withdrawal_reason: str | None
+    # A plain field, not a resolver: a history page completes fifty of them, and from memory they are built already.
+    changes: list[Change] = strawberry.field(description="The field-level changes against the version before it.")
     view: strawberry.Private[VersionView]
+    published: strawberry.Private[PublishedVersions | None] = None  # where the row came from, if from memory
 
-    @strawberry.field(description="The field-level changes against the version before it.")
-    def changes(self) -> list[Change]:
-        return [Change.from_domain(change) for change in self.view.version.change_list()]
 
     @strawberry.field(description="The complete list this version publishes.")
     def subprocessors(self, language: Language = Language.DA) -> list[Subprocessor]:
+        if self.published:
+            entries = self.published.entries_of(self.view.version)
+            return self.published.derived(self.view.version, (Subprocessor, language),
+                                          lambda _row: [Subprocessor.from_entry(entry, language) for entry in entries])
         return [Subprocessor.from_entry(entry, language) for entry in self.view.entries()]
 
     @classmethod
-    def from_view(cls, view: VersionView) -> "RegistryVersion":
+    def from_view(cls, view: VersionView, published: PublishedVersions | None = None) -> "RegistryVersion":
         version = view.version
         return cls(
             number=version.number, status=view.status, published_at=version.published_at,
             effective_at=version.effective_at, objection_deadline=version.objection_deadline, note=version.note,
             material=version.material, content_hash=version.content_hash, previous_hash=version.previous_hash,
             withdrawn_at=version.withdrawn_at, withdrawal_reason=version.withdrawn_reason, view=view,
+            changes=published.derived(version, Change, _changes) if published else _changes(version),
+            published=published,
         )
 
 
@@ -68,6 +81,14 @@ VERSION_CURSOR = "version"
 @strawberry.type(description="Published versions, newest first.")
 class RegistryVersionConnection(Connection[RegistryVersion]):
     total_count: int
+    with_lists: strawberry.Private[bool] = True
+
+    @strawberry.field
+    def edges(self, info: Info) -> list[Edge[RegistryVersion]]:
+        # A page with its lists is the longest answer a stranger may ask for; it must not hold the loop.
+        # Without them a page of 100 is as short as one list, and pacing it would cost more than it spares.
+        turns = info.context.turns
+        return turns.paced(self.page) if turns and self.with_lists else self.page
 
 
 @strawberry.type(description="The field-level changes from one version's list to another's.")

@@ -1,0 +1,84 @@
+"""python -m bench.uncached_cpu [list history diff]: CPU per uncached read, the registry against stock strawberry.
+
+Both apps run in this one process and are called through ASGI directly, one request at a time, so the
+figure is CPU time per request (process_time, the database driver's threads included) and holds on a
+busy machine where wrk's requests/s do not. The registry is called with a token that is no one's, so
+no request touches the answer cache. Env: DBURL (default a SQLite file in /tmp, built once with the
+benchmark's 500 versions; an empty PostgreSQL database works too), N requests per figure (200), and
+PROF=registry or PROF=stock to write a cProfile of that target to /tmp/bench-<query>.prof.
+"""
+import asyncio
+import cProfile
+import importlib
+import json
+import os
+import sys
+import tempfile
+import time
+
+
+from bench.build_db import build
+from bench.queries import QUERIES, VERSIONS
+from registry.migrations import upgrade
+
+URL = os.environ.get("DBURL", f"sqlite+aiosqlite:///{tempfile.gettempdir()}/bench-uncached.db")
+N = int(os.environ.get("N", "200"))
+AUTH = "Bearer not-a-token"
+ANSWERS = os.path.join(tempfile.gettempdir(), "bench-uncached-answers.json")
+
+
+
+async def call(app, body: bytes, headers):
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": "/graphql", "raw_path": b"/graphql", "query_string": b"", "root_path": "",
+             "headers": [(b"content-type", b"application/json"), (b"host", b"127.0.0.1"), *headers],
+             "client": ("127.0.0.1", 1234), "server": ("127.0.0.1", 80)}
+    sent = False
+    async def receive():
+        nonlocal sent
+        if sent:
+            await asyncio.sleep(3600)
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+    out = []
+    async def send(m):
+        out.append(m)
+    await app(scope, receive, send)
+    return b"".join(m.get("body", b"") for m in out if m["type"] == "http.response.body")
+
+async def main():
+    os.environ["REGISTRY_DATABASE_URL"] = URL
+    os.environ["REGISTRY_GRAPHIQL"] = "false"
+    from schema.app import create_app
+    from schema.settings import AppSettings
+    app = create_app(AppSettings(database_url=URL))
+    headers = [(b"authorization", AUTH.encode())] if AUTH else []
+    answers = {}
+    async with app.router.lifespan_context(app):
+        for name, q in QUERIES.items():
+            answers[name] = (await call(app, json.dumps({"query": q}).encode(), headers)).decode()
+        with open(ANSWERS, "w") as f:
+            json.dump(answers, f)
+        os.environ["BENCH_ANSWERS"] = ANSWERS
+        stock = importlib.import_module("bench.stock_app").app
+        which = sys.argv[1:] or list(QUERIES)
+        for name in which:
+            body = json.dumps({"query": QUERIES[name]}).encode()
+            res = {}
+            for label, target, hdr in (("stock", stock, []), ("registry", app, headers)):
+                for _ in range(20):
+                    await call(target, body, hdr)
+                prof = cProfile.Profile() if os.environ.get("PROF") == label else None
+                t0, c0 = time.perf_counter(), time.process_time()
+                if prof: prof.enable()
+                for _ in range(N):
+                    await call(target, body, hdr)
+                if prof:
+                    prof.disable(); prof.dump_stats(f"{tempfile.gettempdir()}/bench-{name}.prof")
+                res[label] = ((time.perf_counter() - t0) / N * 1000, (time.process_time() - c0) / N * 1000)
+            print(f"{name:8} stock {res['stock'][0]:.2f} ms wall {res['stock'][1]:.2f} cpu | registry {res['registry'][0]:.2f} wall {res['registry'][1]:.2f} cpu | ratio(stock/reg cpu) {res['stock'][1]/res['registry'][1]:.2f}", flush=True)
+
+if __name__ == "__main__":
+    upgrade(URL)
+    print(asyncio.run(build(URL, count=VERSIONS)))
+    asyncio.run(main())

@@ -1,0 +1,194 @@
+"""Published versions as this process has read them, kept per revision of the registry, served without SQL.
+
+A published version never changes, except that a pending one may be withdrawn, and that moves the revision
+(cache_state.py tells this process of every move, also one made by another process). So rows read once are
+kept: a row that was in effect or withdrawn when read can change no more and stays across revisions; any
+other row is read again once the revision moves. Which version is in effect at a time after the timeline
+was read follows from the timeline itself: the version then in effect, and the pending ones with their
+effective times (registry.versions.service decides both). Times before it are asked of the database.
+"""
+
+import asyncio
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
+
+from registry.db import Database, utcnow
+from registry.subprocessors.models import SubprocessorEntry
+from registry.versions import service as versions
+from registry.versions.diff import diff_entries
+from registry.versions.models import Change, RegistryVersion
+from registry.versions.service import VersionView
+from schema.cache_state import RegistryStamp
+
+MAX_DIFFS = 256
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """One revision's facts about the whole history: how many versions, and which is in effect when."""
+
+    revision: int
+    read_at: datetime
+    latest: int
+    current: int | None  # in effect at read_at
+    pending: tuple[tuple[datetime, int], ...]  # not withdrawn, not yet in effect at read_at
+
+    def covers(self, at: datetime) -> bool:
+        return at >= self.read_at
+
+    def effective_number(self, at: datetime) -> int | None:
+        """The version in effect at `at`, for `at` no earlier than read_at (see covers)."""
+        return max((number for effective_at, number in self.pending if effective_at <= at), default=self.current)
+
+
+class PublishedVersions:
+    """One app's memory of the published versions; every method answers None when it cannot answer from it."""
+
+    def __init__(self, db: Database, stamp: RegistryStamp | None, *, max_versions: int) -> None:
+        self.db, self.stamp, self.max_versions = db, stamp, max_versions
+        self.timeline: Timeline | None = None
+        self.rows: OrderedDict[int, RegistryVersion] = OrderedDict()  # least recently used first
+        self.final: set[int] = set()  # rows nothing can change any more
+        self.made: dict[int, dict[Hashable, object]] = {}  # per row: what was built from it
+        self.diffs: OrderedDict[tuple[int, int], list[Change]] = OrderedDict()
+        self._started = False
+        self._loading: asyncio.Lock = asyncio.Lock()
+
+    async def current_timeline(self) -> Timeline | None:
+        if self.stamp is None:
+            return None
+        if not self._started:
+            self._started = True
+            self.stamp.mark_stale()  # another app on this database may have left its revision behind
+        state = await self.stamp.current()
+        if state is None:
+            return None
+        if self.timeline is not None and self.timeline.revision == state.revision:
+            return self.timeline
+        async with self._loading:
+            if self.timeline is not None and self.timeline.revision == state.revision:
+                return self.timeline
+            timeline, pending_rows = await self._read_timeline()
+            if timeline.revision != state.revision:
+                return None  # the stamp has not yet seen this move: let the database answer until it has
+            self._forget_changeable()
+            for row in pending_rows:
+                self._keep(row, final=False)
+            self.timeline = timeline
+            return timeline
+
+    async def _read_timeline(self) -> tuple[Timeline, list[RegistryVersion]]:
+        now = utcnow()
+        async with self.db.session() as session:
+            revision = await versions.revision(session=session)
+            latest = await versions.latest_number(session=session)
+            current = await versions.effective_number(session=session, at=now)
+            pending = await versions.pending_versions(session=session, now=now)
+        timeline = Timeline(revision=revision, read_at=now, latest=latest or 0, current=current,
+                            pending=tuple((row.effective_at, row.number) for row in pending))
+        return timeline, pending
+
+    def _forget_changeable(self) -> None:
+        for number in [n for n in self.rows if n not in self.final]:
+            del self.rows[number]
+            self.made.pop(number, None)
+
+    def _keep(self, row: RegistryVersion, *, final: bool) -> None:
+        self.rows[row.number] = row
+        self.rows.move_to_end(row.number)
+        if final:
+            self.final.add(row.number)
+        while len(self.rows) > self.max_versions:
+            number, _ = self.rows.popitem(last=False)
+            self.final.discard(number)
+            self.made.pop(number, None)
+
+    async def _rows(self, numbers: list[int]) -> dict[int, RegistryVersion]:
+        missing = [n for n in numbers if n not in self.rows]
+        if missing:
+            read_at = utcnow()
+            async with self.db.session() as session:
+                rows = await versions.versions_by_number(session=session, numbers=missing)
+            for row in rows:
+                # In effect or withdrawn when read: nothing can change it any more (only pending ones are withdrawn).
+                self._keep(row, final=row.withdrawn_at is not None or row.effective_at <= read_at)
+        found = {}
+        for number in numbers:
+            row = self.rows.get(number)
+            if row is not None:
+                self.rows.move_to_end(number)
+                found[number] = row
+        return found
+
+    def _view(self, row: RegistryVersion, timeline: Timeline, now: datetime) -> VersionView:
+        return VersionView(row, row.status(now=now, effective_number=timeline.effective_number(now)))
+
+    async def effective(self, at: datetime | None) -> tuple[VersionView | None] | None:
+        """The version in effect at `at` (default now), wrapped in a 1-tuple; None when memory cannot tell."""
+        now = utcnow()
+        at = at or now
+        timeline = await self.current_timeline()
+        if timeline is None or not timeline.covers(at):
+            return None
+        number = timeline.effective_number(at)
+        if number is None:
+            return (None,)
+        row = (await self._rows([number])).get(number)
+        return (self._view(row, timeline, now),) if row is not None else None
+
+    async def page(self, *, limit: int, before_number: int | None) -> tuple[list[VersionView], int] | None:
+        """Up to `limit` versions older than `before_number`, newest first, and the latest number."""
+        timeline = await self.current_timeline()
+        if timeline is None:
+            return None
+        top = timeline.latest if before_number is None else min(before_number - 1, timeline.latest)
+        numbers = list(range(top, max(top - limit, 0), -1))
+        rows = await self._rows(numbers)
+        if len(rows) != len(numbers):
+            return None  # numbers with gaps: not a history this memory knows how to page
+        now = utcnow()
+        return [self._view(rows[n], timeline, now) for n in numbers], timeline.latest
+
+    async def version(self, number: int) -> tuple[VersionView | None] | None:
+        timeline = await self.current_timeline()
+        if timeline is None:
+            return None
+        if not 0 < number <= timeline.latest:
+            return (None,)
+        row = (await self._rows([number])).get(number)
+        return (self._view(row, timeline, utcnow()),) if row is not None else None
+
+    async def diff(self, from_number: int, to_number: int) -> list[Change] | None:
+        """The changes between two versions (their lists never change, so neither does this), or None."""
+        key = (from_number, to_number)
+        if key in self.diffs:
+            self.diffs.move_to_end(key)
+            return self.diffs[key]
+        timeline = await self.current_timeline()
+        if timeline is None or not (0 < from_number <= timeline.latest and 0 < to_number <= timeline.latest):
+            return None
+        rows = await self._rows([from_number, to_number])
+        if len(rows) != len({from_number, to_number}):
+            return None
+        changes = diff_entries(rows[from_number].entries, rows[to_number].entries)
+        self.diffs[key] = changes
+        while len(self.diffs) > MAX_DIFFS:
+            self.diffs.popitem(last=False)
+        return changes
+
+    def derived(self, row: RegistryVersion, key: Hashable, make: Callable[[RegistryVersion], T]) -> T:
+        """make(row), computed once per key while the row is kept (answers built from it never change)."""
+        if self.rows.get(row.number) is not row:
+            return make(row)
+        made = self.made.setdefault(row.number, {})
+        if key not in made:
+            made[key] = make(row)
+        return made[key]
+
+    def entries_of(self, row: RegistryVersion) -> list[SubprocessorEntry]:
+        """The row's list, decoded once while the row is kept."""
+        return self.derived(row, "entries", lambda r: VersionView(r, None).entries())
