@@ -27,12 +27,14 @@ ROOT = Path(__file__).parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def sink_main(port: int) -> None:
+def sink_main(port: int, latency_ms: float = 0.0) -> None:
     """A counting SMTP sink in its own process, so it does not share the benchmark's event loop."""
     from aiosmtpd.controller import Controller
 
     class Count:
         async def handle_DATA(self, server, session, envelope):
+            if latency_ms:
+                await asyncio.sleep(latency_ms / 1000)
             return "250 2.0.0 Ok"
 
     controller = Controller(Count(), hostname="127.0.0.1", port=port)
@@ -170,7 +172,13 @@ def _median(values: list[float]) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--subscribers", type=int, nargs="+", default=[10_000, 2_000])
+    parser.add_argument("--subscribers", type=int, nargs="+",
+                        help="default: 10,000 and 2,000; with --workers, 2,000")
+    parser.add_argument("--workers", type=int, nargs="+",
+                        help="instead: run this many `python -m registry worker` processes at once (PostgreSQL), "
+                             "e.g. 1 2 4, and count duplicates at the SMTP server")
+    parser.add_argument("--smtp-latency-ms", type=float, default=0.0,
+                        help="the SMTP server waits this long before each 250 (default 0)")
     parser.add_argument("--database-url", help="default: a fresh SQLite file per run")
     # The shipped defaults unless asked otherwise: the figures describe `python -m registry worker` as it comes.
     from registry.settings import Settings
@@ -184,10 +192,20 @@ def main() -> int:
     parser.add_argument("--sink", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--counting-sink", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.sink:
-        sink_main(args.sink)
+        sink_main(args.sink, args.smtp_latency_ms)
         return 0
+    from bench import fanout_workers
+
+    if args.counting_sink:
+        fanout_workers.counting_sink_main(args.counting_sink, args.smtp_latency_ms)
+        return 0
+    if args.workers:
+        args.subscribers = args.subscribers or [2_000]
+        return fanout_workers.run(args)
+    args.subscribers = args.subscribers or [10_000, 2_000]
     if args.one:
         from registry.migrations import upgrade
 
@@ -199,7 +217,8 @@ def main() -> int:
     from tests.smtp_sink import free_port
 
     port = free_port()
-    sink = subprocess.Popen([sys.executable, __file__, "--sink", str(port)], stdin=subprocess.PIPE,
+    sink = subprocess.Popen([sys.executable, __file__, "--sink", str(port), "--smtp-latency-ms",
+                             str(args.smtp_latency_ms)], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, text=True)
     runs: dict[int, list[dict]] = {count: [] for count in args.subscribers}
     try:

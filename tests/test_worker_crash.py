@@ -22,14 +22,15 @@ from tests.notify_helpers import add_confirmed, notifications, publish_change
 ROOT = Path(__file__).parents[1]
 
 
-def start_worker(settings, smtp, **env) -> subprocess.Popen:
-    """`python -m registry worker` in a process of its own, as an operator runs it."""
+def start_worker(settings, smtp, log: Path | None = None, **env) -> subprocess.Popen:
+    """`python -m registry worker` in a process of its own, as an operator runs it (its log to `log`)."""
     env = {**os.environ, "REGISTRY_DATABASE_URL": settings.database_url, "REGISTRY_SMTP_URL": smtp.url,
            "REGISTRY_SECRET_KEY": settings.secret_key, "REGISTRY_PUBLIC_URL": settings.public_url,
            "REGISTRY_WORKER_POLL_SECONDS": "0.2",
            **{f"REGISTRY_{key.upper()}": str(value) for key, value in env.items()}}
+    stderr = log.open("w") if log is not None else subprocess.DEVNULL
     return subprocess.Popen([sys.executable, "-m", "registry", "worker"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=stderr)
 
 
 def stop(worker: subprocess.Popen) -> None:
@@ -193,3 +194,34 @@ async def test_sent_but_unrecorded_never_exceeds_the_crash_bound_even_with_slow_
     # Then at no moment were more sent but unrecorded than the crash bound
     assert len(unrecorded) == 120 and all(n.status == NotificationStatus.SENT for n in await notifications(seeded))
     assert max(unrecorded) <= max_resent_per_crash(4), max(unrecorded)
+
+
+async def test_three_workers_started_together_share_a_fan_out_and_send_each_notice_once(
+        seeded, gql, admin_token, smtp, settings, tmp_path):
+    # Given three workers running on one database, idle, and a mail server that takes 10 ms a message
+    readers = [f"reader{i}@example.dk" for i in range(120)]
+    await add_confirmed(seeded, *((reader, "da") for reader in readers))
+    smtp.sink.delay = 0.01
+    connections: Counter = Counter()
+    handle_data = smtp.sink.handle_DATA
+
+    async def counting_connections(server, session, envelope):
+        connections[session.peer] += 1
+        return await handle_data(server, session, envelope)
+
+    smtp.sink.handle_DATA = counting_connections
+    logs = [tmp_path / f"worker{i}.log" for i in range(3)]
+    workers = [start_worker(settings, smtp, log, worker_batch_size=10) for log in logs]
+    try:
+        await until(lambda: all("worker started" in log.read_text() for log in logs))
+
+        # When a version is published and they race to claim its 120 notices, ten at a time
+        await publish_change(gql, admin_token)
+        await until(lambda: all_sent(seeded))
+    finally:
+        for worker in workers:
+            stop(worker)
+
+    # Then every reader got the notice exactly once, and more than one worker carried them
+    assert deliveries(smtp) == Counter({reader: 1 for reader in readers})
+    assert len(connections) >= 2, connections
