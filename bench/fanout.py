@@ -177,6 +177,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, nargs="+",
                         help="instead: run this many `python -m registry worker` processes at once (PostgreSQL), "
                              "e.g. 1 2 4, and count duplicates at the SMTP server")
+    parser.add_argument("--worker-logs", type=Path, help="with --workers: write each worker's log into this folder")
     parser.add_argument("--smtp-latency-ms", type=float, default=0.0,
                         help="the SMTP server waits this long before each 250 (default 0)")
     parser.add_argument("--database-url", help="default: a fresh SQLite file per run")

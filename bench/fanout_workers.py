@@ -59,13 +59,15 @@ def _peak_rss_mib(pid: int) -> float:
     return 0.0
 
 
-def _start_workers(count: int, *, url: str, port: int, settle_group: int, batch_size: int) -> list[subprocess.Popen]:
+def _start_workers(count: int, *, url: str, port: int, settle_group: int, batch_size: int,
+                   log_dir: Path | None) -> list[subprocess.Popen]:
     env = {**os.environ, "REGISTRY_DATABASE_URL": url, "REGISTRY_SMTP_URL": f"smtp://127.0.0.1:{port}?starttls=false",
            "REGISTRY_SECRET_KEY": secrets.token_urlsafe(48), "REGISTRY_PUBLIC_URL": "https://registry.example",
            "REGISTRY_MAIL_FROM": "noreply@registry.example", "REGISTRY_WORKER_POLL_SECONDS": "0.2",
            "REGISTRY_WORKER_SETTLE_GROUP": str(settle_group), "REGISTRY_WORKER_BATCH_SIZE": str(batch_size)}
+    logs = [(log_dir / f"worker{count}-{i}.log").open("w") if log_dir else subprocess.DEVNULL for i in range(count)]
     return [subprocess.Popen([sys.executable, "-m", "registry", "worker"], cwd=ROOT, env=env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(count)]
+                             stdout=subprocess.DEVNULL, stderr=log) for log in logs]
 
 
 async def _wait_all_sent(db, queued: int, workers: list[subprocess.Popen], limit_seconds: float) -> None:
@@ -88,7 +90,7 @@ async def _wait_all_sent(db, queued: int, workers: list[subprocess.Popen], limit
 
 
 async def one_run(url: str, *, subscribers: int, workers: int, latency_ms: float, settle_group: int,
-                  batch_size: int) -> dict:
+                  batch_size: int, log_dir: Path | None = None) -> dict:
     from bench.fanout import _prepare, _publish
     from tests.smtp_sink import free_port
 
@@ -102,7 +104,8 @@ async def one_run(url: str, *, subscribers: int, workers: int, latency_ms: float
     try:
         assert sink.stdout.readline().strip() == "ready"
         started = time.monotonic()
-        processes = _start_workers(workers, url=url, port=port, settle_group=settle_group, batch_size=batch_size)
+        processes = _start_workers(workers, url=url, port=port, settle_group=settle_group, batch_size=batch_size,
+                                   log_dir=log_dir)
         # Generous: a single worker at the latency's pace, twice over, plus start-up.
         await _wait_all_sent(db, queued, processes, limit_seconds=60 + 2 * queued * (latency_ms + 5) / 1000)
         wall = time.monotonic() - started
@@ -139,7 +142,7 @@ def run(args) -> int:
         for workers in args.workers:
             result = asyncio.run(one_run(args.database_url, subscribers=subscribers, workers=workers,
                                          latency_ms=args.smtp_latency_ms, settle_group=args.settle_group,
-                                         batch_size=args.batch_size))
+                                         batch_size=args.batch_size, log_dir=args.worker_logs))
             print(json.dumps(result), flush=True)
             results.append(result)
     print(f"\nSMTP server answering in {args.smtp_latency_ms:g} ms, batch size {args.batch_size}, settle group "
