@@ -9,6 +9,7 @@ the promise is 0), and how many messages each connection carried (how evenly the
 
 import asyncio
 import json
+import re
 import os
 import secrets
 import signal
@@ -25,6 +26,7 @@ def counting_sink_main(port: int, latency_ms: float) -> None:
     from aiosmtpd.controller import Controller
 
     received: dict[str, int] = {}
+    seen: dict[str, list] = {}  # recipient -> [(connection, Message-ID)], so a duplicate can be told apart
     per_connection: dict[tuple, int] = {}
     first_last: list[float] = []
 
@@ -35,8 +37,10 @@ def counting_sink_main(port: int, latency_ms: float) -> None:
             # Counted when the 250 is decided, as the worker counts a message sent.
             now = time.monotonic()
             first_last[:] = [first_last[0] if first_last else now, now]
+            found = re.search(rb"^Message-ID: *(.+?)\r?$", envelope.original_content or b"", re.M | re.I)
             for recipient in envelope.rcpt_tos:
                 received[recipient] = received.get(recipient, 0) + 1
+                seen.setdefault(recipient, []).append((session.peer[1], found and found.group(1).decode()))
             per_connection[session.peer] = per_connection.get(session.peer, 0) + 1
             return "250 2.0.0 Ok"
 
@@ -48,7 +52,9 @@ def counting_sink_main(port: int, latency_ms: float) -> None:
     total = sum(received.values())
     print(json.dumps({"received": total, "distinct": len(received), "duplicates": total - len(received),
                       "seconds": (first_last[1] - first_last[0]) if first_last else 0.0,
-                      "per_connection": sorted(per_connection.values(), reverse=True)}), flush=True)
+                      "per_connection": sorted(per_connection.values(), reverse=True),
+                      "twice": {recipient: seen[recipient] for recipient, count in received.items() if count > 1}}),
+          flush=True)
 
 
 def _peak_rss_mib(pid: int) -> float:
@@ -127,6 +133,7 @@ async def one_run(url: str, *, subscribers: int, workers: int, latency_ms: float
             "duplicates": stats["duplicates"], "missing": queued - stats["distinct"],
             "msgs_per_s": round(rate, 1), "of_ideal": round(rate / ideal, 2) if ideal else None,
             "wall_s_incl_start": round(wall, 1), "per_connection": stats["per_connection"],
+            "twice": dict(list(stats["twice"].items())[:10]),
             "worker_peak_rss_mib": peak_rss}
 
 

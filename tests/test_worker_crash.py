@@ -225,3 +225,29 @@ async def test_three_workers_started_together_share_a_fan_out_and_send_each_noti
     # Then every reader got the notice exactly once, and more than one worker carried them
     assert deliveries(smtp) == Counter({reader: 1 for reader in readers})
     assert len(connections) >= 2, connections
+
+
+async def test_a_heartbeat_skips_rows_being_recorded_instead_of_waiting_for_them(seeded, gql, admin_token):
+    # Given a worker holding three notices, one of them locked by a transaction still marking it sent
+    # (waiting for it while that recording waits for rows the heartbeat locked deadlocks on PostgreSQL,
+    # and the aborted side may be the recording, whose group then goes out twice)
+    from sqlalchemy import text
+
+    from notifications.outbox import service as outbox
+
+    if seeded.dialect != "postgresql":
+        pytest.skip("SQLite has one writer at a time, no row locks")
+    await add_confirmed(seeded, *((f"reader{i}@example.dk", "da") for i in range(3)))
+    await publish_change(gql, admin_token)
+    async with seeded.transaction() as session:
+        held = await outbox.claim_batch(session=session, owner="w1", limit=3, lease_seconds=30)
+    async with seeded.engine.connect() as recording, recording.begin():
+        await recording.execute(text("UPDATE notification SET status = 'SENT' WHERE id = :id"), {"id": held[0].id})
+
+        # When its heartbeat renews the leases meanwhile
+        async with seeded.transaction() as session:
+            renewed = await asyncio.wait_for(
+                outbox.renew_leases(session=session, owner="w1", lease_seconds=60), timeout=5)
+
+    # Then it did not wait for the recording: the other two were renewed at once
+    assert renewed == 2
