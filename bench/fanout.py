@@ -27,23 +27,6 @@ ROOT = Path(__file__).parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def sink_main(port: int, latency_ms: float = 0.0) -> None:
-    """A counting SMTP sink in its own process, so it does not share the benchmark's event loop."""
-    from aiosmtpd.controller import Controller
-
-    class Count:
-        async def handle_DATA(self, server, session, envelope):
-            if latency_ms:
-                await asyncio.sleep(latency_ms / 1000)
-            return "250 2.0.0 Ok"
-
-    controller = Controller(Count(), hostname="127.0.0.1", port=port)
-    controller.start()
-    print("ready", flush=True)
-    sys.stdin.read()  # run until the parent closes our stdin
-    controller.stop()
-
-
 async def _prepare(url: str, subscribers: int):
     from sqlalchemy import insert, text
 
@@ -200,15 +183,11 @@ def main() -> int:
     parser.add_argument("--sink", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--counting-sink", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.sink:
-        sink_main(args.sink, args.smtp_latency_ms)
-        return 0
     from bench import fanout_workers
 
-    if args.counting_sink:
-        fanout_workers.counting_sink_main(args.counting_sink, args.smtp_latency_ms)
+    if args.sink:
+        fanout_workers.counting_sink_main(args.sink, args.smtp_latency_ms)
         return 0
     if args.workers:
         args.subscribers = args.subscribers or [2_000]
