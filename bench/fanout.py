@@ -27,21 +27,6 @@ ROOT = Path(__file__).parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def sink_main(port: int) -> None:
-    """A counting SMTP sink in its own process, so it does not share the benchmark's event loop."""
-    from aiosmtpd.controller import Controller
-
-    class Count:
-        async def handle_DATA(self, server, session, envelope):
-            return "250 2.0.0 Ok"
-
-    controller = Controller(Count(), hostname="127.0.0.1", port=port)
-    controller.start()
-    print("ready", flush=True)
-    sys.stdin.read()  # run until the parent closes our stdin
-    controller.stop()
-
-
 async def _prepare(url: str, subscribers: int):
     from sqlalchemy import insert, text
 
@@ -100,7 +85,8 @@ async def _ceiling_chunk(client, message: bytes, count: int) -> float:
     return time.perf_counter() - started
 
 
-async def one_run(url: str, port: int, subscribers: int, settle_group: int, batch_size: int) -> dict:
+async def one_run(url: str, port: int, subscribers: int, settle_group: int, batch_size: int,
+                  max_sent: int | None = None) -> dict:
     from sqlalchemy import func
     from sqlmodel import select
 
@@ -132,7 +118,7 @@ async def one_run(url: str, port: int, subscribers: int, settle_group: int, batc
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     # The machine is shared, and slow spells last seconds: after each batch the worker sends, the bare
     # loop sends as many, so both see the same spells and the ratio stays put from run to run.
-    worker_seconds, ceiling_seconds = 0.0, connect_seconds
+    worker_seconds, ceiling_seconds, measured = 0.0, connect_seconds, 0
     while True:
         started = time.perf_counter()
         handled = await worker.run_once()
@@ -140,17 +126,20 @@ async def one_run(url: str, port: int, subscribers: int, settle_group: int, batc
         if not handled:
             break
         ceiling_seconds += await _ceiling_chunk(ceiling_client, message, handled)
+        measured += handled
+        if max_sent and measured >= max_sent:
+            break
     async with db.session() as session:
         sent = (await session.exec(select(func.count()).where(Notification.status == "SENT"))).one()
-    if sent != queued:  # a rate is only worth reporting for a fan-out that reached everyone
-        raise SystemExit(f"the worker stopped with {queued - sent} of {queued} notices unsent")
-    rate, ceiling = queued / worker_seconds, queued / ceiling_seconds
+    if sent != measured:  # a rate is only worth reporting for messages that all went out
+        raise SystemExit(f"the worker stopped with {measured - sent} of {measured} notices unsent")
+    rate, ceiling = measured / worker_seconds, measured / ceiling_seconds
     await worker.transport.close()
     await ceiling_client.quit()
     await worker_db.dispose()
     await db.dispose()
     return {"subscribers": subscribers, "settle_group": settle_group, "batch_size": batch_size,
-            "crash_bound": max_resent_per_crash(settle_group), "queued": queued,
+            "crash_bound": max_resent_per_crash(settle_group), "queued": queued, "measured": measured,
             "enqueue_ms": round(enqueue_seconds * 1000, 1),
             "publish_ms": round(publish_seconds * 1000, 1), "worker_msgs_per_s": round(rate),
             "ceiling_msgs_per_s": round(ceiling), "ratio": round(rate / ceiling, 2), "message_bytes": len(message),
@@ -170,7 +159,14 @@ def _median(values: list[float]) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--subscribers", type=int, nargs="+", default=[10_000, 2_000])
+    parser.add_argument("--subscribers", type=int, nargs="+",
+                        help="default: 10,000 and 2,000; with --workers, 2,000")
+    parser.add_argument("--workers", type=int, nargs="+",
+                        help="instead: run this many `python -m registry worker` processes at once (PostgreSQL), "
+                             "e.g. 1 2 4, and count duplicates at the SMTP server")
+    parser.add_argument("--worker-logs", type=Path, help="with --workers: write each worker's log into this folder")
+    parser.add_argument("--smtp-latency-ms", type=float, default=0.0,
+                        help="the SMTP server waits this long before each 250 (default 0)")
     parser.add_argument("--database-url", help="default: a fresh SQLite file per run")
     # The shipped defaults unless asked otherwise: the figures describe `python -m registry worker` as it comes.
     from schema.settings import AppSettings
@@ -180,26 +176,36 @@ def main() -> int:
                         help="REGISTRY_WORKER_SETTLE_GROUP to measure (default: the shipped one)")
     parser.add_argument("--batch-size", type=int, default=defaults["worker_batch_size"].default,
                         help="REGISTRY_WORKER_BATCH_SIZE to measure (default: the shipped one)")
+    parser.add_argument("--max-sent", type=int,
+                        help="stop each fan-out after the batch that reaches this many messages (rate, ratio and "
+                             "RSS growth over that part; enqueue still covers everyone); default: all")
     parser.add_argument("--repeat", type=int, default=3, help="fresh runs per subscriber count; the median counts")
     parser.add_argument("--sink", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    from bench import fanout_workers
+
     if args.sink:
-        sink_main(args.sink)
+        fanout_workers.counting_sink_main(args.sink, args.smtp_latency_ms)
         return 0
+    if args.workers:
+        args.subscribers = args.subscribers or [2_000]
+        return fanout_workers.run(args)
+    args.subscribers = args.subscribers or [10_000, 2_000]
     if args.one:
         from registry.migrations import upgrade
 
         upgrade(args.database_url)
         print(json.dumps(asyncio.run(one_run(args.database_url, args.port, args.one, args.settle_group,
-                                                 args.batch_size))))
+                                                 args.batch_size, args.max_sent))))
         return 0
 
     from tests.support.smtp_sink import free_port
 
     port = free_port()
-    sink = subprocess.Popen([sys.executable, __file__, "--sink", str(port)], stdin=subprocess.PIPE,
+    sink = subprocess.Popen([sys.executable, __file__, "--sink", str(port), "--smtp-latency-ms",
+                             str(args.smtp_latency_ms)], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, text=True)
     runs: dict[int, list[dict]] = {count: [] for count in args.subscribers}
     try:
@@ -212,7 +218,8 @@ def main() -> int:
                     # Each run in a fresh process, so its peak RSS is its own.
                     out = subprocess.run([sys.executable, __file__, "--one", str(count), "--port", str(port),
                                           "--database-url", url, "--settle-group", str(args.settle_group),
-                                          "--batch-size", str(args.batch_size)],
+                                          "--batch-size", str(args.batch_size),
+                                          *(["--max-sent", str(args.max_sent)] if args.max_sent else [])],
                                          capture_output=True, text=True, check=True)
                     runs[count].append(json.loads(out.stdout.strip().splitlines()[-1]))
                     print(json.dumps(runs[count][-1]), flush=True)

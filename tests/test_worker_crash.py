@@ -22,14 +22,15 @@ from tests.support.waiting import until
 ROOT = Path(__file__).parents[1]
 
 
-def start_worker(settings, smtp, **env) -> subprocess.Popen:
-    """`python -m registry worker` in a process of its own, as an operator runs it."""
+def start_worker(settings, smtp, log: Path | None = None, **env) -> subprocess.Popen:
+    """`python -m registry worker` in a process of its own, as an operator runs it (its log to `log`)."""
     env = {**os.environ, "REGISTRY_DATABASE_URL": settings.database_url, "REGISTRY_SMTP_URL": smtp.url,
            "REGISTRY_SECRET_KEY": settings.secret_key, "REGISTRY_PUBLIC_URL": settings.public_url,
            "REGISTRY_WORKER_POLL_SECONDS": "0.2",
            **{f"REGISTRY_{key.upper()}": str(value) for key, value in env.items()}}
+    stderr = log.open("w") if log is not None else subprocess.DEVNULL
     return subprocess.Popen([sys.executable, "-m", "registry", "worker"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=stderr)
 
 
 def stop(worker: subprocess.Popen) -> None:
@@ -182,3 +183,60 @@ async def test_sent_but_unrecorded_never_exceeds_the_crash_bound_even_with_slow_
     # Then at no moment were more sent but unrecorded than the crash bound
     assert len(unrecorded) == 120 and all(n.status == NotificationStatus.SENT for n in await notifications(seeded))
     assert max(unrecorded) <= max_resent_per_crash(4), max(unrecorded)
+
+
+async def test_three_workers_started_together_share_a_fan_out_and_send_each_notice_once(
+        seeded, gql, admin_token, smtp, settings, tmp_path):
+    # Given three workers running on one database, idle, and a mail server that takes 10 ms a message
+    readers = [f"reader{i}@example.dk" for i in range(120)]
+    await add_confirmed(seeded, *((reader, "da") for reader in readers))
+    smtp.sink.delay = 0.01
+    connections: Counter = Counter()
+    handle_data = smtp.sink.handle_DATA
+
+    async def counting_connections(server, session, envelope):
+        connections[session.peer] += 1
+        return await handle_data(server, session, envelope)
+
+    smtp.sink.handle_DATA = counting_connections
+    logs = [tmp_path / f"worker{i}.log" for i in range(3)]
+    workers = [start_worker(settings, smtp, log, worker_batch_size=10) for log in logs]
+    try:
+        await until(lambda: all("worker started" in log.read_text() for log in logs))
+
+        # When a version is published and they race to claim its 120 notices, ten at a time
+        await publish_change(gql, admin_token)
+        await until(lambda: all_sent(seeded))
+    finally:
+        for worker in workers:
+            stop(worker)
+
+    # Then every reader got the notice exactly once, and more than one worker carried them
+    assert deliveries(smtp) == Counter({reader: 1 for reader in readers})
+    assert len(connections) >= 2, connections
+
+
+async def test_a_heartbeat_skips_rows_being_recorded_instead_of_waiting_for_them(seeded, gql, admin_token):
+    # Given a worker holding three notices, one of them locked by a transaction still marking it sent
+    # (waiting for it while that recording waits for rows the heartbeat locked deadlocks on PostgreSQL,
+    # and the aborted side may be the recording, whose group then goes out twice)
+    from sqlalchemy import text
+
+    from notifications.outbox import service as outbox
+
+    if seeded.dialect != "postgresql":
+        pytest.skip("SQLite has one writer at a time, no row locks")
+    await add_confirmed(seeded, *((f"reader{i}@example.dk", "da") for i in range(3)))
+    await publish_change(gql, admin_token)
+    async with seeded.transaction() as session:
+        held = await outbox.claim_batch(session=session, owner="w1", limit=3, lease_seconds=30)
+    async with seeded.engine.connect() as recording, recording.begin():
+        await recording.execute(text("UPDATE notification SET status = 'SENT' WHERE id = :id"), {"id": held[0].id})
+
+        # When its heartbeat renews the leases meanwhile
+        async with seeded.transaction() as session:
+            renewed = await asyncio.wait_for(
+                outbox.renew_leases(session=session, owner="w1", lease_seconds=60), timeout=5)
+
+    # Then it did not wait for the recording: the other two were renewed at once
+    assert renewed == 2

@@ -79,9 +79,14 @@ async def renew_leases(*, session: AsyncSession, owner: str, lease_seconds: floa
     """Extend the lease of every pending row `owner` still holds (its heartbeat); returns how many.
 
     A row another worker took over has another owner, and a settled one none, so neither is touched.
+    Rows locked right now are skipped: they are being marked sent (or taken over), and waiting for them
+    while the worker's own recording waits for rows locked here deadlocks on PostgreSQL, which then
+    aborts one side, sometimes the recording, so its group goes out again.
     """
     table = Notification.__table__
-    statement = (update(table).where(text(PENDING_PREDICATE), table.c.lease_owner == owner)
+    held = (select(table.c.id).where(text(PENDING_PREDICATE), table.c.lease_owner == owner)
+            .with_for_update(skip_locked=True))
+    statement = (update(table).where(table.c.id.in_(held.scalar_subquery()))
                  .values(lease_until=(now or utcnow()) + timedelta(seconds=lease_seconds)))
     return (await session.exec(statement)).rowcount
 
