@@ -1,6 +1,6 @@
 """Change notifications' configuration: delivery, retries, the worker and the limits on the public form."""
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from pydantic import Field
@@ -52,7 +52,5 @@ class NotificationSettings(RegistrySettings):
         return self.is_sqlite if self.inprocess_worker is None else self.inprocess_worker
 
 
-@lru_cache
-def get_settings() -> NotificationSettings:
-    """The worker's and the mail commands' settings, read from the environment on first use."""
-    return NotificationSettings()
+# The worker's and the mail commands' settings, read from the environment on first use.
+get_settings = cache(NotificationSettings)

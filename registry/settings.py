@@ -6,7 +6,7 @@ own sections, and the app reads all of them as one object (schema.settings.AppSe
 
 import ipaddress
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Annotated
 
@@ -70,7 +70,5 @@ class RegistrySettings(BaseSettings):
         return Path(self.database_url.split(":///", 1)[1])
 
 
-@lru_cache
-def get_settings() -> RegistrySettings:
-    """The registry's settings, read from the environment on first use."""
-    return RegistrySettings()
+# The registry's settings, read from the environment on first use.
+get_settings = cache(RegistrySettings)

@@ -5,7 +5,7 @@ AppSettings is every section in one object: the registry's, the notifications' a
 
 import ipaddress
 import json
-from functools import lru_cache
+from functools import cache
 from typing import Annotated
 
 from pydantic import Field, field_validator
@@ -81,7 +81,5 @@ class AppSettings(NotificationSettings):
         return self.listens_on_loopback if self.graphiql is None else self.graphiql
 
 
-@lru_cache
-def get_settings() -> AppSettings:
-    """The process-wide settings, read from the environment on first use."""
-    return AppSettings()
+# The process-wide settings, read from the environment on first use.
+get_settings = cache(AppSettings)
