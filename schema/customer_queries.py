@@ -65,6 +65,20 @@ class VersionAudienceEntry:
                    objection=Objection.from_domain(standing.objection) if standing.objection else None)
 
 
+CUSTOMER_CURSOR = "customer"
+OBJECTION_CURSOR = "objection"
+
+
+@strawberry.type(description="Customers in the order they were registered.")
+class CustomerConnection(Connection[Customer]):
+    pass
+
+
+@strawberry.type(description="Objections, newest first.")
+class ObjectionConnection(Connection[Objection]):
+    pass
+
+
 AUDIENCE_CURSOR = "audience"
 
 
@@ -105,21 +119,26 @@ class CustomerQuery:
                             notices=[CustomerNoticeRecord.from_domain(n) for n in notices],
                             objections=[Objection.from_domain(o) for o in own])
 
-    @strawberry.field(permission_classes=[IsAdmin], description="Every customer with contacts and agreements.")
-    async def customers(self, info: Info) -> list[Customer]:
+    @strawberry.field(permission_classes=[IsAdmin], description="Customers with their contacts and agreements, in the order they were registered.")
+    async def customers(self, info: Info, first: int | None = None, after: str | None = None) -> CustomerConnection:
+        limit, after_id = page_size(info.context.settings, first), decode_cursor(CUSTOMER_CURSOR, after)
         async with info.context.db.session() as session:
-            rows = await customers.list_customers(session=session)
-            loaded = await load_customers(session, [row.id for row in rows])
-        return [loaded[row.id] for row in rows]
+            rows = await customers.list_customers(session=session, limit=limit + 1, after_id=after_id)
+            loaded = await load_customers(session, [row.id for row in rows[:limit]])
+        return CustomerConnection.of(rows, limit=limit, after=after_id, kind=CUSTOMER_CURSOR, key=lambda row: row.id,
+                                     node=lambda row: loaded[row.id])
 
     @strawberry.field(permission_classes=[IsAdmin], description="Objections, newest first, by version and status.")
     async def objections(self, info: Info, version_number: int | None = None,
-                         status: ObjectionStatus | None = None) -> list[Objection]:
+                         status: ObjectionStatus | None = None, first: int | None = None,
+                         after: str | None = None) -> ObjectionConnection:
+        limit, before_id = page_size(info.context.settings, first), decode_cursor(OBJECTION_CURSOR, after)
         async with info.context.db.session() as session:
             rows = await objections.list_objections(
-                session=session, version_number=version_number,
+                session=session, version_number=version_number, limit=limit + 1, before_id=before_id,
                 status=DomainObjectionStatus(status.value) if status else None)
-        return [Objection.from_domain(row) for row in rows]
+        return ObjectionConnection.of(rows, limit=limit, after=before_id, kind=OBJECTION_CURSOR,
+                                      key=lambda row: row.id, node=Objection.from_domain)
 
     @strawberry.field(permission_classes=[IsAdmin], description=(
         "Every customer with an active agreement as they stand towards a version: notified when (null: not yet), "

@@ -22,7 +22,7 @@ def _cursor(text: str) -> str:
 async def _written(gql, admin_token) -> tuple:
     """Everything an admin can see that a write would change."""
     return ((await gql(AUDIT, token=admin_token))["data"],
-            (await gql("{ registryVersions { totalCount } customers { agreements { id } } }",
+            (await gql("{ registryVersions { totalCount } customers { edges { node { agreements { id } } } } }",
                        token=admin_token))["data"])
 
 

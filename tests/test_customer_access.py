@@ -29,8 +29,8 @@ ADMIN_ONLY = {
     "acknowledgeObjection": "mutation { acknowledgeObjection(id: 1) { objection { id } } }",
     "resolveObjection": ('mutation { resolveObjection(input: {id: 1, outcome: REJECTED, note: "n"}) '
                          "{ objection { id } } }"),
-    "customers": "{ customers { id name } }",
-    "objections": "{ objections { id } }",
+    "customers": "{ customers { edges { node { id name } } } }",
+    "objections": "{ objections { edges { node { id } } } }",
     "versionAudience": "{ versionAudience(number: 2) { edges { node { customer { id } } } } }",
 }
 
@@ -135,8 +135,8 @@ async def test_repeat_objection_is_reported_and_not_stored_twice(world, gql):
 
     assert again["data"]["fileObjection"]["objection"]["id"] == first["data"]["fileObjection"]["objection"]["id"]
     assert again["data"]["fileObjection"]["userErrors"][0]["code"] == "DUPLICATE"
-    listed = await gql("{ objections(versionNumber: 2) { id reason } }", token=world["admin"])
-    assert [o["reason"] for o in listed["data"]["objections"]] == ["No"]
+    listed = await gql("{ objections(versionNumber: 2) { edges { node { id reason } } } }", token=world["admin"])
+    assert [o["reason"] for o in nodes(listed["data"]["objections"])] == ["No"]
 
 
 async def test_magic_link_access_token_opens_the_customers_own_view(world, gql, settings):

@@ -119,8 +119,8 @@ async def test_a_contact_shared_by_two_customers_is_told_for_each_of_them(
         filed = await gql(FILE, {"input": {"reason": f"Indsigelse for {name}",
                                            "token": token_of(link(notice, "/objections/new"))}})
         assert filed["data"]["fileObjection"]["objection"]["status"] == "RECEIVED"
-    objections = await gql(f"{{ objections(versionNumber: {number}) {{ customerId }} }}", token=admin_token)
-    assert sorted(o["customerId"] for o in objections["data"]["objections"]) == sorted(ids)
+    objections = await gql(f"{{ objections(versionNumber: {number}) {{ edges {{ node {{ customerId }} }} }} }}", token=admin_token)
+    assert sorted(o["customerId"] for o in nodes(objections["data"]["objections"])) == sorted(ids)
     # And the proof of notice shows whom each message was for, and both customers' windows started
     report = await gql(f"{{ noticeReport(versionNumber: {number}) "
                        "{ recipients { edges { node { kind email customerId status } } } } }", token=admin_token)

@@ -3,6 +3,7 @@
 from playwright.async_api import expect
 
 from registry.auth.service import customer_access_token
+from tests.support.graphql_documents import nodes
 from tests.conftest import notified_customer
 from tests.support.browsing import artifact, browser, page, write_and_send_by_keyboard  # noqa: F401 - fixtures
 from tests.support.live import registry  # noqa: F401 - fixture
@@ -36,8 +37,8 @@ async def test_customer_reads_their_page_objects_and_withdraws(seeded, registry,
     # Then the objection is recorded for them and shown, with a way to withdraw it
     await expect(page.get_by_role("status")).to_have_text("Gemt.")
     await expect(version).to_contain_text("I har gjort indsigelse. Status: Modtaget.")
-    listed = await gql("{ objections(versionNumber: 2) { customerId reason status } }", token=admin_token)
-    assert listed["data"]["objections"] == [{"customerId": customer, "reason": "Ingen overførsel til USA.",
+    listed = await gql("{ objections(versionNumber: 2) { edges { node { customerId reason status } } } }", token=admin_token)
+    assert nodes(listed["data"]["objections"]) == [{"customerId": customer, "reason": "Ingen overførsel til USA.",
                                              "status": "RECEIVED"}]
 
     # When they reload (the token lives on in the tab) and withdraw it
@@ -47,8 +48,8 @@ async def test_customer_reads_their_page_objects_and_withdraws(seeded, registry,
     # Then it is withdrawn, and the version can be acknowledged or objected to again
     await expect(page.locator("#customer-objections")).to_contain_text("Trukket tilbage")
     await expect(version.get_by_role("button", name="Send indsigelse")).to_be_visible()
-    listed = await gql("{ objections(versionNumber: 2) { status } }", token=admin_token)
-    assert listed["data"]["objections"] == [{"status": "WITHDRAWN"}]
+    listed = await gql("{ objections(versionNumber: 2) { edges { node { status } } } }", token=admin_token)
+    assert nodes(listed["data"]["objections"]) == [{"status": "WITHDRAWN"}]
 
 
 async def test_acknowledging_and_signing_out(seeded, registry, page, gql, admin_token, settings):

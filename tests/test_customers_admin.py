@@ -37,7 +37,7 @@ async def test_bad_customer_input_is_refused_and_nothing_stored(seeded, gql, adm
     result = await gql(CREATE, {"input": {"name": "Kunde", **change}}, token=admin_token)
 
     assert [(e["field"], e["code"]) for e in result["data"]["createCustomer"]["userErrors"]] == [(field, code)]
-    assert (await gql("{ customers { id } }", token=admin_token))["data"]["customers"] == []
+    assert (await gql("{ customers { edges { node { id } } } }", token=admin_token))["data"]["customers"]["edges"] == []
 
 
 async def test_duplicate_cvr_and_short_notice_are_refused(seeded, gql, admin_token):

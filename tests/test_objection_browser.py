@@ -3,6 +3,7 @@
 from playwright.async_api import expect
 
 from registry.objections.links import objection_link_token
+from tests.support.graphql_documents import nodes
 from tests.conftest import notified_customer
 from tests.support.browsing import artifact, browser, page, write_and_send_by_keyboard  # noqa: F401 - fixtures
 from tests.support.live import registry  # noqa: F401 - fixture
@@ -20,6 +21,6 @@ async def test_customer_objects_from_the_link_in_their_notice(seeded, registry, 
                                      text="Vi accepterer ikke overførsel til USA.", button="Send indsigelse")
 
     await expect(page.locator("h1")).to_have_text("Indsigelsen er modtaget")
-    listed = await gql("{ objections(versionNumber: 2) { reason customerId } }", token=admin_token)
-    assert listed["data"]["objections"] == [{"reason": "Vi accepterer ikke overførsel til USA.",
+    listed = await gql("{ objections(versionNumber: 2) { edges { node { reason customerId } } } }", token=admin_token)
+    assert nodes(listed["data"]["objections"]) == [{"reason": "Vi accepterer ikke overførsel til USA.",
                                              "customerId": customer}]

@@ -80,9 +80,12 @@ async def customers_by_id(*, session: AsyncSession, customer_ids: list[int]) -> 
                                     .order_by(Customer.name, Customer.id))).all())
 
 
-async def list_customers(*, session: AsyncSession) -> list[Customer]:
-    """Every customer, by name."""
-    return list((await session.exec(select(Customer).order_by(Customer.name, Customer.id))).all())
+async def list_customers(*, session: AsyncSession, limit: int, after_id: int | None = None) -> list[Customer]:
+    """Up to `limit` customers in the order they were registered, after the one with that id."""
+    query = select(Customer).order_by(Customer.id).limit(limit)
+    if after_id is not None:
+        query = query.where(Customer.id > after_id)
+    return list((await session.exec(query)).all())
 
 
 async def contacts_of(*, session: AsyncSession, customer_ids: list[int]) -> dict[int, list[NoticeContact]]:

@@ -111,9 +111,11 @@ async def withdraw_objection(*, session: AsyncSession, customer_id: int, objecti
 
 async def list_objections(*, session: AsyncSession, version_number: int | None = None,
                           status: ObjectionStatus | None = None, customer_id: int | None = None,
-                          limit: int = 100) -> list[Objection]:
-    """Objections, newest first, filtered by version, status and customer."""
+                          limit: int = 100, before_id: int | None = None) -> list[Objection]:
+    """Objections, newest first (older than `before_id`), filtered by version, status and customer."""
     query = select(Objection).order_by(Objection.id.desc()).limit(limit)
+    if before_id is not None:
+        query = query.where(Objection.id < before_id)
     if version_number is not None:
         query = query.where(Objection.version_number == version_number)
     if status is not None:
