@@ -7,6 +7,8 @@ from bench.audience import add_notified_customers
 from registry.db import Database, utcnow
 from registry.subprocessors import service as drafts
 from registry.versions import service as versions
+from schema.cache_state import stamp_for
+from schema.published import PublishedVersions
 from tests.support.graphql_documents import NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT
 from tests.support.sql_statements import counting
 
@@ -151,3 +153,19 @@ async def test_a_page_of_a_versions_audience_and_its_proof_of_notice_costs_the_s
     assert len(large[0]) == 21
     assert [len(set(small_pages + large_pages)) for small_pages, large_pages in zip(small, large)] == [1, 1], (
         small, large)
+
+
+async def test_the_published_memory_never_holds_more_versions_than_its_bound_and_still_answers_right(db):
+    # Given 12 published versions and a process memory bounded to 4 (REGISTRY_PUBLISHED_MEMORY_VERSIONS)
+    await grow(db, to=12)
+    memory = PublishedVersions(db, stamp_for(db), max_versions=4)
+
+    # When every version is read one by one, then a page longer than the bound
+    read = [(await memory.version(number))[0].version.number for number in range(1, 13)]
+    page = await memory.page(limit=10, before_number=None)
+
+    # Then each read was the version asked for, the memory kept at most 4 with what it built from them,
+    # and the longer page is left to the database rather than growing the memory past its bound
+    assert read == list(range(1, 13))
+    assert len(memory.rows) <= 4 and len(memory.made) <= 4 and len(memory.final) <= 4
+    assert page is None
