@@ -18,7 +18,6 @@ from typing import TypeVar
 from registry.db import Database, utcnow
 from registry.subprocessors.models import SubprocessorEntry
 from registry.versions import service as versions
-from registry.versions.diff import diff_entries
 from registry.versions.models import Change, RegistryVersion
 from registry.versions.service import VersionView
 from schema.cache_state import RegistryStamp
@@ -174,7 +173,7 @@ class PublishedVersions:
         rows = await self._rows([from_number, to_number])
         if len(rows) != len({from_number, to_number}):
             return None
-        changes = diff_entries(rows[from_number].entries, rows[to_number].entries)
+        changes = versions.diff_of(rows, from_number=from_number, to_number=to_number)
         self.diffs[key] = changes
         while len(self.diffs) > MAX_DIFFS:
             self.diffs.popitem(last=False)

@@ -240,6 +240,11 @@ async def diff_versions(*, session: AsyncSession, from_number: int, to_number: i
     """Field-level changes from one version's list to another's, in either direction."""
     rows = {v.number: v for v in (await session.exec(
         select(RegistryVersion).where(RegistryVersion.number.in_([from_number, to_number]))))}
+    return diff_of(rows, from_number=from_number, to_number=to_number)
+
+
+def diff_of(rows: dict[int, RegistryVersion], *, from_number: int, to_number: int) -> list[Change]:
+    """The changes between two of these versions; NOT_FOUND naming the side that is not among them."""
     for field, number in (("from_version", from_number), ("to_version", to_number)):
         if number not in rows:
             raise RegistryError.one(f"There is no version {number}.", ErrorCode.NOT_FOUND, field)
