@@ -2,10 +2,12 @@
 
 from functools import cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, IPvAnyNetwork, field_validator
+from pydantic_settings import NoDecode
 
-from registry.settings import RegistrySettings
+from registry.settings import RegistrySettings, listed
 
 
 class NotificationSettings(RegistrySettings):
@@ -41,6 +43,24 @@ class NotificationSettings(RegistrySettings):
 
     # Remind customers who have neither objected nor acknowledged this many days before their deadline (0: never).
     reminder_days_before: int = Field(default=7, ge=0, le=365)
+
+    # Webhook targets (notifications/webhooks/network.py) must be public addresses reached over https. These
+    # networks are exempt from the refusal of private, loopback, link-local ... addresses (an internal receiver,
+    # a test's 127.0.0.1/32); a cloud metadata address only when listed alone (/32, /128).
+    webhook_allow_networks: Annotated[list[IPvAnyNetwork], NoDecode] = Field(default_factory=list)
+    # Hosts (names or addresses) a webhook may reach over plain http; every other target needs https.
+    webhook_http_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("webhook_allow_networks", "webhook_http_hosts", mode="before")
+    @classmethod
+    def _webhook_lists(cls, value: object) -> object:
+        return listed(value)
+
+    @field_validator("webhook_http_hosts")
+    @classmethod
+    def _host_names(cls, value: list[str]) -> list[str]:
+        # Compared with the host of a parsed URL, which is lower case and has no brackets around IPv6.
+        return [host.strip("[]").lower() for host in value]
 
     @property
     def unsubscribe_address(self) -> str:

@@ -14,6 +14,14 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
+def listed(value: object) -> object:
+    """A list setting from the environment's one string: "a,b" as well as a JSON list; other values unchanged."""
+    if isinstance(value, str):
+        text = value.strip()
+        return json.loads(text) if text.startswith("[") else [item.strip() for item in text.split(",") if item.strip()]
+    return value
+
+
 class RegistrySettings(BaseSettings):
     """The registry's knobs; defaults run the embedded demo on one machine."""
 
@@ -38,10 +46,7 @@ class RegistrySettings(BaseSettings):
     @field_validator("secret_key_fallbacks", mode="before")
     @classmethod
     def _key_list(cls, value: object) -> object:
-        if isinstance(value, str):
-            text = value.strip()
-            return json.loads(text) if text.startswith("[") else [key.strip() for key in text.split(",") if key.strip()]
-        return value
+        return listed(value)
 
     @property
     def listens_on_loopback(self) -> bool:
