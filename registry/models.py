@@ -32,4 +32,5 @@ def load_all():
 
 
 __all__ = ["Agreement", "AgreementTemplate", "ApiToken", "AuditEntry", "Customer", "CustomerNotice", "DraftEntry",
-           "Installation", "NoticeContact", "Objection", "PublishRequest", "RegistryState", "RegistryVersion", "load_all", "metadata"]
+           "Installation", "NoticeContact", "Objection", "PublishRequest", "RegistryState", "RegistryVersion",
+           "load_all", "metadata"]
