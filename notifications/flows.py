@@ -4,11 +4,13 @@ Both happen in the caller's transaction, so a change never commits without its m
 the change. The GraphQL mutations, the pages and the command line all come through here.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from notifications.customers import service as customer_mail
+from notifications.preview import preview_draft
 from notifications.subscriptions import audience
 from notifications.outbox.models import NotificationKind
 from notifications.subscriptions import service as subscriptions
@@ -16,6 +18,8 @@ from registry.customers import service as customers
 from registry.customers.models import Customer, NoticeContact
 from registry.objections import service as objections
 from registry.objections.models import Objection, ObjectionOutcome
+from registry.publish_requests import service as publish_requests
+from registry.publish_requests.models import PublishRequest
 from notifications.settings import NotificationSettings
 from registry.versions import service as versions
 from registry.versions.models import RegistryVersion
@@ -30,6 +34,46 @@ async def publish_and_notify(*, session: AsyncSession, actor: str, note: str, mi
     await audience.enqueue_version_notices(session=session, version=version, kind=NotificationKind.VERSION_PUBLISHED,
                                          now=now)
     return version
+
+
+@dataclass(frozen=True)
+class PublishOutcome:
+    """What asking to publish did: published a version, recorded or approved a request, or both."""
+
+    version: RegistryVersion | None = None
+    request: PublishRequest | None = None
+
+
+async def publish_or_request(*, session: AsyncSession, settings: NotificationSettings, actor: str, note: str,
+                             notice_days: int | None = None, effective_at: datetime | None = None,
+                             now: datetime | None = None) -> PublishOutcome:
+    """Publish the draft now, or, when REGISTRY_PUBLISH_APPROVALS asks for approvals, request it with its preview."""
+    if not settings.publish_approvals:
+        return PublishOutcome(version=await publish_and_notify(
+            session=session, actor=actor, note=note, min_notice_days=settings.min_notice_days,
+            notice_days=notice_days, effective_at=effective_at, now=now))
+    # The preview checks the request as publishing would (note, changes, notice), so a bad one is refused now.
+    preview = await preview_draft(session=session, settings=settings, note=note, notice_days=notice_days,
+                                  effective_at=effective_at, now=now)
+    request = await publish_requests.request_publish(
+        session=session, actor=actor, note=preview.version.note, notice_days=notice_days, effective_at=effective_at,
+        draft_hash=versions.planned_hash(preview.version), preview=preview.shown().as_json(), now=now)
+    return PublishOutcome(request=request)
+
+
+async def approve_and_publish(*, session: AsyncSession, settings: NotificationSettings, actor: str, request_id: int,
+                              now: datetime | None = None) -> PublishOutcome:
+    """Approve a publish request; the approval that makes enough publishes it as requested, notices and all."""
+    request = await publish_requests.approve(session=session, actor=actor, request_id=request_id, now=now)
+    if len(request.approvals) < settings.publish_approvals:
+        return PublishOutcome(request=request)
+    # Published by the admin whose approval completed it; the request keeps who asked and who approved.
+    version = await publish_and_notify(session=session, actor=actor, note=request.note,
+                                       min_notice_days=settings.min_notice_days, notice_days=request.notice_days,
+                                       effective_at=request.effective_at, now=now)
+    request = await publish_requests.record_published(session=session, actor=actor, request=request, version=version,
+                                                      now=now)
+    return PublishOutcome(version=version, request=request)
 
 
 async def withdraw_and_notify(*, session: AsyncSession, actor: str, number: int, reason: str,

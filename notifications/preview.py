@@ -4,7 +4,7 @@ The links a recipient's email carries are signed for that recipient; a preview s
 a fake token instead (PREVIEW_TOKEN), so nothing it shows can unsubscribe anyone or object for anyone.
 """
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -41,9 +41,36 @@ class Audience:
 
 
 @dataclass(frozen=True)
+class NoticePreview:
+    """What a preview shows of the version and its emails; a publish request keeps it as JSON (as_json)."""
+
+    version_number: int
+    effective_at: datetime
+    objection_deadline: datetime | None
+    audiences: list[Audience]
+
+    def as_json(self) -> dict:
+        return {"version_number": self.version_number, "effective_at": self.effective_at.isoformat(),
+                "objection_deadline": self.objection_deadline.isoformat() if self.objection_deadline else None,
+                "audiences": [asdict(audience) for audience in self.audiences]}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "NoticePreview":
+        deadline = data["objection_deadline"]
+        return cls(version_number=data["version_number"], effective_at=datetime.fromisoformat(data["effective_at"]),
+                   objection_deadline=datetime.fromisoformat(deadline) if deadline else None,
+                   audiences=[Audience(**audience) for audience in data["audiences"]])
+
+
+@dataclass(frozen=True)
 class DraftPreview:
     version: RegistryVersion  # unsaved: the version publishing now would create
     audiences: list[Audience]
+
+    def shown(self) -> NoticePreview:
+        """The version's number and times and the emails, as the admin reads them."""
+        return NoticePreview(version_number=self.version.number, effective_at=self.version.effective_at,
+                             objection_deadline=self.version.objection_deadline, audiences=self.audiences)
 
 
 def _links(settings: NotificationSettings, language: str) -> dict[str, str]:

@@ -15,6 +15,8 @@ class ErrorCode(StrEnum):
     INVALID_STATE = "INVALID_STATE"
     DEADLINE_PASSED = "DEADLINE_PASSED"
     RATE_LIMITED = "RATE_LIMITED"
+    NOT_ALLOWED = "NOT_ALLOWED"  # this admin may not do it to this object (approving their own publish request)
+    STALE = "STALE"  # what was asked for no longer matches what it was about (the draft changed since the request)
 
 
 @dataclass(frozen=True)

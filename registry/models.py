@@ -15,6 +15,7 @@ from registry.auth.models import ApiToken
 from registry.customers.models import Agreement, Customer, CustomerNotice, NoticeContact
 from registry.installation.models import Installation
 from registry.objections.models import Objection
+from registry.publish_requests.models import PublishRequest
 from registry.subprocessors.models import DraftEntry
 from registry.versions.models import RegistryState, RegistryVersion
 
@@ -31,4 +32,5 @@ def load_all():
 
 
 __all__ = ["Agreement", "AgreementTemplate", "ApiToken", "AuditEntry", "Customer", "CustomerNotice", "DraftEntry",
-           "Installation", "NoticeContact", "Objection", "RegistryState", "RegistryVersion", "load_all", "metadata"]
+           "Installation", "NoticeContact", "Objection", "PublishRequest", "RegistryState", "RegistryVersion",
+           "load_all", "metadata"]

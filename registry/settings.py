@@ -33,6 +33,8 @@ class RegistrySettings(BaseSettings):
     listen_host: str = "127.0.0.1"
     secret_key: str = Field(default="dev-only-change-me", min_length=8)
     min_notice_days: int = Field(default=30, ge=0)
+    # Four-eyes publishing: approvals a publish request needs from admins other than the requester; 0 publishes at once.
+    publish_approvals: int = Field(default=0, ge=0, le=10)
 
     organisation_name: str = "Office2go ApS"
     privacy_contact_name: str = "Jacob Holm, Adm. dir."

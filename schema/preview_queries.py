@@ -21,4 +21,4 @@ class PreviewQuery:
         async with info.context.db.session() as session:
             preview = await preview_draft(session=session, settings=info.context.settings, note=note,
                                           notice_days=notice_days, effective_at=aware(effective_at, "effectiveAt"))
-        return DraftNoticePreview.from_domain(preview)
+        return DraftNoticePreview.from_domain(preview.shown())

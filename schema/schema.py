@@ -25,11 +25,12 @@ from schema.errors import answer_registry_errors, expected_error_code, should_ma
 from schema.mutations import Mutation
 from schema.notification_queries import NotificationQuery
 from schema.preview_queries import PreviewQuery
+from schema.publish_request_queries import PublishRequestQuery
 from schema.queries import RegistryQuery
 from schema.text_arguments import guard
 from schema.types.notifications import NoticeReport
 
-Query = merge_types("Query", (RegistryQuery, CustomerQuery, NotificationQuery, PreviewQuery))
+Query = merge_types("Query", (RegistryQuery, CustomerQuery, NotificationQuery, PreviewQuery, PublishRequestQuery))
 guard(Query, Mutation, NoticeReport)  # NoticeReport.recipients is the one nested field with arguments
 answer_registry_errors(Query, Mutation)
 

@@ -23,6 +23,10 @@ ADMIN_OPERATIONS = [
     ("{ draft { subprocessors { slug } } }", None),
     ("{ verifyRegistry { intact } }", None),
     ('{ draftNoticePreview(note: "n") { audiences { text } } }', None),
+    ("mutation { approveVersion(requestId: 1) { userErrors { code } } }", None),
+    ('mutation { rejectPublishRequest(requestId: 1, reason: "r") { userErrors { code } } }', None),
+    ("mutation { cancelPublishRequest(requestId: 1) { userErrors { code } } }", None),
+    ("{ publishRequests { edges { node { id preview { audiences { text } } } } } }", None),
 ]
 
 

@@ -28,3 +28,14 @@ def content_hash(
         "entries": sorted(entries, key=lambda entry: entry["slug"]),
     }
     return hashlib.sha256(canonical_json(document)).hexdigest()
+
+
+def draft_hash(*, number: int, previous_hash: str | None, entries: list[dict], changes: list[dict]) -> str:
+    """SHA-256 over what a version made from the draft would hold, apart from its note and times.
+
+    The number and previous hash pin the version it would follow; the changes pin the list it is compared with,
+    which a withdrawal changes while the previous hash stays. An approval checks it to refuse a changed draft.
+    """
+    document = {"number": number, "previous_hash": previous_hash, "changes": changes,
+                "entries": sorted(entries, key=lambda entry: entry["slug"])}
+    return hashlib.sha256(canonical_json(document)).hexdigest()

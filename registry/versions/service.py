@@ -18,7 +18,7 @@ from registry.errors import ErrorCode, RegistryError
 from registry.subprocessors import service as drafts
 from registry.subprocessors.models import SubprocessorEntry
 from registry.versions.diff import diff_entries, is_material
-from registry.versions.hashing import content_hash
+from registry.versions.hashing import content_hash, draft_hash
 from registry.versions.models import (
     Change,
     RegistryState,
@@ -124,7 +124,23 @@ async def draft_changes(*, session: AsyncSession) -> list[Change]:
     return diff_entries(base.entries if base else [], draft)
 
 
-def _required_text(value: str, field: str, missing: str) -> str:
+async def current_draft_hash(*, session: AsyncSession) -> str:
+    """The draft hash of what publishing the draft now would freeze (see planned_hash)."""
+    latest = await _latest(session, include_withdrawn=True)
+    entries = [entry.canonical() for entry in await drafts.list_draft(session=session)]
+    changes = [change.as_json() for change in await draft_changes(session=session)]
+    return draft_hash(number=latest.number + 1 if latest else 1, previous_hash=latest.content_hash if latest else None,
+                      entries=entries, changes=changes)
+
+
+def planned_hash(version: RegistryVersion) -> str:
+    """The draft hash of a version made from the draft, previewed or published: what it holds, not when or why."""
+    return draft_hash(number=version.number, previous_hash=version.previous_hash, entries=version.entries,
+                      changes=version.changes)
+
+
+def required_text(value: str, field: str, missing: str) -> str:
+    """The text stripped; REQUIRED when empty, TOO_LONG past MAX_NOTE_LENGTH (notes and reasons alike)."""
     value = value.strip()
     if not value:
         raise RegistryError.one(missing, ErrorCode.REQUIRED, field)
@@ -163,7 +179,7 @@ async def draft_version(*, session: AsyncSession, actor: str, note: str, min_not
                         now: datetime | None = None) -> RegistryVersion:
     """The version publishing the draft at `now` would create, checked but unsaved: nothing is written."""
     now = now or utcnow()
-    note = _required_text(note, "note", "A note is required: say what changes and why.")
+    note = required_text(note, "note", "A note is required: say what changes and why.")
     latest = await _latest(session, include_withdrawn=True)
     changes = await draft_changes(session=session)
     if latest is not None and not changes:
@@ -216,7 +232,7 @@ async def withdraw_version(*, session: AsyncSession, actor: str, number: int, re
                            now: datetime | None = None) -> RegistryVersion:
     """Withdraw a pending version so that it never takes effect; the latest pending one only."""
     now = now or utcnow()
-    reason = _required_text(reason, "reason", "A reason is required.")
+    reason = required_text(reason, "reason", "A reason is required.")
     await _lock_and_bump(session)
     version = await session.get(RegistryVersion, number)
     if version is None:

@@ -4,6 +4,8 @@ import strawberry
 
 from schema.mutations.acknowledge_notice import acknowledge_notice
 from schema.mutations.acknowledge_objection import acknowledge_objection
+from schema.mutations.approve_version import approve_version
+from schema.mutations.cancel_publish_request import cancel_publish_request
 from schema.mutations.confirm_subscription import confirm_subscription
 from schema.mutations.create_agreement import create_agreement
 from schema.mutations.create_customer import create_customer
@@ -11,6 +13,7 @@ from schema.mutations.document_deletion import document_deletion
 from schema.mutations.file_objection import file_objection
 from schema.mutations.publish_version import publish_version
 from schema.mutations.redrive_notification import redrive_notification
+from schema.mutations.reject_publish_request import reject_publish_request
 from schema.mutations.remove_subprocessor_draft import remove_subprocessor_draft
 from schema.mutations.request_customer_access import request_customer_access
 from schema.mutations.resolve_objection import resolve_objection
@@ -28,6 +31,9 @@ class Mutation:
     remove_subprocessor_draft = remove_subprocessor_draft
     publish_version = publish_version
     withdraw_version = withdraw_version
+    approve_version = approve_version
+    reject_publish_request = reject_publish_request
+    cancel_publish_request = cancel_publish_request
     create_customer = create_customer
     create_agreement = create_agreement
     terminate_agreement = terminate_agreement

@@ -16,11 +16,17 @@ Result = TypeVar("Result")
 
 
 def payload(name: str, field: str, annotation: Any, *, default: Any = None, description: str | None = None,
-            field_description: str | None = None) -> type:
-    """The payload type `name`: `field` says what the mutation made or did; userErrors why it did nothing."""
+            field_description: str | None = None, also: dict[str, tuple[Any, str]] | None = None) -> type:
+    """The payload type `name`: `field` says what the mutation made or did; userErrors why it did nothing.
+
+    `also` adds further fields, each an optional (annotation, description), for a mutation with two outcomes.
+    """
+    also = also or {}
     namespace = {
-        "__annotations__": {field: annotation, "user_errors": list[UserError]},
+        "__annotations__": {field: annotation, **{extra: kind for extra, (kind, _) in also.items()},
+                            "user_errors": list[UserError]},
         field: strawberry.field(default=default, description=field_description),
+        **{extra: strawberry.field(default=None, description=text) for extra, (_, text) in also.items()},
         "user_errors": strawberry.field(default_factory=list),
     }
     return strawberry.type(type(name, (), namespace), description=description)

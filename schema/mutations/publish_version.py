@@ -5,8 +5,9 @@ from strawberry.types import Info
 
 from notifications import flows
 from schema.mutations.base import payload
-from schema.mutations.registry_change import change_registry
+from schema.mutations.registry_change import publish_or_approve
 from schema.permissions import IsAdmin
+from schema.types.publish_requests import PublishRequest
 from schema.types.versions import RegistryVersion
 
 
@@ -17,12 +18,16 @@ class PublishVersionInput:
     effective_at: datetime | None = strawberry.field(default=None, description="Or an explicit instant.")
 
 
-PublishVersionPayload = payload("PublishVersionPayload", "version", RegistryVersion | None)
+PublishVersionPayload = payload(
+    "PublishVersionPayload", "version", RegistryVersion | None, field_description="The version published, if it was.",
+    also={"publish_request": (PublishRequest | None, "The request recorded instead, when approvals are required.")})
 
 
-@strawberry.mutation(permission_classes=[IsAdmin], description="Publish the draft as the next version.")
+@strawberry.mutation(permission_classes=[IsAdmin], description=(
+    "Publish the draft as the next version; with REGISTRY_PUBLISH_APPROVALS above 0, record a publish request "
+    "with its notice preview instead, for other admins to approve (approveVersion)."))
 async def publish_version(info: Info, input: PublishVersionInput) -> PublishVersionPayload:
-    version = await change_registry(info, flows.publish_and_notify, actor=info.context.actor, note=input.note,
-                                    notice_days=input.notice_days, effective_at=input.effective_at,
-                                    min_notice_days=info.context.settings.min_notice_days)
-    return PublishVersionPayload(version=version)
+    request, version = await publish_or_approve(info, flows.publish_or_request, settings=info.context.settings,
+                                                actor=info.context.actor, note=input.note,
+                                                notice_days=input.notice_days, effective_at=input.effective_at)
+    return PublishVersionPayload(version=version, publish_request=request)

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import strawberry
 
-from notifications.preview import Audience, DraftPreview
+from notifications.preview import Audience, NoticePreview
 from schema.types.common import Language
 
 
@@ -38,8 +38,7 @@ class DraftNoticePreview:
     audiences: list[NoticeAudience]
 
     @classmethod
-    def from_domain(cls, preview: DraftPreview) -> "DraftNoticePreview":
-        version = preview.version
-        return cls(version_number=version.number, effective_at=version.effective_at,
-                   objection_deadline=version.objection_deadline,
+    def from_domain(cls, preview: NoticePreview) -> "DraftNoticePreview":
+        return cls(version_number=preview.version_number, effective_at=preview.effective_at,
+                   objection_deadline=preview.objection_deadline,
                    audiences=[NoticeAudience.from_domain(audience) for audience in preview.audiences])
