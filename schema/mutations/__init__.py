@@ -3,12 +3,15 @@
 import strawberry
 
 from schema.mutations.acknowledge_notice import acknowledge_notice
+from schema.mutations.add_incident_update import add_incident_update
 from schema.mutations.acknowledge_objection import acknowledge_objection
 from schema.mutations.confirm_subscription import confirm_subscription
 from schema.mutations.create_agreement import create_agreement
 from schema.mutations.create_customer import create_customer
+from schema.mutations.create_incident import create_incident
 from schema.mutations.document_deletion import document_deletion
 from schema.mutations.file_objection import file_objection
+from schema.mutations.notify_incident import notify_incident
 from schema.mutations.publish_version import publish_version
 from schema.mutations.redrive_notification import redrive_notification
 from schema.mutations.remove_subprocessor_draft import remove_subprocessor_draft
@@ -42,3 +45,6 @@ class Mutation:
     confirm_subscription = confirm_subscription
     unsubscribe = unsubscribe
     redrive_notification = redrive_notification
+    create_incident = create_incident
+    notify_incident = notify_incident
+    add_incident_update = add_incident_update
