@@ -18,8 +18,6 @@ from registry.db import utcnow
 from registry.incidents import service as incidents
 from registry.incidents.models import Incident, IncidentCustomer, IncidentStatus, IncidentUpdate
 
-INCIDENT_KINDS = (NotificationKind.INCIDENT_NOTICE, NotificationKind.INCIDENT_UPDATE)
-
 _WORDS = {
     "da": {"about": "ca. {n}", "thousands": "."},
     "en": {"about": "about {n}", "thousands": ","},

@@ -11,12 +11,12 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from registry.audit import service as audit
-from registry.calendar import utc_instant
 from registry.customers.models import Agreement, AgreementStatus, Customer
 from registry.customers.validation import normalise_services
 from registry.db import is_stored_number, utcnow
 from registry.errors import ErrorCode, RegistryError
 from registry.incidents.models import Incident, IncidentCustomer, IncidentStatus, IncidentUpdate
+from registry.incidents.validation import IncidentFacts, required_text, validated_facts
 from registry.objections.windows import serves
 
 
@@ -76,62 +76,7 @@ async def incidents_for_customer(*, session: AsyncSession, customer_id: int) -> 
             for incident, notice in rows]
 
 
-MAX_TEXT = 4000
-MAX_CATEGORIES = 30
 MAX_CUSTOMERS = 10_000  # customers chosen one by one in one request
-
-
-@dataclass(frozen=True)
-class IncidentFacts:
-    """What an admin states about a breach when recording it (Art. 33(3)); validated by `record_incident`."""
-
-    nature: str
-    subject_categories: list[str]
-    subjects_approx: int | None
-    record_categories: list[str]
-    records_approx: int | None
-    consequences: str
-    measures: str
-    contact_point: str
-    became_aware_at: datetime
-
-
-def _text(value: str, field: str, limit: int = MAX_TEXT) -> str:
-    value = value.strip()
-    if not value:
-        raise RegistryError.one("This fact is required.", ErrorCode.REQUIRED, field)
-    if len(value) > limit:
-        raise RegistryError.one(f"At most {limit} characters.", ErrorCode.TOO_LONG, field)
-    return value
-
-
-def _categories(values: list[str], field: str) -> list[str]:
-    cleaned = list(dict.fromkeys(value.strip() for value in values))
-    if len(cleaned) > MAX_CATEGORIES or any(not value or len(value) > 200 for value in cleaned):
-        raise RegistryError.one(f"Give up to {MAX_CATEGORIES} categories of 1 to 200 characters.",
-                                ErrorCode.INVALID, field)
-    return cleaned
-
-
-def _approx(value: int | None, field: str) -> int | None:
-    if value is not None and not (0 <= value and is_stored_number(value)):
-        raise RegistryError.one("An approximate number is 0 or more (leave it out while unknown).",
-                                ErrorCode.INVALID, field)
-    return value
-
-
-def _facts(facts: IncidentFacts, now: datetime) -> dict:
-    aware = utc_instant(facts.became_aware_at, "became_aware_at")
-    if aware > now:
-        raise RegistryError.one("The processor cannot have become aware in the future.", ErrorCode.INVALID,
-                                "became_aware_at")
-    return {"nature": _text(facts.nature, "nature"), "consequences": _text(facts.consequences, "consequences"),
-            "measures": _text(facts.measures, "measures"),
-            "contact_point": _text(facts.contact_point, "contact_point", 1000),
-            "subject_categories": _categories(facts.subject_categories, "subject_categories"),
-            "record_categories": _categories(facts.record_categories, "record_categories"),
-            "subjects_approx": _approx(facts.subjects_approx, "subjects_approx"),
-            "records_approx": _approx(facts.records_approx, "records_approx"), "became_aware_at": aware}
 
 
 async def affected_customers(*, session: AsyncSession, services: list[str], customer_ids: list[int]) -> list[int]:
@@ -157,7 +102,7 @@ async def record_incident(*, session: AsyncSession, actor: str, facts: IncidentF
                           customer_ids: list[int], now: datetime | None = None) -> Incident:
     """Record a breach with its facts and the resolved set of affected customers; nobody is told yet."""
     now = now or utcnow()
-    values = _facts(facts, now)
+    values = validated_facts(facts, now)
     services = normalise_services(services)
     affected = await affected_customers(session=session, services=services, customer_ids=customer_ids)
     if not affected:
@@ -198,7 +143,7 @@ async def add_update(*, session: AsyncSession, actor: str, incident_id: int, tex
                      now: datetime | None = None) -> IncidentUpdate:
     """Keep further information given in phases (Art. 33(4)); only after the first notice went out."""
     incident = await _incident(session, incident_id)
-    text = _text(text, "text")
+    text = required_text(text, "text")
     if incident.status != IncidentStatus.NOTIFIED:
         raise RegistryError.one("Notify the customers of the incident first; an update follows a notice.",
                                 ErrorCode.INVALID_STATE, "id")

@@ -4,6 +4,7 @@ import strawberry
 from strawberry.types import Info
 
 from registry.incidents import service as incidents
+from registry.incidents.validation import IncidentFacts
 from schema.incident_queries import load_incidents
 from schema.mutations.base import payload
 from schema.permissions import IsAdmin
@@ -36,7 +37,7 @@ CreateIncidentPayload = payload("CreateIncidentPayload", "incident", Incident | 
 @strawberry.mutation(permission_classes=[IsAdmin], description=(
     "Record a personal data breach and the customers it affects; nobody is told until notifyIncident."))
 async def create_incident(info: Info, input: CreateIncidentInput) -> CreateIncidentPayload:
-    facts = incidents.IncidentFacts(
+    facts = IncidentFacts(
         nature=input.nature, subject_categories=input.subject_categories, subjects_approx=input.subjects_approx,
         record_categories=input.record_categories, records_approx=input.records_approx,
         consequences=input.consequences, measures=input.measures, contact_point=input.contact_point,
