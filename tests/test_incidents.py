@@ -10,6 +10,7 @@ from sqlmodel import select
 from registry import labels
 from registry.auth.models import Role
 from registry.db import utcnow
+from registry.incidents import service as incidents
 from registry.incidents.models import IncidentCustomer
 from tests.conftest import make_customer, make_token
 from tests.support.graphql_documents import nodes
@@ -270,3 +271,27 @@ async def test_incidents_are_never_public(seeded, client, gql, admin_token, smtp
         for secret in ("logfiler", "Opdatering om bruddet", "Risiko for phishing"):
             assert secret not in response.text, response.url
     assert "logfiler" not in str(anonymous)
+
+
+async def test_a_customer_reads_only_their_own_notified_incidents(seeded, gql, admin_token):
+    # Given incident 1 affecting A and C, notified and updated, and incident 2 affecting A, only recorded
+    customers = await affected_world(seeded)
+    first = await record(gql, admin_token, customers)
+    await gql(NOTIFY, {"id": first}, token=admin_token)
+    await gql(UPDATE, {"id": first, "text": "Angrebet er stoppet."}, token=admin_token)
+    await gql(CREATE, {"input": facts(customerIds=[customers["A"]], nature="Endnu ikke meldt")}, token=admin_token)
+
+    # When the read services the customer's page and download are built on answer for A, B and C
+    async with seeded.session() as session:
+        seen = {name: await incidents.incidents_for_customer(session=session, customer_id=customer_id)
+                for name, customer_id in customers.items()}
+        register = await incidents.incident_register(session=session, customer_id=customers["C"])
+        whole = await incidents.incident_register(session=session)
+
+    # Then A and C see the notified incident with its update and their own notice, B nothing, nobody the draft
+    assert [item.incident.id for item in seen["A"]] == [first] and seen["B"] == []
+    assert [u.text for u in seen["C"][0].updates] == ["Angrebet er stoppet."]
+    assert seen["C"][0].notice.customer_id == customers["C"]
+    assert [entry["id"] for entry in register] == [first]
+    assert [n["customer"] for n in register[0]["notices"]] == ["Kunde C ApS"]
+    assert [len(entry["notices"]) for entry in whole] == [2, 1]
