@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from notifications import incidents as incident_mail
 from notifications.customers import service as customer_mail
 from notifications.preview import preview_draft
 from notifications.subscriptions import audience
@@ -16,6 +17,8 @@ from notifications.outbox.models import NotificationKind
 from notifications.subscriptions import service as subscriptions
 from registry.customers import service as customers
 from registry.customers.models import Customer, NoticeContact
+from registry.incidents import service as incidents
+from registry.incidents.models import Incident, IncidentUpdate
 from registry.objections import service as objections
 from registry.objections.models import Objection, ObjectionOutcome
 from registry.publish_requests import service as publish_requests
@@ -114,3 +117,22 @@ async def register_customer_and_ask_contacts(*, session: AsyncSession, actor: st
                                                       contacts=contacts)
     await subscriptions.subscribe_contacts(session=session, contacts=[(c.email, c.language) for c in saved], now=now)
     return customer, saved
+
+
+async def notify_incident(*, session: AsyncSession, actor: str, incident_id: int,
+                          now: datetime | None = None) -> Incident:
+    """Mark a breach notified and queue its notice to every contact of every affected customer at once."""
+    incident = await incidents.mark_notified(session=session, actor=actor, incident_id=incident_id, now=now)
+    await incident_mail.enqueue_incident_notices(session=session, incident=incident,
+                                                 kind=NotificationKind.INCIDENT_NOTICE, now=now)
+    return incident
+
+
+async def add_incident_update_and_tell(*, session: AsyncSession, actor: str, incident_id: int, text: str,
+                                       now: datetime | None = None) -> IncidentUpdate:
+    """Keep a phased update of a breach (Art. 33(4)) and mail it to the same contacts as the notice."""
+    update = await incidents.add_update(session=session, actor=actor, incident_id=incident_id, text=text, now=now)
+    incident = await incidents.get_incident(session=session, incident_id=incident_id)
+    await incident_mail.enqueue_incident_notices(session=session, incident=incident,
+                                                 kind=NotificationKind.INCIDENT_UPDATE, update=update, now=now)
+    return update

@@ -13,6 +13,7 @@ from registry.agreement.models import AgreementTemplate
 from registry.audit.models import AuditEntry
 from registry.auth.models import ApiToken
 from registry.customers.models import Agreement, Customer, CustomerNotice, NoticeContact
+from registry.incidents.models import Incident, IncidentCustomer, IncidentUpdate
 from registry.installation.models import Installation
 from registry.objections.models import Objection
 from registry.publish_requests.models import PublishRequest
@@ -32,5 +33,10 @@ def load_all():
 
 
 __all__ = ["Agreement", "AgreementTemplate", "ApiToken", "AuditEntry", "Customer", "CustomerNotice", "DraftEntry",
+<<<<<<< HEAD
            "Installation", "NoticeContact", "Objection", "PublishRequest", "RegistryState", "RegistryVersion",
            "load_all", "metadata"]
+=======
+           "Incident", "IncidentCustomer", "IncidentUpdate", "Installation", "NoticeContact", "Objection",
+           "RegistryState", "RegistryVersion", "load_all", "metadata"]
+>>>>>>> h-i14inc

@@ -21,6 +21,7 @@ from schema import access_log
 from schema.feed import atom_feed
 from schema.graphql_app import RegistryGraphQL
 from schema.health import HealthProbe
+from schema.incident_export import routes as incident_export
 from schema.limits import BodySizeLimit
 from schema.pages import admin_preview, assets, customer, objections, public, versions
 from schema.pages.subscriptions import routes as subscription_pages
@@ -100,6 +101,7 @@ def create_app(settings: AppSettings | None = None, *, db: Database | None = Non
         *objections.routes,
         *customer.routes,
         *admin_preview.routes,
+        *incident_export,
         *assets.routes,
         *subscription_pages,
     ]

@@ -22,6 +22,7 @@ from schema.settings import AppSettings
 from schema.cost import QueryCost
 from schema.customer_queries import CustomerQuery
 from schema.errors import answer_registry_errors, expected_error_code, should_mask
+from schema.incident_queries import IncidentQuery
 from schema.mutations import Mutation
 from schema.notification_queries import NotificationQuery
 from schema.preview_queries import PreviewQuery
@@ -30,7 +31,8 @@ from schema.queries import RegistryQuery
 from schema.text_arguments import guard
 from schema.types.notifications import NoticeReport
 
-Query = merge_types("Query", (RegistryQuery, CustomerQuery, NotificationQuery, PreviewQuery, PublishRequestQuery))
+Query = merge_types("Query", (RegistryQuery, CustomerQuery, NotificationQuery, PreviewQuery, PublishRequestQuery,
+                              IncidentQuery))
 guard(Query, Mutation, NoticeReport)  # NoticeReport.recipients is the one nested field with arguments
 answer_registry_errors(Query, Mutation)
 

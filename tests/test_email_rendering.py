@@ -23,7 +23,12 @@ VERSION = RegistryVersion(
 
 PAYLOAD = {"customer": "Kunde <Ø> & Co", "version": 2, "objection_id": 5, "reason": "Ingen <b>USA</b>",
            "filed_at": "2026-06-02T08:00:00+00:00", "outcome": "REJECTED", "note": "Vi beholder leverandøren",
-           "deadline": "2026-07-01T22:30:00+00:00"}
+           "deadline": "2026-07-01T22:30:00+00:00",
+           # a breach notice and its update (notifications/incidents.py puts the facts in words already)
+           "incident_id": 7, "update_text": "Angrebet er <stoppet>", "update_at": "2026-06-03T08:00:00+00:00",
+           "facts": {name: f"{name} <x>" for name in (
+               "nature", "subject_categories", "subjects_approx", "record_categories", "records_approx",
+               "consequences", "measures", "contact_point", "became_aware_at")}}
 
 # Kinds sent to subscribers, with no payload; the others carry what concerns a customer.
 SUBSCRIBER_KINDS = {NotificationKind.VERSION_PUBLISHED, NotificationKind.VERSION_WITHDRAWN,

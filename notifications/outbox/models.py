@@ -21,6 +21,9 @@ class NotificationKind(StrEnum):
     OBJECTION_RESOLVED = "OBJECTION_RESOLVED"
     CUSTOMER_ACCESS = "CUSTOMER_ACCESS"
     OBJECTION_REMINDER = "OBJECTION_REMINDER"
+    # A personal data breach told to every contact of every affected customer, and each later update.
+    INCIDENT_NOTICE = "INCIDENT_NOTICE"
+    INCIDENT_UPDATE = "INCIDENT_UPDATE"
 
 
 class NotificationStatus(StrEnum):

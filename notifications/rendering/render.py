@@ -90,6 +90,7 @@ TEMPLATE_NAMES = {
     NotificationKind.OBJECTION_RECEIPT: "objection_receipt", NotificationKind.OBJECTION_FILED: "objection_filed",
     NotificationKind.OBJECTION_RESOLVED: "objection_resolved", NotificationKind.CUSTOMER_ACCESS: "customer_access",
     NotificationKind.OBJECTION_REMINDER: "objection_reminder",
+    NotificationKind.INCIDENT_NOTICE: "incident_notice", NotificationKind.INCIDENT_UPDATE: "incident_update",
 }
 
 
@@ -153,6 +154,8 @@ def _links(notification: Leased | Notification, settings: NotificationSettings) 
                                        email=notification.to_address)
         # In the fragment, which browsers never send to a server: it stays out of logs and referrers.
         links["action_url"] = f"{base}/customer?lang={notification.language}#access_token={access}"
+    elif notification.kind in (NotificationKind.INCIDENT_NOTICE, NotificationKind.INCIDENT_UPDATE):
+        links["action_url"] = incident_url(settings, notification)
     if notification.version_number is not None and notification.customer_id is not None:
         objection = objection_link_token(secret_key=secret, customer_id=notification.customer_id,
                                          version_number=notification.version_number)
@@ -170,6 +173,18 @@ def _links(notification: Leased | Notification, settings: NotificationSettings) 
     else:
         links["action_url"] = links["unsubscribe_url"]
     return links
+
+
+def incident_url(settings: NotificationSettings, notification: Leased | Notification) -> str:
+    """The incident on the customer's own page: the access link's pattern, and the incident after the token.
+
+    The page takes access_token from the fragment as it always does; `incident=<id>` names the section
+    (id "incident-<id>") to show. The token is made at sending time and expires a day after it left.
+    """
+    access = customer_access_token(secret_key=settings.signing_keys, customer_id=notification.customer_id,
+                                   email=notification.to_address)
+    return (f"{settings.public_url}/customer?lang={notification.language}"
+            f"#access_token={access}&incident={notification.payload['incident_id']}")
 
 
 def shared_headers(*, bodies: Bodies, settings: NotificationSettings, to_subscriber: bool = True) -> bytes:

@@ -21,13 +21,13 @@ from registry.customers.validation import (
     normalise_cvr,
     normalise_email,
     normalise_language,
+    normalise_services,
 )
 from registry.db import utcnow
 from registry.errors import ErrorCode, RegistryError
 
 MAX_CONTACTS = 20
 MAX_NOTICE_DAYS = 3650  # the longest notice an agreement may promise or a publication may give
-MAX_SERVICES = 30
 
 
 def _customer_json(customer: Customer, contacts: list[NoticeContact]) -> dict:
@@ -128,7 +128,7 @@ async def create_agreement(*, session: AsyncSession, actor: str, customer_id: in
         raise RegistryError.one(f"The notice period must be {min_notice_days} to {MAX_NOTICE_DAYS} days.",
                                 ErrorCode.NOTICE_TOO_SHORT if days < min_notice_days else ErrorCode.INVALID,
                                 "notice_days")
-    services = _services(services)
+    services = normalise_services(services)
     accepted_at = utcnow() if accepted_at is None else utc_instant(accepted_at, "accepted_at")
     agreement = Agreement(customer_id=customer_id, template_version=template_version,
                           accepted_at=accepted_at, services=services, notice_days=days)
@@ -143,14 +143,6 @@ async def longest_notice_days(*, session: AsyncSession) -> int:
     """The longest notice period any active agreement promises; 0 when there is none."""
     return (await session.exec(select(func.max(Agreement.notice_days))
                                .where(Agreement.status == AgreementStatus.ACTIVE))).one_or_none() or 0
-
-
-def _services(services: list[str]) -> list[str]:
-    cleaned = list(dict.fromkeys(s.strip() for s in services))
-    if len(cleaned) > MAX_SERVICES or any(not s or len(s) > 100 for s in cleaned):
-        raise RegistryError.one(f"Give up to {MAX_SERVICES} service names of 1 to 100 characters.",
-                                ErrorCode.INVALID, "services")
-    return cleaned
 
 
 async def _agreement(session: AsyncSession, agreement_id: int) -> Agreement:

@@ -33,3 +33,15 @@ def normalise_language(language: str, field: str = "language") -> str:
     if language not in ("da", "en"):
         raise RegistryError.one("Language must be da or en.", ErrorCode.INVALID, field)
     return language
+
+
+MAX_SERVICES = 30
+
+
+def normalise_services(services: list[str], field: str = "services") -> list[str]:
+    """Service names without repeats or surrounding blanks; up to MAX_SERVICES of 1 to 100 characters."""
+    cleaned = list(dict.fromkeys(s.strip() for s in services))
+    if len(cleaned) > MAX_SERVICES or any(not s or len(s) > 100 for s in cleaned):
+        raise RegistryError.one(f"Give up to {MAX_SERVICES} service names of 1 to 100 characters.",
+                                ErrorCode.INVALID, field)
+    return cleaned

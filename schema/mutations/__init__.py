@@ -3,14 +3,17 @@
 import strawberry
 
 from schema.mutations.acknowledge_notice import acknowledge_notice
+from schema.mutations.add_incident_update import add_incident_update
 from schema.mutations.acknowledge_objection import acknowledge_objection
 from schema.mutations.approve_version import approve_version
 from schema.mutations.cancel_publish_request import cancel_publish_request
 from schema.mutations.confirm_subscription import confirm_subscription
 from schema.mutations.create_agreement import create_agreement
 from schema.mutations.create_customer import create_customer
+from schema.mutations.create_incident import create_incident
 from schema.mutations.document_deletion import document_deletion
 from schema.mutations.file_objection import file_objection
+from schema.mutations.notify_incident import notify_incident
 from schema.mutations.publish_version import publish_version
 from schema.mutations.redrive_notification import redrive_notification
 from schema.mutations.reject_publish_request import reject_publish_request
@@ -48,3 +51,6 @@ class Mutation:
     confirm_subscription = confirm_subscription
     unsubscribe = unsubscribe
     redrive_notification = redrive_notification
+    create_incident = create_incident
+    notify_incident = notify_incident
+    add_incident_update = add_incident_update
