@@ -33,10 +33,5 @@ def load_all():
 
 
 __all__ = ["Agreement", "AgreementTemplate", "ApiToken", "AuditEntry", "Customer", "CustomerNotice", "DraftEntry",
-<<<<<<< HEAD
-           "Installation", "NoticeContact", "Objection", "PublishRequest", "RegistryState", "RegistryVersion",
-           "load_all", "metadata"]
-=======
            "Incident", "IncidentCustomer", "IncidentUpdate", "Installation", "NoticeContact", "Objection",
-           "RegistryState", "RegistryVersion", "load_all", "metadata"]
->>>>>>> h-i14inc
+           "PublishRequest", "RegistryState", "RegistryVersion", "load_all", "metadata"]
