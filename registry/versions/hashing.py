@@ -14,11 +14,11 @@ def _instant(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def content_hash(
+def canonical_content(
     *, number: int, previous_hash: str | None, published_at: datetime, effective_at: datetime,
     note: str, entries: list[dict],
-) -> str:
-    """SHA-256 over the version's canonical form, which includes the previous version's hash."""
+) -> bytes:
+    """The exact bytes a version's content hash is taken over; the exports publish them as they are."""
     document = {
         "number": number,
         "previous_hash": previous_hash,
@@ -27,4 +27,25 @@ def content_hash(
         "note": note,
         "entries": sorted(entries, key=lambda entry: entry["slug"]),
     }
-    return hashlib.sha256(canonical_json(document)).hexdigest()
+    return canonical_json(document)
+
+
+def hash_of(canonical: bytes) -> str:
+    """The content hash of canonical bytes: SHA-256, lower-case hex."""
+    return hashlib.sha256(canonical).hexdigest()
+
+
+def content_hash(
+    *, number: int, previous_hash: str | None, published_at: datetime, effective_at: datetime,
+    note: str, entries: list[dict],
+) -> str:
+    """SHA-256 over the version's canonical form, which includes the previous version's hash."""
+    return hash_of(canonical_content(number=number, previous_hash=previous_hash, published_at=published_at,
+                                     effective_at=effective_at, note=note, entries=entries))
+
+
+def version_canonical_content(version) -> bytes:
+    """canonical_content of a stored version (a RegistryVersion), from its columns as stored."""
+    return canonical_content(number=version.number, previous_hash=version.previous_hash,
+                             published_at=version.published_at, effective_at=version.effective_at,
+                             note=version.note, entries=version.entries)
