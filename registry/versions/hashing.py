@@ -4,6 +4,8 @@ import hashlib
 import json
 from datetime import UTC, datetime
 
+from registry.versions.models import RegistryVersion
+
 
 def canonical_json(document: object) -> bytes:
     """Sorted keys, no spaces, UTF-8: for strings, numbers and lists this is RFC 8785's form."""
@@ -44,7 +46,7 @@ def content_hash(
                                      effective_at=effective_at, note=note, entries=entries))
 
 
-def version_canonical_content(version) -> bytes:
+def version_canonical_content(version: RegistryVersion) -> bytes:
     """canonical_content of a stored version (a RegistryVersion), from its columns as stored."""
     return canonical_content(number=version.number, previous_hash=version.previous_hash,
                              published_at=version.published_at, effective_at=version.effective_at,
