@@ -13,6 +13,7 @@ from registry.db import utcnow
 from schema.app import create_app
 from tests.support.graphql_documents import VERSION
 from tests.support.publishing import HETZNER, publish
+from tests.support.sql_statements import counting
 
 FIELDS = ("slug name legalEntity purpose purposeDa purposeEn dataCategories countries transferMechanism "
           "thirdCountry services website countryNames")
@@ -168,3 +169,17 @@ async def test_a_version_json_is_the_graphql_version_plus_the_exact_bytes_its_ha
     assert (await client.get("/subprocessors/versions/3.json")).status_code == 404
     assert (await client.get("/subprocessors/versions/99999999999.json")).status_code == 404
     assert (await client.get("/subprocessors/versions/1.json?lang=en")).status_code == 400
+
+
+async def test_a_repeated_read_of_the_list_or_a_version_sends_no_sql(seeded, db, client):
+    _, later = await two_versions(seeded)
+    paths = ["/subprocessors.json", f"/subprocessors.csv?asOf={later.replace('+', '%2B')}&lang=en",
+             "/subprocessors/versions/2.json"]
+    for _ in range(2):  # the first read after the timeline is loaded asks the database (schema/published.py)
+        for path in paths:
+            assert (await client.get(path)).status_code == 200
+
+    for path in paths:
+        with counting(db) as statements:
+            assert (await client.get(path)).status_code == 200
+        assert statements == [], path
