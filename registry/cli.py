@@ -14,6 +14,7 @@ from registry.errors import RegistryError
 from registry.migrations import upgrade
 from registry.seed.service import seed_demo
 from registry.settings import get_settings
+from registry.versions import remote
 from registry.versions import service as versions
 
 COMMAND_GROUP = "registry.commands"
@@ -68,6 +69,9 @@ def _token_revoke(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
+    if args.url:
+        return _verify_remote(args.url)
+
     async def check(session) -> tuple[list[str], list[str], int | None]:
         return (await versions.verify_chain(session=session), await versions.unsafe_text(session=session),
                 await versions.latest_number(session=session))
@@ -78,6 +82,24 @@ def _verify(args: argparse.Namespace) -> int:
     print(f"hash chain {'BROKEN' if problems else 'intact'}: {latest or 0} version(s) checked")
     print(f"stored text: {len(unsafe)} value(s) with characters XML cannot carry" if unsafe else "stored text: clean")
     return 1 if problems or unsafe else 0
+
+
+def _verify_remote(url: str) -> int:
+    if not url.startswith(("https://", "http://")):
+        print(f"error: --url must be an http(s) address, not {url!r}", file=sys.stderr)
+        return 2
+    try:
+        chain = remote.verify_remote(url)
+    except remote.Unreachable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for problem in chain.problems:
+        print(problem, file=sys.stderr)
+    if chain.problems:
+        print(f"hash chain BROKEN at {url}: {chain.checked} version(s) held before it")
+        return 1
+    print(f"hash chain intact at {url}: {chain.checked} version(s) checked; newest hash {chain.newest_hash}")
+    return 0
 
 
 def _secret(args: argparse.Namespace) -> int:
@@ -91,8 +113,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("migrate", help="apply database migrations").set_defaults(run=_migrate)
     commands.add_parser("seed", help="migrate, then load the demo data if missing (idempotent)").set_defaults(run=_seed)
-    commands.add_parser("verify", help="re-check the hash chain of published versions and their stored text"
-                        ).set_defaults(run=_verify)
+    verify = commands.add_parser("verify", help="re-check the hash chain of published versions and their stored "
+                                 "text; with --url, a remote registry's chain from its public exports")
+    verify.add_argument("--url", help="a registry's public address (https://…): fetch its versions' JSON and "
+                        "re-check every hash and link")
+    verify.set_defaults(run=_verify)
     commands.add_parser("secret", help="print a new random REGISTRY_SECRET_KEY").set_defaults(run=_secret)
     token = commands.add_parser("token", help="manage API tokens").add_subparsers(dest="action", required=True)
     create = token.add_parser("create", help="create a token and print it once")

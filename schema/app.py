@@ -17,7 +17,7 @@ from notifications import metrics as notification_metrics
 from notifications.worker import Worker
 from registry.db import Database
 from schema.settings import AppSettings, get_settings
-from schema import access_log
+from schema import access_log, exports
 from schema.feed import atom_feed
 from schema.graphql_app import RegistryGraphQL
 from schema.health import HealthProbe
@@ -97,6 +97,7 @@ def create_app(settings: AppSettings | None = None, *, db: Database | None = Non
         Route("/healthz", healthz),
         Route("/metrics", metrics),
         *public.routes,
+        *exports.routes,
         *versions.routes,
         *objections.routes,
         *customer.routes,
@@ -109,4 +110,5 @@ def create_app(settings: AppSettings | None = None, *, db: Database | None = Non
     app.add_middleware(BodySizeLimit, max_bytes=64 * 1024)
     app.add_middleware(SecurityHeaders, settings=settings)
     app.state.db, app.state.settings, app.state.health = db, settings, health
+    app.state.published = graphql.published  # the exports read the versions GraphQL keeps in memory
     return app

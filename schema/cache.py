@@ -69,17 +69,24 @@ def _get_payload(query_string: bytes) -> dict:
     return params
 
 
-def _cache_control(state: CacheState, now: float, max_age: int) -> bytes:
+def cache_control(state: CacheState, now: float, max_age: int) -> bytes:
+    """Cache-Control of a public answer valid while `state` lasts: at most max_age, never past the boundary."""
     # A browser or CDN may reuse the answer no longer than until the next version takes effect.
     left = state.seconds_left(now)
     age = max_age if left is None else min(max_age, math.floor(left))
     return b"public, max-age=%d" % age if age > 0 else b"public, no-cache"
 
 
-def _etag_matches(if_none_match: bytes, etag: bytes) -> bool:
+def etag_matches(if_none_match: bytes, etag: bytes) -> bool:
+    """Whether an If-None-Match header names this ETag (weak or strong, or *)."""
     if if_none_match.strip() == b"*":
         return True
     return any(candidate.strip().removeprefix(b"W/") == etag for candidate in if_none_match.split(b","))
+
+
+def etag_of(media_type: bytes, body: bytes) -> bytes:
+    """A strong ETag per representation: the same body in another media type is another one."""
+    return f'"{hashlib.blake2b(media_type + b" " + body, digest_size=16).hexdigest()}"'.encode()
 
 
 class ResponseCache:
@@ -202,8 +209,7 @@ class ResponseCache:
         if not (in_time and isinstance(result, dict) and "errors" not in result):
             return _Answer(captured.messages, None)
         media_type = captured.content_type
-        digest = hashlib.blake2b(media_type + b" " + captured.body, digest_size=16).hexdigest()  # per representation
-        entry = Entry(body=captured.body, etag=f'"{digest}"'.encode(), content_type=media_type,
+        entry = Entry(body=captured.body, etag=etag_of(media_type, captured.body), content_type=media_type,
                       post_headers=[(b"content-type", media_type), (b"vary", b"Accept"),
                                     (b"content-length", str(len(captured.body)).encode())])
         self._keep(key, entry, state)
@@ -229,9 +235,9 @@ class ResponseCache:
             await send({"type": "http.response.start", "status": 200, "headers": entry.post_headers})
             await send({"type": "http.response.body", "body": entry.body})
             return
-        cache_control = _cache_control(state, cache_state.now(), self.max_age)
-        headers = [(b"etag", entry.etag), (b"cache-control", cache_control), (b"vary", b"Authorization, Accept")]
-        if if_none_match and _etag_matches(if_none_match, entry.etag):
+        control = cache_control(state, cache_state.now(), self.max_age)
+        headers = [(b"etag", entry.etag), (b"cache-control", control), (b"vary", b"Authorization, Accept")]
+        if if_none_match and etag_matches(if_none_match, entry.etag):
             await send({"type": "http.response.start", "status": 304, "headers": headers})
             await send({"type": "http.response.body", "body": b""})
             return

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from registry.db import Database, utcnow
+from registry.db import Database, is_stored_number, utcnow
 from registry.subprocessors.models import SubprocessorEntry
 from registry.versions import service as versions
 from registry.versions.models import Change, RegistryVersion
@@ -191,3 +191,23 @@ class PublishedVersions:
     def entries_of(self, row: RegistryVersion) -> list[SubprocessorEntry]:
         """The row's list, decoded once while the row is kept."""
         return self.derived(row, "entries", lambda r: VersionView(r, None).entries())
+
+
+async def effective_view(published: PublishedVersions | None, db: Database, at: datetime | None) -> VersionView | None:
+    """The version in effect at `at` (default now): from memory when it can tell, else from the database."""
+    remembered = await published.effective(at) if published else None
+    if remembered is not None:
+        return remembered[0]
+    async with db.session() as session:
+        return await versions.effective_version(session=session, at=at)
+
+
+async def numbered_view(published: PublishedVersions | None, db: Database, number: int) -> VersionView | None:
+    """Version `number` with its status now, or None if there is none: from memory when it can tell."""
+    remembered = await published.version(number) if published and is_stored_number(number) else None
+    if remembered is not None:
+        return remembered[0]
+    if not is_stored_number(number):
+        return None
+    async with db.session() as session:
+        return await versions.get_version(session=session, number=number)

@@ -11,11 +11,12 @@ from registry.db import is_stored_number
 from registry.subprocessors import service as drafts
 from registry.versions import service as versions
 from schema.pagination import decode_cursor, page_size
+from schema.published import effective_view
 from schema.permissions import IsAdmin
 from schema.types.agreement import AgreementTemplate, Organisation
 from schema.types.audit import AUDIT_CURSOR, AuditEntry, AuditEntryConnection
 from schema.types.common import Language, aware
-from schema.types.subprocessors import Subprocessor
+from schema.types.subprocessors import Subprocessor, subprocessors_of
 from schema.types.versions import VERSION_CURSOR, Change, RegistryDiff, RegistryVersion, RegistryVersionConnection
 
 
@@ -38,12 +39,7 @@ def selects(selections, name: str) -> bool:
 
 
 async def _effective(info: Info, at: datetime | None) -> versions.VersionView | None:
-    published = info.context.published
-    remembered = await published.effective(at) if published else None
-    if remembered is not None:
-        return remembered[0]
-    async with info.context.db.session() as session:
-        return await versions.effective_version(session=session, at=at)
+    return await effective_view(info.context.published, info.context.db, at)
 
 
 def _node(view: versions.VersionView, published, remembered) -> RegistryVersion:
@@ -65,13 +61,7 @@ class RegistryQuery:
     async def subprocessors(self, info: Info, as_of: datetime | None = None,
                             language: Language = Language.DA) -> list[Subprocessor]:
         view = await _effective(info, aware(as_of, "asOf"))
-        if view is None:
-            return []
-        published = info.context.published
-        if published:
-            return published.derived(view.version, (Subprocessor, language),
-                                     lambda _row: [Subprocessor.from_entry(e, language) for e in _entries(info, view)])
-        return [Subprocessor.from_entry(entry, language) for entry in view.entries()]
+        return subprocessors_of(view, language, info.context.published) if view else []
 
     @strawberry.field(description="One sub-processor in the list in effect at asOf (default now), or null.")
     async def subprocessor(self, info: Info, slug: str, as_of: datetime | None = None,

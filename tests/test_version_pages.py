@@ -33,6 +33,7 @@ async def test_version_page_shows_status_times_note_changes_list_and_hashes(seed
     assert table.count('<th scope="row"') == 17 and "Hetzner Online GmbH" in table and "Kaspersky" not in table
     assert f"<code>{version.content_hash}</code>" in html and f"<code>{version.previous_hash}</code>" in html
     assert "SHA-256 af versionens kanoniske JSON" in html and "python -m registry verify" in html
+    assert '<a href="/subprocessors/versions/2.json" type="application/json">Versionen som JSON' in html
     assert 'href="/subprocessors/versions/1?lang=da" rel="prev"' in html
     assert 'href="/subprocessors/versions/2?lang=en" hreflang="en"' in html
 

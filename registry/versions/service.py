@@ -18,7 +18,7 @@ from registry.errors import ErrorCode, RegistryError
 from registry.subprocessors import service as drafts
 from registry.subprocessors.models import SubprocessorEntry
 from registry.versions.diff import diff_entries, is_material
-from registry.versions.hashing import content_hash, draft_hash
+from registry.versions.hashing import content_hash, draft_hash, hash_of, version_canonical_content
 from registry.versions.models import (
     Change,
     RegistryState,
@@ -278,10 +278,7 @@ async def verify_chain(*, session: AsyncSession) -> list[str]:
             problems.append(f"version {version.number}: expected number {expected_number}")
         if version.previous_hash != (previous.content_hash if previous else None):
             problems.append(f"version {version.number}: previous hash does not match version {expected_number - 1}")
-        recomputed = content_hash(number=version.number, previous_hash=version.previous_hash,
-                                  published_at=version.published_at, effective_at=version.effective_at,
-                                  note=version.note, entries=version.entries)
-        if recomputed != version.content_hash:
+        if hash_of(version_canonical_content(version)) != version.content_hash:
             problems.append(f"version {version.number}: content hash does not match its content")
         # The change set was taken against the last version not yet withdrawn when this one was published.
         base = next((v for v in reversed(earlier)

@@ -101,6 +101,7 @@ _TEXTS = {
                                 "sorterede nøgler, uden mellemrum og i UTF-8. Den næste version bærer denne hash "
                                 "som sin forrige hash. Kommandoen python -m registry verify genberegner alle "
                                 "hashes og led i kæden.",
+        "version_json": "Versionen som JSON med præcis den tekst, hashen er beregnet af, til egne kontrolprogrammer",
         "previous_version": "Forrige version", "next_version": "Næste version",
         "not_found_title": "Siden findes ikke",
         "not_found_body": "Der er ingen side på denne adresse.",
@@ -211,6 +212,7 @@ _TEXTS = {
                                 "with sorted keys, no spaces, in UTF-8. The next version carries this hash as its "
                                 "previous hash. The command python -m registry verify recomputes every hash and "
                                 "link of the chain.",
+        "version_json": "The version as JSON with the exact text its hash is computed over, for your own checks",
         "previous_version": "Previous version", "next_version": "Next version",
         "not_found_title": "Page not found",
         "not_found_body": "There is no page at this address.",

@@ -4,6 +4,8 @@ import strawberry
 
 from registry import labels
 from registry.subprocessors.models import SubprocessorEntry
+from registry.versions.service import VersionView
+from schema.published import PublishedVersions
 from schema.types.common import Language, TransferMechanism
 
 
@@ -34,6 +36,14 @@ class Subprocessor:
             services=list(entry.services), website=entry.website,
             country_names=[labels.country_name(code, language.value) for code in entry.countries],
         )
+
+
+def subprocessors_of(view: VersionView, language: Language, published: PublishedVersions | None) -> list[Subprocessor]:
+    """A version's list as GraphQL gives it; built once per language while the memory keeps the version."""
+    if published is None:
+        return [Subprocessor.from_entry(entry, language) for entry in view.entries()]
+    return published.derived(view.version, (Subprocessor, language), lambda row: [
+        Subprocessor.from_entry(entry, language) for entry in published.entries_of(row)])
 
 
 @strawberry.input(description="A sub-processor as it should stand in the draft of the next version.")

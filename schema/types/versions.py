@@ -12,7 +12,7 @@ from registry.versions.service import VersionView
 from schema.pagination import Connection, Edge
 from schema.published import PublishedVersions
 from schema.types.common import ChangeKind, Language, VersionStatus, camel
-from schema.types.subprocessors import Subprocessor
+from schema.types.subprocessors import Subprocessor, subprocessors_of
 
 
 @strawberry.type(description="One difference: a whole entry added or removed, or one field changed.")
@@ -56,11 +56,7 @@ class RegistryVersion:
 
     @strawberry.field(description="The complete list this version publishes.")
     def subprocessors(self, language: Language = Language.DA) -> list[Subprocessor]:
-        if self.published:
-            entries = self.published.entries_of(self.view.version)
-            return self.published.derived(self.view.version, (Subprocessor, language),
-                                          lambda _row: [Subprocessor.from_entry(entry, language) for entry in entries])
-        return [Subprocessor.from_entry(entry, language) for entry in self.view.entries()]
+        return subprocessors_of(self.view, language, self.published)
 
     @classmethod
     def from_view(cls, view: VersionView, published: PublishedVersions | None = None) -> "RegistryVersion":
