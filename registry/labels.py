@@ -62,11 +62,33 @@ _LABELS: dict[str, dict[str, dict[str, str]]] = {
         "da": {"ADDED": "Tilføjet", "REMOVED": "Fjernet", "CHANGED": "Ændret"},
         "en": {"ADDED": "Added", "REMOVED": "Removed", "CHANGED": "Changed"},
     },
+    # The facts of a personal data breach (GDPR Art. 33(3)) and the customer's own notice of it.
+    "incident": {
+        "da": {"became_aware_at": "Vi blev opmærksomme på bruddet", "nature": "Bruddets karakter",
+               "subject_categories": "Berørte kategorier af registrerede",
+               "subjects_approx": "Omtrentligt antal registrerede",
+               "record_categories": "Berørte kategorier af personoplysninger",
+               "records_approx": "Omtrentligt antal registreringer af personoplysninger",
+               "consequences": "Sandsynlige konsekvenser",
+               "measures": "Foranstaltninger, der er truffet eller foreslået",
+               "contact_point": "Kontaktpunkt for yderligere oplysninger",
+               "notice_sent_at": "Underretningen blev sendt til jer", "acknowledged_at": "I bekræftede modtagelsen"},
+        "en": {"became_aware_at": "We became aware of the breach", "nature": "Nature of the breach",
+               "subject_categories": "Categories of data subjects concerned",
+               "subjects_approx": "Approximate number of data subjects",
+               "record_categories": "Categories of personal data records concerned",
+               "records_approx": "Approximate number of personal data records",
+               "consequences": "Likely consequences", "measures": "Measures taken or proposed",
+               "contact_point": "Contact point for more information",
+               "notice_sent_at": "The notice was sent to you", "acknowledged_at": "You confirmed receipt"},
+    },
     "word": {
         "da": {"yes": "Ja", "no": "Nej", "unknown": "Ukendt", "not_stated": "Ikke oplyst",
-               "all_services": "Alle ydelser", "time_zone": "dansk tid"},
+               "all_services": "Alle ydelser", "time_zone": "dansk tid",
+               "not_sent_yet": "Ikke sendt endnu", "not_yet": "Ikke endnu"},
         "en": {"yes": "Yes", "no": "No", "unknown": "Unknown", "not_stated": "Not stated",
-               "all_services": "All services", "time_zone": "Copenhagen time"},
+               "all_services": "All services", "time_zone": "Copenhagen time",
+               "not_sent_yet": "Not sent yet", "not_yet": "Not yet"},
     },
 }
 
@@ -78,7 +100,7 @@ def language_of(value: str | None) -> str:
 
 def label(table: str, key: str | None, language: str) -> str:
     """A value's words from one of the tables (field, transfer_mechanism, status, objection_status, outcome,
-    change, word)."""
+    change, incident, word)."""
     return _LABELS[table][language_of(language)].get(key or "", key or "")
 
 

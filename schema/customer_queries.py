@@ -8,6 +8,7 @@ from strawberry.types import Info
 from notifications.customers import service as customer_mail
 from registry.customers import service as customers
 from registry.db import utcnow
+from registry.incidents import service as incidents
 from registry.objections import service as objections
 from registry.objections import standing as standings
 from registry.objections.models import ObjectionStatus as DomainObjectionStatus
@@ -20,6 +21,7 @@ from registry.versions.service import VersionView
 from schema.pagination import Connection, decode_cursor, page_size
 from schema.permissions import IsAdmin, IsCustomer
 from schema.types.common import Language
+from schema.types.customer_incidents import CustomerIncident
 from schema.types.customers import (
     Customer,
     CustomerNoticeRecord,
@@ -40,6 +42,14 @@ class CustomerView:
     pending_changes: list[PendingChange]
     notices: list[CustomerNoticeRecord]
     objections: list[Objection]
+
+    @strawberry.field(description=(
+        "Personal data breaches that affect the customer and that they have been notified of, newest first, "
+        "with every update and when their own notice left; read only when asked for."))
+    async def incidents(self, info: Info) -> list[CustomerIncident]:
+        async with info.context.db.session() as session:
+            found = await incidents.incidents_for_customer(session=session, customer_id=self.customer.id)
+        return [CustomerIncident.from_domain(item) for item in found]
 
     @strawberry.field(description="The sub-processors the customer has authorised, for their services.")
     def authorised_subprocessors(self, language: Language = Language.DA) -> list[Subprocessor]:

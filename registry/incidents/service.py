@@ -7,6 +7,7 @@ caller, except `incidents_for_customer`, which gives a customer their own incide
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import update as update_rows
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -74,6 +75,41 @@ async def incidents_for_customer(*, session: AsyncSession, customer_id: int) -> 
     updates = await updates_of(session=session, incident_ids=[incident.id for incident, _ in rows])
     return [CustomerIncident(incident=incident, updates=updates[incident.id], notice=notice)
             for incident, notice in rows]
+
+
+async def customer_incident(*, session: AsyncSession, customer_id: int, incident_id: int) -> CustomerIncident | None:
+    """One incident as that customer sees it; None alike for a missing id, someone else's, or one not notified."""
+    if not is_stored_number(incident_id):
+        return None
+    row = (await session.exec(
+        select(Incident, IncidentCustomer).join(IncidentCustomer, IncidentCustomer.incident_id == Incident.id)
+        .where(Incident.id == incident_id, IncidentCustomer.customer_id == customer_id,
+               Incident.status == IncidentStatus.NOTIFIED))).first()
+    if row is None:
+        return None
+    incident, notice = row
+    updates = await updates_of(session=session, incident_ids=[incident.id])
+    return CustomerIncident(incident=incident, updates=updates[incident.id], notice=notice)
+
+
+async def acknowledge_incident(*, session: AsyncSession, customer_id: int, incident_id: int, actor: str,
+                               now: datetime | None = None) -> CustomerIncident:
+    """The customer confirms they received the notice of an incident; the first confirmation is the one kept."""
+    found = await customer_incident(session=session, customer_id=customer_id, incident_id=incident_id)
+    if found is None:
+        raise RegistryError.one("No such incident.", ErrorCode.NOT_FOUND, "id")
+    now = now or utcnow()
+    # Only the first of two confirmations sent at once sets the time and writes the audit entry.
+    claimed = await session.exec(update_rows(IncidentCustomer).where(
+        IncidentCustomer.incident_id == incident_id, IncidentCustomer.customer_id == customer_id,
+        IncidentCustomer.acknowledged_at.is_(None)).values(acknowledged_at=now, acknowledged_by=actor[:254])
+        .execution_options(synchronize_session=False))
+    if claimed.rowcount == 1:
+        await audit.record(session=session, actor=actor, action="acknowledgeIncident",
+                           target=f"incident {incident_id} customer {customer_id}",
+                           after={"acknowledged_at": now.isoformat()})
+        await session.refresh(found.notice)
+    return found
 
 
 MAX_CUSTOMERS = 10_000  # customers chosen one by one in one request

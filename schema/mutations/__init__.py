@@ -2,6 +2,7 @@
 
 import strawberry
 
+from schema.mutations.acknowledge_incident import acknowledge_incident
 from schema.mutations.acknowledge_notice import acknowledge_notice
 from schema.mutations.add_incident_update import add_incident_update
 from schema.mutations.acknowledge_objection import acknowledge_objection
@@ -54,3 +55,4 @@ class Mutation:
     create_incident = create_incident
     notify_incident = notify_incident
     add_incident_update = add_incident_update
+    acknowledge_incident = acknowledge_incident

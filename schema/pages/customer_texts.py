@@ -34,6 +34,19 @@ _CUSTOMER = {
         "link_sent": "Hvis adressen er en kontakt hos en kunde, er et link på vej. Det virker i 24 timer.",
         "sign_out": "Log ud",
         "signed_out": "I er logget ud. Linket i e-mailen virker fortsat, til det udløber.",
+        "incidents_heading": "Brud på persondatasikkerheden",
+        "incidents_intro": "Brud, der berører personoplysninger, vi behandler for jer, og som vi har underrettet "
+                           "jer om (databeskyttelsesforordningens artikel 33).",
+        "no_incidents": "Vi har ikke underrettet jer om noget brud på persondatasikkerheden.",
+        "incident_title": "Brud på persondatasikkerheden nr. {id}",
+        "updates_heading": "Opdateringer",
+        "no_updates": "Der er ingen opdateringer endnu.",
+        "acknowledge_incident": "Bekræft, at vi har modtaget underretningen om brud nr. {id}",
+        "incident_acknowledged": "I har bekræftet, at I har modtaget underretningen.",
+        "downloads_heading": "Hent jeres registrering",
+        "downloads_intro": "Alle oplysninger om bruddene, opdateringerne og jeres underretning, til jeres egen "
+                           "dokumentation (artikel 33, stk. 5).",
+        "download_json": "Hent som JSON", "download_csv": "Hent som CSV (regneark)",
     },
     "en": {
         "title": "Your sub-processors",
@@ -65,6 +78,19 @@ _CUSTOMER = {
         "link_sent": "If the address is a customer's contact, a link is on its way. It works for 24 hours.",
         "sign_out": "Sign out",
         "signed_out": "You are signed out. The link in the email still works until it expires.",
+        "incidents_heading": "Personal data breaches",
+        "incidents_intro": "Breaches affecting personal data we process for you that we have notified you of "
+                           "(GDPR Article 33).",
+        "no_incidents": "We have not notified you of any personal data breach.",
+        "incident_title": "Personal data breach no. {id}",
+        "updates_heading": "Updates",
+        "no_updates": "There are no updates yet.",
+        "acknowledge_incident": "Confirm that we received the notice of breach no. {id}",
+        "incident_acknowledged": "You have confirmed that you received the notice.",
+        "downloads_heading": "Download your record",
+        "downloads_intro": "Every fact of the breaches, the updates and your notice, for your own documentation "
+                           "(Article 33(5)).",
+        "download_json": "Download as JSON", "download_csv": "Download as CSV (spreadsheet)",
     },
 }
 

@@ -8,6 +8,8 @@
 - smtp_sink: a real SMTP server (aiosmtpd) that keeps what it accepts and misbehaves on request.
 - notify_helpers: subscribers, publishing a change, delivering, reading links out of mail.
 - publishing: versions set up the way an admin would, through the service functions.
+- incidents: personal data breaches recorded, notified and updated the way an admin would, through the service
+  functions.
 - graphql_documents: the GraphQL documents the tests send, written once.
 - tokens: forging a signed token so that it is surely invalid.
 - stand_ins: a stand-in for the subscription service the public page's form calls (`subscriptions` fixture).

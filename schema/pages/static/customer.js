@@ -20,11 +20,14 @@
                        changed { name fields { label before after } } removed } }
     notices { versionNumber sentAt recipient acknowledgedAt }
     objections { id versionNumber reason status outcome resolutionNote }
+    incidents { id acknowledgedAt inWords(language: $language) { facts { label value } updates { at text } } }
   } }`;
   const ACKNOWLEDGE = "mutation($n: Int!) { acknowledgeNotice(versionNumber: $n) { ok userErrors { message } } }";
   const OBJECT = `mutation($n: Int!, $reason: String!) { fileObjection(input: {versionNumber: $n, reason: $reason}) {
     objection { id } userErrors { message } } }`;
   const WITHDRAW = "mutation($id: Int!) { withdrawObjection(id: $id) { objection { id } userErrors { message } } }";
+  const ACKNOWLEDGE_INCIDENT = `mutation($id: Int!) { acknowledgeIncident(input: {id: $id}) {
+    incident { id } userErrors { message } } }`;
   const ACCESS = "mutation($email: String!) { requestCustomerAccess(email: $email) { ok userErrors { message } } }";
 
   const say = (template, values = {}) => template.replace(/\{(\w+)\}/g, (_, key) => values[key] ?? "");
@@ -109,6 +112,46 @@
     return section;
   }
 
+  // One breach with every fact in words (times in Copenhagen time, from the server), its updates, and a form
+  // to confirm receipt. Its id "incident-<id>" is where the breach notice's link leads.
+  function incident(item) {
+    const facts = (list) => el("dl", {class: "facts"},
+      ...list.flatMap((fact) => [el("dt", {}, fact.label), el("dd", {class: "incident-fact"}, fact.value)]));
+    const section = el("section", {class: "incident", id: `incident-${item.id}`, tabindex: "-1",
+                                   "aria-labelledby": `incident-${item.id}-title`},
+      el("h3", {id: `incident-${item.id}-title`}, say(texts.incident_title, {id: item.id})),
+      facts(item.inWords.facts),
+      el("h4", {}, texts.updates_heading),
+      item.inWords.updates.length
+        ? el("ol", {class: "incident-updates"}, ...item.inWords.updates.map((update) =>
+          el("li", {}, el("p", {class: "meta"}, update.at), el("p", {class: "incident-update-text"}, update.text))))
+        : el("p", {}, texts.no_updates));
+    if (item.acknowledgedAt) {
+      section.append(el("p", {}, texts.incident_acknowledged));
+    } else {
+      section.append(el("form", {class: "acknowledge-incident", on: ["submit", (event) => {
+        event.preventDefault();
+        act(ACKNOWLEDGE_INCIDENT, {id: item.id}, "acknowledgeIncident");
+      }]}, el("button", {type: "submit"}, say(texts.acknowledge_incident, {id: item.id}))));
+    }
+    return section;
+  }
+
+  // The downloads need the bearer token, which a plain link cannot carry: fetch the file, then hand it over.
+  async function download(button) {
+    try {
+      const response = await fetch(button.dataset.path,
+        {headers: {authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY)}`}});
+      if (!response.ok) throw new Error(await response.text());
+      const link = el("a", {href: URL.createObjectURL(await response.blob()),
+                            download: button.dataset.path.split("/").pop()});
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+    } catch (error) {
+      status.textContent = say(texts.failed, {message: error.message});
+    }
+  }
+
   function render(me) {
     const fill = (id, ...nodes) => document.getElementById(id).replaceChildren(...nodes);
     fill("customer-name", say(texts.for_customer, {customer: me.customer.name}));
@@ -132,6 +175,17 @@
               say(texts.withdraw, {number: objection.versionNumber}))
             : ""]))
       : el("p", {}, texts.no_objections));
+    fill("customer-incidents", ...(me.incidents.length
+      ? me.incidents.map(incident) : [el("p", {}, texts.no_incidents)]));
+  }
+
+  // The breach notice links to /customer#access_token=…&incident=<id>: show that incident once loaded.
+  function showIncident(id) {
+    const section = /^[0-9]{1,10}$/.test(id ?? "") && document.getElementById(`incident-${id}`);
+    if (!section) return;
+    history.replaceState(null, "", `${location.pathname}${location.search}#incident-${id}`);
+    section.scrollIntoView();
+    section.focus({preventScroll: true});
   }
 
   function askForLink(message) {
@@ -160,11 +214,22 @@
       status.textContent = say(texts.failed, {message: error.message});
     }
   });
+  for (const id of ["incidents-json", "incidents-csv"]) {
+    const button = document.getElementById(id);
+    button.addEventListener("click", () => download(button));
+  }
   document.getElementById("customer-sign-out").addEventListener("click", () => askForLink(texts.signed_out));
 
+  // Read before the token is taken out of the address bar; a reload keeps "#incident-<id>" itself.
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const wanted = fragment.get("incident") ?? location.hash.match(/^#incident-([0-9]+)$/)?.[1];
   if (takeFragmentToken("access_token", TOKEN_KEY)) {
     status.textContent = texts.loading;
-    load().then(() => { if (!view.hidden) status.textContent = ""; });
+    load().then(() => {
+      if (view.hidden) return;
+      status.textContent = "";
+      showIncident(wanted);
+    });
   } else {
     askForLink(texts.expired);
   }
