@@ -108,6 +108,8 @@ async def test_the_customers_download_holds_their_own_record_only(seeded, world,
     [entry] = as_json.json()["incidents"]
     assert entry["id"] == world["seen"] and entry["nature"] == SEEN and entry["subjects_approx"] == 1200
     assert [u["text"] for u in entry["updates"]] == ["Angrebet er stoppet."]
+    # the processor's staff stay unnamed in a customer's copy
+    assert entry["created_by"] is entry["notified_by"] is entry["updates"][0]["author"] is None
     [notice] = entry["notices"]
     assert notice["customer"] == "Kunde A ApS" and notice["sent_at"] and "250" in notice["server_reply"]
     assert notice["acknowledged_at"] and notice["acknowledged_by"] == "dpo@kunde-a.dk"

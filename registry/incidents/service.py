@@ -215,8 +215,12 @@ def _instant(moment: datetime | None) -> str | None:
 async def incident_register(*, session: AsyncSession, customer_id: int | None = None) -> list[dict]:
     """The register of incidents (Art. 33(5)), oldest first: every fact, update, notice and acknowledgement.
 
-    With `customer_id`, only the incidents that customer was notified of, and only their own notice.
+    With `customer_id`, only the incidents that customer was notified of, and only their own notice; the
+    processor's staff stay unnamed there (their token names may be people's addresses).
     """
+    def staff(name: str | None) -> str | None:
+        return name if customer_id is None else None
+
     query = select(Incident).order_by(Incident.id)
     if customer_id is not None:
         query = (query.join(IncidentCustomer, IncidentCustomer.incident_id == Incident.id)
@@ -232,9 +236,9 @@ async def incident_register(*, session: AsyncSession, customer_id: int | None = 
              "subjects_approx": incident.subjects_approx, "record_categories": incident.record_categories,
              "records_approx": incident.records_approx, "consequences": incident.consequences,
              "measures": incident.measures, "contact_point": incident.contact_point, "services": incident.services,
-             "created_at": _instant(incident.created_at), "created_by": incident.created_by,
-             "notified_at": _instant(incident.notified_at), "notified_by": incident.notified_by,
-             "updates": [{"id": update.id, "created_at": _instant(update.created_at), "author": update.author,
+             "created_at": _instant(incident.created_at), "created_by": staff(incident.created_by),
+             "notified_at": _instant(incident.notified_at), "notified_by": staff(incident.notified_by),
+             "updates": [{"id": update.id, "created_at": _instant(update.created_at), "author": staff(update.author),
                           "text": update.text} for update in updates[incident.id]],
              "notices": [{"customer_id": notice.customer_id, "customer": names.get(notice.customer_id),
                           "sent_at": _instant(notice.sent_at), "message_id": notice.message_id,
