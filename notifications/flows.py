@@ -17,27 +17,33 @@ from registry.customers.models import Customer, NoticeContact
 from registry.objections import service as objections
 from registry.objections.models import Objection, ObjectionOutcome
 from notifications.settings import NotificationSettings
+from notifications.webhooks import service as webhooks
+from notifications.webhooks.models import EventType
 from registry.versions import service as versions
 from registry.versions.models import RegistryVersion
 
 
-async def publish_and_notify(*, session: AsyncSession, actor: str, note: str, min_notice_days: int,
-                             notice_days: int | None = None, effective_at: datetime | None = None,
-                             now: datetime | None = None) -> RegistryVersion:
-    """Publish the draft as the next version and queue its notice to every confirmed subscriber."""
+async def publish_and_notify(*, session: AsyncSession, settings: NotificationSettings, actor: str, note: str,
+                             min_notice_days: int, notice_days: int | None = None,
+                             effective_at: datetime | None = None, now: datetime | None = None) -> RegistryVersion:
+    """Publish the draft as the next version and queue its notice to every confirmed subscriber and webhook."""
     version = await versions.publish_version(session=session, actor=actor, note=note, min_notice_days=min_notice_days,
                                              notice_days=notice_days, effective_at=effective_at, now=now)
     await audience.enqueue_version_notices(session=session, version=version, kind=NotificationKind.VERSION_PUBLISHED,
                                          now=now)
+    await webhooks.enqueue_version_events(session=session, settings=settings, version=version,
+                                          event_type=EventType.VERSION_PUBLISHED, now=now)
     return version
 
 
-async def withdraw_and_notify(*, session: AsyncSession, actor: str, number: int, reason: str,
-                              now: datetime | None = None) -> RegistryVersion:
-    """Withdraw a pending version and tell everyone its notice reached that it will not take effect."""
+async def withdraw_and_notify(*, session: AsyncSession, settings: NotificationSettings, actor: str, number: int,
+                              reason: str, now: datetime | None = None) -> RegistryVersion:
+    """Withdraw a pending version and tell everyone its notice reached, and every webhook, that it will not take effect."""
     version = await versions.withdraw_version(session=session, actor=actor, number=number, reason=reason, now=now)
     await audience.enqueue_version_notices(session=session, version=version, kind=NotificationKind.VERSION_WITHDRAWN,
                                          now=now)
+    await webhooks.enqueue_version_events(session=session, settings=settings, version=version,
+                                          event_type=EventType.VERSION_WITHDRAWN, now=now)
     return version
 
 
@@ -50,6 +56,7 @@ async def file_objection_and_tell(*, session: AsyncSession, settings: Notificati
                                                          filed_by=filed_by, now=now)
     if created:
         await customer_mail.objection_filed(session=session, settings=settings, objection=objection, now=now)
+        await webhooks.enqueue_objection_event(session=session, objection=objection, now=now)
     return objection, created
 
 
@@ -59,6 +66,25 @@ async def resolve_objection_and_tell(*, session: AsyncSession, actor: str, objec
     objection = await objections.resolve_objection(session=session, actor=actor, objection_id=objection_id,
                                                    outcome=outcome, note=note, now=now)
     await customer_mail.objection_resolved(session=session, objection=objection, now=now)
+    await webhooks.enqueue_objection_event(session=session, objection=objection, now=now)
+    return objection
+
+
+async def acknowledge_objection_and_tell(*, session: AsyncSession, actor: str, objection_id: int,
+                                         now: datetime | None = None) -> Objection:
+    """Mark an objection as being handled and tell the customer's webhooks."""
+    objection = await objections.acknowledge_objection(session=session, actor=actor, objection_id=objection_id,
+                                                       now=now)
+    await webhooks.enqueue_objection_event(session=session, objection=objection, now=now)
+    return objection
+
+
+async def withdraw_objection_and_tell(*, session: AsyncSession, actor: str, customer_id: int, objection_id: int,
+                                      now: datetime | None = None) -> Objection:
+    """The customer takes back their objection; their webhooks hear of it."""
+    objection = await objections.withdraw_objection(session=session, customer_id=customer_id,
+                                                    objection_id=objection_id, actor=actor, now=now)
+    await webhooks.enqueue_objection_event(session=session, objection=objection, now=now)
     return objection
 
 

@@ -1,9 +1,12 @@
 """Change notifications' configuration: delivery, retries, the worker and the limits on the public form."""
 
+import json
 from functools import cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, field_validator
+from pydantic_settings import NoDecode
 
 from registry.settings import RegistrySettings
 
@@ -41,6 +44,25 @@ class NotificationSettings(RegistrySettings):
 
     # Remind customers who have neither objected nor acknowledged this many days before their deadline (0: never).
     reminder_days_before: int = Field(default=7, ge=0, le=365)
+
+    # Webhooks. Networks (CIDR) a webhook may reach although private or loopback, and hosts it may reach
+    # over plain http; both lists are comma-separated or JSON in the environment.
+    webhook_allow_networks: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    webhook_http_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # How long one delivery may take, connection included, before it counts as a failed attempt.
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    # Consecutive failed attempts after which an endpoint gets nothing for a while (its circuit opens):
+    # the pause starts at REGISTRY_CIRCUIT_PAUSE_SECONDS and doubles while failures repeat, to an hour.
+    webhook_circuit_failures: int = Field(default=5, ge=1)
+
+    @field_validator("webhook_allow_networks", "webhook_http_hosts", mode="before")
+    @classmethod
+    def _webhook_lists(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip()
+            return json.loads(value) if value.startswith("[") else [part.strip() for part in value.split(",")
+                                                                    if part.strip()]
+        return value
 
     @property
     def unsubscribe_address(self) -> str:

@@ -22,7 +22,8 @@ PublishVersionPayload = payload("PublishVersionPayload", "version", RegistryVers
 
 @strawberry.mutation(permission_classes=[IsAdmin], description="Publish the draft as the next version.")
 async def publish_version(info: Info, input: PublishVersionInput) -> PublishVersionPayload:
-    version = await change_registry(info, flows.publish_and_notify, actor=info.context.actor, note=input.note,
+    version = await change_registry(info, flows.publish_and_notify, settings=info.context.settings,
+                                    actor=info.context.actor, note=input.note,
                                     notice_days=input.notice_days, effective_at=input.effective_at,
                                     min_notice_days=info.context.settings.min_notice_days)
     return PublishVersionPayload(version=version)
