@@ -268,3 +268,60 @@ async def test_a_webhook_must_use_https_and_bad_input_changes_nothing(db, gql, c
     assert await endpoints(gql, token) == []
     async with db.session() as session:
         assert (await session.exec(select(WebhookDelivery))).all() == []
+
+
+async def test_a_slack_endpoint_gets_a_code_to_confirm_then_the_change_in_words(
+        db, settings, gql, admin_token, customer, receiver):
+    # Given a Slack endpoint in Danish; Slack cannot echo a challenge, so its first message carries a code
+    _, token = customer
+    registered = await register(gql, token, receiver, format="SLACK", language="DA")
+    await deliver(db, settings)
+    [message] = receiver.received
+    code = message.json["text"].split("webhook hos Office2go ApS: ", 1)[1].split(".", 1)[0]
+    endpoint_id = registered["endpoint"]["id"]
+
+    # When the customer types a wrong code, then the right one
+    wrong = await gql(VERIFY, {"id": endpoint_id, "code": "forkert"}, token=token)
+    assert wrong["data"]["verifyWebhook"]["userErrors"][0]["field"] == "challenge"
+    right = await gql(VERIFY, {"id": endpoint_id, "code": code}, token=token)
+    assert right["data"]["verifyWebhook"]["endpoint"]["verifiedAt"] is not None
+
+    # Then a publication reaches the channel as a Slack message in Danish words, with Copenhagen time
+    await publish_mailgun(gql, admin_token)
+    await deliver(db, settings)
+    body = receiver.received[-1].json
+    assert set(body) == {"text", "blocks"}
+    assert body["text"].startswith("Office2go ApS har offentliggjort version 2 af listen over underdatabehandlere.")
+    assert "Tilføjet: Mailgun Technologies" in body["text"] and "dansk tid" in body["text"]
+    assert "Jeres frist for indsigelse" in body["text"]
+    assert body["blocks"][0] == {"type": "section", "text": {
+        "type": "mrkdwn", "text": "*Office2go ApS har offentliggjort version 2 af listen over underdatabehandlere.*"}}
+    assert body["blocks"][-1]["elements"][0]["text"] == (
+        "<https://registry.example.test/subprocessors/versions/2|Se versionen>")
+
+
+async def test_a_teams_endpoint_gets_an_adaptive_card_in_english(db, settings, gql, admin_token, customer, receiver):
+    # Given a verified Teams endpoint in English
+    _, token = customer
+    registered = await register(gql, token, receiver, format="TEAMS", language="EN")
+    await deliver(db, settings)
+    card = receiver.received[0].json["attachments"][0]["content"]
+    code = card["body"][0]["text"].split(": ", 1)[1].split(".", 1)[0]
+    await gql(VERIFY, {"id": registered["endpoint"]["id"], "code": code}, token=token)
+
+    # When a version is published
+    await publish_mailgun(gql, admin_token)
+    await deliver(db, settings)
+
+    # Then the channel gets one adaptive card saying what changed, with a link that keeps the language
+    body = receiver.received[-1].json
+    assert body["type"] == "message"
+    [attachment] = body["attachments"]
+    assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+    card = attachment["content"]
+    texts = [block["text"] for block in card["body"]]
+    assert card["type"] == "AdaptiveCard" and texts[0] == "Office2go ApS published version 2 of its list of sub-processors."
+    assert any(text.startswith("Takes effect: ") and "Copenhagen time" in text for text in texts)
+    assert "Added: Mailgun Technologies" in texts
+    assert card["actions"] == [{"type": "Action.OpenUrl", "title": "See the version",
+                                "url": "https://registry.example.test/subprocessors/versions/2?lang=en"}]
