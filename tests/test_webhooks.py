@@ -325,3 +325,32 @@ async def test_a_teams_endpoint_gets_an_adaptive_card_in_english(db, settings, g
     assert "Added: Mailgun Technologies" in texts
     assert card["actions"] == [{"type": "Action.OpenUrl", "title": "See the version",
                                 "url": "https://registry.example.test/subprocessors/versions/2?lang=en"}]
+
+
+async def test_two_workers_claim_disjoint_deliveries(db, settings, customer, receiver):
+    # Given five events queued for a verified endpoint
+    if db.dialect != "postgresql":
+        pytest.skip("SQLite has one writer at a time: a second claim waits for the first to commit")
+    customer_id, _ = customer
+    async with db.transaction() as session:
+        endpoint, _ = await service.register_endpoint(session=session, settings=settings, actor="test",
+                                                      customer_id=customer_id, url=receiver.url,
+                                                      event_types=["incident.notified"])
+        endpoint.verified_at = endpoint.created_at
+        session.add(endpoint)
+        await session.flush()
+        await service.enqueue_event(session=session, event_type="incident.notified", customer_id=None,
+                                    data={"title": "Test"})
+        for _ in range(4):
+            await service.enqueue_event(session=session, event_type="incident.notified", customer_id=customer_id,
+                                        data={"title": "Test"})
+
+    # When one worker holds a claim of three (its transaction still open) and another claims meanwhile
+    async with db.transaction() as first:
+        held = await service.claim_batch(session=first, owner="one", limit=3, lease_seconds=30)
+        async with db.transaction() as second:
+            other = await service.claim_batch(session=second, owner="two", limit=10, lease_seconds=30)
+
+    # Then the second skipped the locked rows instead of waiting for them or taking them too
+    assert len(held) == 3 and len(other) == 3  # the verification request and the two events left
+    assert not {row.id for row in held} & {row.id for row in other}
