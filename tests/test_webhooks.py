@@ -11,7 +11,7 @@ from notifications.webhooks import service
 from notifications.webhooks.models import WebhookDelivery
 from registry.auth.models import Role
 from tests.conftest import make_customer, make_token
-from tests.support.graphql_documents import NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT, VERSION, WITHDRAW, nodes
+from tests.support.graphql_documents import NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT, WITHDRAW, nodes
 from tests.support.notify_helpers import deliver
 from tests.support.webhook_receiver import WebhookReceiver
 

@@ -118,7 +118,6 @@ class WebhookSender:
                 batch.released += [other.id for other in rows[index:]]
                 return
             started = time.perf_counter()
-            status = None
             try:
                 status = await self._post(row, versions.get(row.payload["data"].get("versionNumber")), batch)
             except (httpx.HTTPError, RegistryError, Rejected) as error:
