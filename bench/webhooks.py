@@ -142,7 +142,8 @@ async def _main(args) -> int:
             except httpx.HTTPError:
                 await asyncio.sleep(0.05)
         db, customer_id, _ = await _prepare(args.database_url)
-        settings = NotificationSettings(database_url=args.database_url, webhook_http_hosts=["127.0.0.1"])
+        settings = NotificationSettings(database_url=args.database_url, webhook_http_hosts=["127.0.0.1"],
+                                        webhook_allow_networks=["127.0.0.1/32"])
         await _endpoint(db, settings, customer_id, url)
         ratios = []
         for run in range(args.repeat):

@@ -15,6 +15,7 @@ from tests.conftest import make_customer, make_token
 from tests.support.graphql_documents import NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT
 from tests.support.live import free_socket
 from tests.support.notify_helpers import deliver
+from tests.support.webhook_receiver import LOOPBACK
 
 README = Path(__file__).parents[1] / "README.md"
 REGISTER = """mutation($url: String!) { registerWebhook(input: {url: $url, eventTypes: [VERSION_PUBLISHED]}) {
@@ -33,7 +34,8 @@ def test_the_readme_receiver_is_ten_lines():
 
 @pytest.fixture
 def settings(settings):
-    return settings.model_copy(update={"webhook_http_hosts": ["127.0.0.1"], "retry_base_seconds": 0.0001,
+    return settings.model_copy(update={"webhook_http_hosts": ["127.0.0.1"], "webhook_allow_networks": [LOOPBACK],
+                                       "retry_base_seconds": 0.0001,
                                        "retry_cap_seconds": 0.0001})
 
 

@@ -13,7 +13,7 @@ from registry.auth.models import Role
 from tests.conftest import make_customer, make_token
 from tests.support.graphql_documents import NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT, WITHDRAW, nodes
 from tests.support.notify_helpers import deliver
-from tests.support.webhook_receiver import WebhookReceiver
+from tests.support.webhook_receiver import LOOPBACK, WebhookReceiver
 
 ALL_VERSION_EVENTS = ["VERSION_PUBLISHED", "VERSION_EFFECTIVE", "VERSION_WITHDRAWN"]
 
@@ -32,7 +32,7 @@ ENDPOINTS = """{ webhookEndpoints { edges { node { id customerId url verifiedAt 
 @pytest.fixture
 def settings(settings):
     """Webhooks may go to this host over http, and retry at once so the tests need not wait."""
-    return settings.model_copy(update={"webhook_http_hosts": ["127.0.0.1"], "webhook_allow_networks": ["127.0.0.1/32"],
+    return settings.model_copy(update={"webhook_http_hosts": ["127.0.0.1"], "webhook_allow_networks": [LOOPBACK],
                                        "retry_base_seconds": 0.0001, "retry_cap_seconds": 0.0001,
                                        "delivery_max_attempts": 4, "webhook_circuit_failures": 100})
 

@@ -1,5 +1,6 @@
 """A real webhook receiver on loopback: verifies each request with standardwebhooks, can fail on purpose."""
 
+import ipaddress
 import json
 import threading
 import time
@@ -13,6 +14,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tests.support.live import STARTUP_LIMIT_SECONDS, free_socket
+
+# The receiver's network, as the validated REGISTRY_WEBHOOK_ALLOW_NETWORKS holds it (model_copy does not validate).
+LOOPBACK = ipaddress.ip_network("127.0.0.1/32")
 
 
 @dataclass
