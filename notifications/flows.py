@@ -24,18 +24,22 @@ from registry.objections.models import Objection, ObjectionOutcome
 from registry.publish_requests import service as publish_requests
 from registry.publish_requests.models import PublishRequest
 from notifications.settings import NotificationSettings
+from notifications.webhooks import service as webhooks
+from notifications.webhooks.models import EventType
 from registry.versions import service as versions
 from registry.versions.models import RegistryVersion
 
 
-async def publish_and_notify(*, session: AsyncSession, actor: str, note: str, min_notice_days: int,
-                             notice_days: int | None = None, effective_at: datetime | None = None,
-                             now: datetime | None = None) -> RegistryVersion:
-    """Publish the draft as the next version and queue its notice to every confirmed subscriber."""
+async def publish_and_notify(*, session: AsyncSession, settings: NotificationSettings, actor: str, note: str,
+                             min_notice_days: int, notice_days: int | None = None,
+                             effective_at: datetime | None = None, now: datetime | None = None) -> RegistryVersion:
+    """Publish the draft as the next version and queue its notice to every confirmed subscriber and webhook."""
     version = await versions.publish_version(session=session, actor=actor, note=note, min_notice_days=min_notice_days,
                                              notice_days=notice_days, effective_at=effective_at, now=now)
     await audience.enqueue_version_notices(session=session, version=version, kind=NotificationKind.VERSION_PUBLISHED,
                                          now=now)
+    await webhooks.enqueue_version_events(session=session, settings=settings, version=version,
+                                          event_type=EventType.VERSION_PUBLISHED, now=now)
     return version
 
 
@@ -53,7 +57,7 @@ async def publish_or_request(*, session: AsyncSession, settings: NotificationSet
     """Publish the draft now, or, when REGISTRY_PUBLISH_APPROVALS asks for approvals, request it with its preview."""
     if not settings.publish_approvals:
         return PublishOutcome(version=await publish_and_notify(
-            session=session, actor=actor, note=note, min_notice_days=settings.min_notice_days,
+            session=session, settings=settings, actor=actor, note=note, min_notice_days=settings.min_notice_days,
             notice_days=notice_days, effective_at=effective_at, now=now))
     # The preview checks the request as publishing would (note, changes, notice), so a bad one is refused now.
     preview = await preview_draft(session=session, settings=settings, note=note, notice_days=notice_days,
@@ -71,7 +75,7 @@ async def approve_and_publish(*, session: AsyncSession, settings: NotificationSe
     if len(request.approvals) < settings.publish_approvals:
         return PublishOutcome(request=request)
     # Published by the admin whose approval completed it; the request keeps who asked and who approved.
-    version = await publish_and_notify(session=session, actor=actor, note=request.note,
+    version = await publish_and_notify(session=session, settings=settings, actor=actor, note=request.note,
                                        min_notice_days=settings.min_notice_days, notice_days=request.notice_days,
                                        effective_at=request.effective_at, now=now)
     request = await publish_requests.record_published(session=session, actor=actor, request=request, version=version,
@@ -79,12 +83,14 @@ async def approve_and_publish(*, session: AsyncSession, settings: NotificationSe
     return PublishOutcome(version=version, request=request)
 
 
-async def withdraw_and_notify(*, session: AsyncSession, actor: str, number: int, reason: str,
-                              now: datetime | None = None) -> RegistryVersion:
-    """Withdraw a pending version and tell everyone its notice reached that it will not take effect."""
+async def withdraw_and_notify(*, session: AsyncSession, settings: NotificationSettings, actor: str, number: int,
+                              reason: str, now: datetime | None = None) -> RegistryVersion:
+    """Withdraw a pending version and tell everyone its notice reached, and every webhook, that it will not take effect."""
     version = await versions.withdraw_version(session=session, actor=actor, number=number, reason=reason, now=now)
     await audience.enqueue_version_notices(session=session, version=version, kind=NotificationKind.VERSION_WITHDRAWN,
                                          now=now)
+    await webhooks.enqueue_version_events(session=session, settings=settings, version=version,
+                                          event_type=EventType.VERSION_WITHDRAWN, now=now)
     return version
 
 
@@ -97,6 +103,7 @@ async def file_objection_and_tell(*, session: AsyncSession, settings: Notificati
                                                          filed_by=filed_by, now=now)
     if created:
         await customer_mail.objection_filed(session=session, settings=settings, objection=objection, now=now)
+        await webhooks.enqueue_objection_event(session=session, objection=objection, now=now)
     return objection, created
 
 
@@ -106,6 +113,25 @@ async def resolve_objection_and_tell(*, session: AsyncSession, actor: str, objec
     objection = await objections.resolve_objection(session=session, actor=actor, objection_id=objection_id,
                                                    outcome=outcome, note=note, now=now)
     await customer_mail.objection_resolved(session=session, objection=objection, now=now)
+    await webhooks.enqueue_objection_event(session=session, objection=objection, now=now)
+    return objection
+
+
+async def acknowledge_objection_and_tell(*, session: AsyncSession, actor: str, objection_id: int,
+                                         now: datetime | None = None) -> Objection:
+    """Mark an objection as being handled and tell the customer's webhooks."""
+    objection = await objections.acknowledge_objection(session=session, actor=actor, objection_id=objection_id,
+                                                       now=now)
+    await webhooks.enqueue_objection_event(session=session, objection=objection, now=now)
+    return objection
+
+
+async def withdraw_objection_and_tell(*, session: AsyncSession, actor: str, customer_id: int, objection_id: int,
+                                      now: datetime | None = None) -> Objection:
+    """The customer takes back their objection; their webhooks hear of it."""
+    objection = await objections.withdraw_objection(session=session, customer_id=customer_id,
+                                                    objection_id=objection_id, actor=actor, now=now)
+    await webhooks.enqueue_objection_event(session=session, objection=objection, now=now)
     return objection
 
 
@@ -125,6 +151,7 @@ async def notify_incident(*, session: AsyncSession, actor: str, incident_id: int
     incident = await incidents.mark_notified(session=session, actor=actor, incident_id=incident_id, now=now)
     await incident_mail.enqueue_incident_notices(session=session, incident=incident,
                                                  kind=NotificationKind.INCIDENT_NOTICE, now=now)
+    await incident_mail.enqueue_incident_events(session=session, incident=incident, now=now)
     return incident
 
 
@@ -135,4 +162,5 @@ async def add_incident_update_and_tell(*, session: AsyncSession, actor: str, inc
     incident = await incidents.get_incident(session=session, incident_id=incident_id)
     await incident_mail.enqueue_incident_notices(session=session, incident=incident,
                                                  kind=NotificationKind.INCIDENT_UPDATE, update=update, now=now)
+    await incident_mail.enqueue_incident_events(session=session, incident=incident, update=update, now=now)
     return update

@@ -12,6 +12,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from notifications.outbox import service as outbox
 from notifications.outbox.models import Notification, NotificationKind, NotificationStatus
+from notifications.webhooks import service as webhooks
+from notifications.webhooks.models import EventType
 from registry import labels
 from registry.customers import service as customers
 from registry.db import utcnow
@@ -66,6 +68,30 @@ async def enqueue_incident_notices(*, session: AsyncSession, incident: Incident,
             await outbox.enqueue_direct(session=session, kind=kind, to_address=contact.email,
                                         language=contact.language, payload=payload, customer_id=customer_id, now=now)
             queued += 1
+    return queued
+
+
+async def enqueue_incident_events(*, session: AsyncSession, incident: Incident,
+                                  update: IncidentUpdate | None = None, now: datetime | None = None) -> int:
+    """Queue incident.notified (or incident.updated) to each affected customer's webhooks that asked for it.
+
+    The payload holds the facts, never a link with a token: a chat channel may be read by more people than the
+    notice contacts, who open the incident on their customer page.
+    """
+    event = EventType.INCIDENT_NOTIFIED if update is None else EventType.INCIDENT_UPDATED
+    data = {"incidentId": incident.id, "becameAwareAt": incident.became_aware_at.isoformat(),
+            "notifiedAt": incident.notified_at.isoformat() if incident.notified_at else None,
+            "nature": incident.nature, "subjectsApprox": incident.subjects_approx,
+            "recordsApprox": incident.records_approx, "consequences": incident.consequences,
+            "measures": incident.measures, "contactPoint": incident.contact_point,
+            "title": incident.nature, "summary": update.text if update is not None else incident.measures}
+    if update is not None:
+        data |= {"updateId": update.id, "updateAt": update.created_at.isoformat(), "updateText": update.text}
+    affected = (await incidents.affected_of(session=session, incident_ids=[incident.id]))[incident.id]
+    queued = 0
+    for row in affected:
+        queued += await webhooks.enqueue_event(session=session, event_type=event, customer_id=row.customer_id,
+                                               data=data, now=now)
     return queued
 
 

@@ -2,5 +2,6 @@
 
 from notifications.outbox.models import Notification
 from notifications.subscriptions.models import RateCounter, Subscription
+from notifications.webhooks.models import WebhookDelivery, WebhookEndpoint
 
-__all__ = ["Notification", "RateCounter", "Subscription"]
+__all__ = ["Notification", "RateCounter", "Subscription", "WebhookDelivery", "WebhookEndpoint"]

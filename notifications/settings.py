@@ -50,6 +50,11 @@ class NotificationSettings(RegistrySettings):
     webhook_allow_networks: Annotated[list[IPvAnyNetwork], NoDecode] = Field(default_factory=list)
     # Hosts (names or addresses) a webhook may reach over plain http; every other target needs https.
     webhook_http_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # How long one delivery may take, connection included, before it counts as a failed attempt.
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    # Consecutive failed attempts after which an endpoint gets nothing for a while (its circuit opens):
+    # the pause starts at REGISTRY_CIRCUIT_PAUSE_SECONDS and doubles while failures repeat, to an hour.
+    webhook_circuit_failures: int = Field(default=5, ge=1)
 
     @field_validator("webhook_allow_networks", "webhook_http_hosts", mode="before")
     @classmethod

@@ -31,6 +31,7 @@ from notifications.outbox.models import Leased
 from notifications.outbox.retry import retry_delay
 from notifications.subscriptions import service as subscriptions
 from notifications.waiting import set_within
+from notifications.webhooks.delivery import WebhookSender
 from registry.db import Database, utcnow
 from registry.installation.service import installation_key
 from notifications.settings import NotificationSettings
@@ -64,6 +65,7 @@ class Worker:
         self.claims = Claims(db=db, settings=settings, owner=self.owner, settle=self._settle)
         self.composer = Composer(settings)
         self.doorbell = Doorbell(db)
+        self.webhooks = WebhookSender(db=db, settings=settings, owner=self.owner, rng=self.rng)
         # While a batch goes out, its sent marks are written on a connection of its own (see _settle).
         self._recording: AsyncConnection | None = None
 
@@ -82,12 +84,14 @@ class Worker:
                     log.exception("delivery round failed")
                     handled = 0
                 if self.circuit.is_open:
-                    await set_within(stop, self.circuit.remaining())
+                    # Mail waits out its pause; webhooks, which do not need the mail server, go on meanwhile.
+                    await set_within(stop, min(self.circuit.remaining(), self.settings.worker_poll_seconds))
                 elif handled == 0:
                     await self.doorbell.wait(stop, self.settings.worker_poll_seconds)
         finally:
             await self.claims.release_ahead()
             await self.transport.close()
+            await self.webhooks.close()
             await self.doorbell.close()
             log.info("worker stopped", extra={"owner": self.owner})
 
@@ -98,11 +102,18 @@ class Worker:
 
     async def drain(self) -> None:
         """Deliver everything due now, then return (tests and `worker --once`)."""
-        while not self.circuit.is_open and await self.run_once():
-            pass
+        try:
+            while await self.run_once():
+                pass
+        finally:
+            await self.webhooks.close()
 
     async def run_once(self) -> int:
-        """Claim one batch and deliver it; returns how many rows it claimed."""
+        """Claim one batch of webhooks and one of mail and deliver them; returns how many rows it claimed."""
+        return await self.webhooks.run_once() + await self.run_mail_once()
+
+    async def run_mail_once(self) -> int:
+        """Claim one batch of mail and deliver it; returns how many rows it claimed."""
         if self.circuit.is_open:
             return 0
         claimed = await self.claims.next()

@@ -30,10 +30,13 @@ from schema.publish_request_queries import PublishRequestQuery
 from schema.queries import RegistryQuery
 from schema.text_arguments import guard
 from schema.types.notifications import NoticeReport
+from schema.types.webhooks import WebhookEndpoint
+from schema.webhook_queries import WebhookQuery
 
 Query = merge_types("Query", (RegistryQuery, CustomerQuery, NotificationQuery, PreviewQuery, PublishRequestQuery,
-                              IncidentQuery))
-guard(Query, Mutation, NoticeReport)  # NoticeReport.recipients is the one nested field with arguments
+                              IncidentQuery, WebhookQuery))
+# The nested fields with arguments: NoticeReport.recipients and WebhookEndpoint.deliveries.
+guard(Query, Mutation, NoticeReport, WebhookEndpoint)
 answer_registry_errors(Query, Mutation)
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")

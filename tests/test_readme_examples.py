@@ -3,9 +3,13 @@
 import re
 from pathlib import Path
 
+from registry.auth.models import Role
+from tests.conftest import make_customer, make_token
+
 README = Path(__file__).resolve().parent.parent / "README.md"
 BLOCK = re.compile(r"^```graphql\n(.*?)^```", re.MULTILINE | re.DOTALL)
 ADMIN = "# admin:"  # the first line of an example that needs an admin token
+CUSTOMER = "# customer:"  # the first line of an example a customer runs with their own token
 
 
 def examples() -> list[str]:
@@ -28,9 +32,12 @@ def test_the_readme_has_public_and_admin_examples():
 
 
 async def test_every_graphql_example_in_the_readme_answers_without_errors(seeded, gql, admin_token):
-    # Given a freshly seeded registry (version 1 only), when each example runs in order, as its caller
+    # Given a freshly seeded registry (version 1 only) with one customer, when each example runs in order,
+    # as its caller
+    customer = await make_customer(seeded, "Kunde A/S")
+    customer_token = await make_token(seeded, Role.CUSTOMER, "kunde-a", customer_id=customer)
     for example in examples():
-        token = admin_token if example.startswith(ADMIN) else None
+        token = admin_token if example.startswith(ADMIN) else customer_token if example.startswith(CUSTOMER) else None
         answer = await gql(example, token=token)
 
         # Then it answers with data for every field it asks for, no errors and no userErrors

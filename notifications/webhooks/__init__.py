@@ -1,0 +1,1 @@
+"""Signed webhooks (Standard Webhooks) and chat messages (Slack, Teams) to customers' own endpoints."""

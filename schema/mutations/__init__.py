@@ -18,13 +18,18 @@ from schema.mutations.notify_incident import notify_incident
 from schema.mutations.publish_version import publish_version
 from schema.mutations.redrive_notification import redrive_notification
 from schema.mutations.reject_publish_request import reject_publish_request
+from schema.mutations.redrive_webhook_delivery import redrive_webhook_delivery
+from schema.mutations.register_webhook import register_webhook
+from schema.mutations.remove_webhook import remove_webhook
 from schema.mutations.remove_subprocessor_draft import remove_subprocessor_draft
 from schema.mutations.request_customer_access import request_customer_access
 from schema.mutations.resolve_objection import resolve_objection
+from schema.mutations.rotate_webhook_secret import rotate_webhook_secret
 from schema.mutations.save_subprocessor_draft import save_subprocessor_draft
 from schema.mutations.subscribe import subscribe
 from schema.mutations.terminate_agreement import terminate_agreement
 from schema.mutations.unsubscribe import unsubscribe
+from schema.mutations.verify_webhook import verify_webhook
 from schema.mutations.withdraw_objection import withdraw_objection
 from schema.mutations.withdraw_version import withdraw_version
 
@@ -56,3 +61,8 @@ class Mutation:
     notify_incident = notify_incident
     add_incident_update = add_incident_update
     acknowledge_incident = acknowledge_incident
+    register_webhook = register_webhook
+    verify_webhook = verify_webhook
+    rotate_webhook_secret = rotate_webhook_secret
+    remove_webhook = remove_webhook
+    redrive_webhook_delivery = redrive_webhook_delivery

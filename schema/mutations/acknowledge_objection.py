@@ -1,7 +1,7 @@
 import strawberry
 from strawberry.types import Info
 
-from registry.objections import service as objections
+from notifications import flows
 from schema.mutations.base import in_transaction
 from schema.mutations.file_objection import ObjectionPayload
 from schema.permissions import IsAdmin
@@ -10,6 +10,6 @@ from schema.types.customers import Objection
 
 @strawberry.mutation(permission_classes=[IsAdmin], description="Mark an objection as being handled.")
 async def acknowledge_objection(info: Info, id: int) -> ObjectionPayload:
-    objection = await in_transaction(info, objections.acknowledge_objection, actor=info.context.actor,
+    objection = await in_transaction(info, flows.acknowledge_objection_and_tell, actor=info.context.actor,
                                      objection_id=id)
     return ObjectionPayload(objection=Objection.from_domain(objection))

@@ -12,6 +12,7 @@ WithdrawVersionPayload = payload("WithdrawVersionPayload", "version", RegistryVe
 
 @strawberry.mutation(permission_classes=[IsAdmin], description="Withdraw a pending version; it never takes effect.")
 async def withdraw_version(info: Info, number: int, reason: str) -> WithdrawVersionPayload:
-    version = await change_registry(info, flows.withdraw_and_notify, actor=info.context.actor, number=number,
+    version = await change_registry(info, flows.withdraw_and_notify, settings=info.context.settings,
+                                    actor=info.context.actor, number=number,
                                     reason=reason)
     return WithdrawVersionPayload(version=version)

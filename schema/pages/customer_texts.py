@@ -47,6 +47,18 @@ _CUSTOMER = {
         "downloads_intro": "Alle oplysninger om bruddene, opdateringerne og jeres underretning, til jeres egen "
                            "dokumentation (artikel 33, stk. 5).",
         "download_json": "Hent som JSON", "download_csv": "Hent som CSV (regneark)",
+        "webhooks_heading": "Webhooks",
+        "webhooks_intro": "Jeres egne systemer eller en Slack- eller Teams-kanal kan få besked om ændringer. Et "
+                          "endepunkt får intet, før det har besvaret bekræftelsen.",
+        "webhook_url": "Adresse (https)", "webhook_events": "Hændelser", "webhook_format": "Form",
+        "webhook_add": "Tilføj webhook",
+        "webhook_secret": "Hemmeligheden til at kontrollere signaturerne vises kun denne ene gang: {secret}",
+        "webhook_verified": "Bekræftet", "webhook_unverified": "Venter på bekræftelse",
+        "webhook_paused": "Sat på pause til {date} efter gentagne fejl",
+        "webhook_code": "Koden fra bekræftelsesbeskeden", "webhook_confirm": "Bekræft",
+        "webhook_rotate": "Ny hemmelighed (den gamle virker et døgn endnu)", "webhook_remove": "Fjern",
+        "webhook_last": "Seneste levering: {event}, {status}, {date}", "webhook_none": "Ingen webhooks endnu.",
+        "col_url": "Adresse", "col_webhook_state": "Tilstand",
     },
     "en": {
         "title": "Your sub-processors",
@@ -91,18 +103,52 @@ _CUSTOMER = {
         "downloads_intro": "Every fact of the breaches, the updates and your notice, for your own documentation "
                            "(Article 33(5)).",
         "download_json": "Download as JSON", "download_csv": "Download as CSV (spreadsheet)",
+        "webhooks_heading": "Webhooks",
+        "webhooks_intro": "Your own systems, or a Slack or Teams channel, can hear of changes. An endpoint gets "
+                          "nothing until it has answered its verification.",
+        "webhook_url": "Address (https)", "webhook_events": "Events", "webhook_format": "Format",
+        "webhook_add": "Add webhook",
+        "webhook_secret": "The secret to check the signatures with is shown only this once: {secret}",
+        "webhook_verified": "Verified", "webhook_unverified": "Waiting for verification",
+        "webhook_paused": "Paused until {date} after repeated failures",
+        "webhook_code": "The code from the verification message", "webhook_confirm": "Verify",
+        "webhook_rotate": "New secret (the old one works for another day)", "webhook_remove": "Remove",
+        "webhook_last": "Last delivery: {event}, {status}, {date}", "webhook_none": "No webhooks yet.",
+        "col_url": "Address", "col_webhook_state": "State",
     },
 }
 
 
 # Words the public pages already have, said the same way here.
+_EVENTS = {
+    "da": [("VERSION_PUBLISHED", "Ny version offentliggjort"), ("VERSION_EFFECTIVE", "Version trådt i kraft"),
+           ("VERSION_WITHDRAWN", "Version trukket tilbage"), ("OBJECTION_UPDATED", "Indsigelse opdateret"),
+           ("INCIDENT_NOTIFIED", "Hændelse meddelt"), ("INCIDENT_UPDATED", "Hændelse opdateret")],
+    "en": [("VERSION_PUBLISHED", "Version published"), ("VERSION_EFFECTIVE", "Version took effect"),
+           ("VERSION_WITHDRAWN", "Version withdrawn"), ("OBJECTION_UPDATED", "Objection updated"),
+           ("INCIDENT_NOTIFIED", "Incident notified"), ("INCIDENT_UPDATED", "Incident updated")],
+}
+_FORMATS = {
+    "da": [("STANDARD", "Signeret JSON (Standard Webhooks)"), ("SLACK", "Slack-besked"), ("TEAMS", "Teams-besked")],
+    "en": [("STANDARD", "Signed JSON (Standard Webhooks)"), ("SLACK", "Slack message"), ("TEAMS", "Teams message")],
+}
+_DELIVERY = {
+    "da": {"QUEUED": "i kø", "RETRYING": "prøves igen", "DELIVERED": "leveret", "DEAD": "opgivet",
+           "CANCELLED": "annulleret"},
+    "en": {"QUEUED": "queued", "RETRYING": "being retried", "DELIVERED": "delivered", "DEAD": "given up",
+           "CANCELLED": "cancelled"},
+}
+
+
 _SHARED = ("takes_effect", "your_deadline", "col_name", "col_purpose", "col_countries", "unknown",
            "RECEIVED", "ACKNOWLEDGED", "RESOLVED", "WITHDRAWN")
 
 
-def customer_texts(language: str) -> dict[str, str]:
+def customer_texts(language: str) -> dict:
     """Every string the customer page shows, with the public pages' words for what both show."""
     public = i18n.texts(language)
     kinds = {kind.upper(): getattr(public, kind) for kind in ("added", "removed", "changed")}
     outcomes = {key: labels.label("outcome", key, language) for key in ("ACCEPTED", "REJECTED", "TERMINATION")}
-    return _CUSTOMER[language] | kinds | outcomes | {key: getattr(public, key) for key in _SHARED}
+    webhooks = {"webhook_event_choices": _EVENTS[language], "webhook_format_choices": _FORMATS[language],
+                "webhook_event_names": dict(_EVENTS[language]), "webhook_delivery_status": _DELIVERY[language]}
+    return (_CUSTOMER[language] | kinds | outcomes | {key: getattr(public, key) for key in _SHARED} | webhooks)

@@ -28,6 +28,15 @@
   const WITHDRAW = "mutation($id: Int!) { withdrawObjection(id: $id) { objection { id } userErrors { message } } }";
   const ACKNOWLEDGE_INCIDENT = `mutation($id: Int!) { acknowledgeIncident(input: {id: $id}) {
     incident { id } userErrors { message } } }`;
+  const WEBHOOKS = `{ webhookEndpoints(first: 20) { edges { node { id url eventTypes format verifiedAt pausedUntil
+    deliveries(first: 1) { edges { node { eventType status createdAt } } } } } } }`;
+  const REGISTER_WEBHOOK = `mutation($input: RegisterWebhookInput!) { registerWebhook(input: $input) {
+    secret userErrors { message } } }`;
+  const VERIFY_WEBHOOK = `mutation($id: Int!, $code: String!) { verifyWebhook(id: $id, challenge: $code) {
+    endpoint { id } userErrors { message } } }`;
+  const ROTATE_WEBHOOK = `mutation($id: Int!) { rotateWebhookSecret(id: $id, overlapHours: 24) {
+    secret userErrors { message } } }`;
+  const REMOVE_WEBHOOK = "mutation($id: Int!) { removeWebhook(id: $id) { ok userErrors { message } } }";
   const ACCESS = "mutation($email: String!) { requestCustomerAccess(email: $email) { ok userErrors { message } } }";
 
   const say = (template, values = {}) => template.replace(/\{(\w+)\}/g, (_, key) => values[key] ?? "");
@@ -188,6 +197,66 @@
     section.focus({preventScroll: true});
   }
 
+  // A secret is shown once, right after it is made; the next load of the page no longer has it.
+  async function makeSecret(query, variables, field) {
+    const secretNote = document.getElementById("webhook-secret");
+    try {
+      const answer = (await graphql(query, variables))[field];
+      if (answer.userErrors.length) {
+        status.textContent = say(texts.failed, {message: answer.userErrors[0].message});
+      } else {
+        status.textContent = texts.saved;
+        secretNote.textContent = say(texts.webhook_secret, {secret: answer.secret});
+        secretNote.hidden = false;
+      }
+    } catch (error) {
+      status.textContent = say(texts.failed, {message: error.message});
+    }
+    await loadWebhooks();
+  }
+
+  function webhookState(endpoint) {
+    const cell = el("div", {});
+    const last = endpoint.deliveries.edges[0]?.node;
+    cell.append(el("p", {}, endpoint.verifiedAt ? texts.webhook_verified : texts.webhook_unverified));
+    if (endpoint.pausedUntil) cell.append(el("p", {}, say(texts.webhook_paused, {date: time(endpoint.pausedUntil)})));
+    if (last) {
+      cell.append(el("p", {}, say(texts.webhook_last, {event: last.eventType,
+        status: texts.webhook_delivery_status[last.status], date: time(last.createdAt)})));
+    }
+    if (!endpoint.verifiedAt && endpoint.format !== "STANDARD") {
+      const code = el("input", {id: `webhook-code-${endpoint.id}`, required: "", maxlength: "100"});
+      cell.append(el("form", {class: "webhook-verify", on: ["submit", (event) => {
+        event.preventDefault();
+        act(VERIFY_WEBHOOK, {id: endpoint.id, code: code.value}, "verifyWebhook").then(loadWebhooks);
+      }]}, el("label", {for: `webhook-code-${endpoint.id}`}, texts.webhook_code), code,
+        el("button", {type: "submit"}, texts.webhook_confirm)));
+    }
+    cell.append(
+      el("button", {type: "button", on: ["click", () => makeSecret(ROTATE_WEBHOOK, {id: endpoint.id}, "rotateWebhookSecret")]},
+        texts.webhook_rotate), " ",
+      el("button", {type: "button", on: ["click", () => act(REMOVE_WEBHOOK, {id: endpoint.id}, "removeWebhook").then(loadWebhooks)]},
+        texts.webhook_remove));
+    return cell;
+  }
+
+  async function loadWebhooks() {
+    const endpoints = (await graphql(WEBHOOKS, {})).webhookEndpoints.edges.map((edge) => edge.node);
+    const names = texts.webhook_event_names;
+    document.getElementById("customer-webhooks").replaceChildren(endpoints.length
+      ? table([texts.col_url, texts.webhook_events, texts.col_webhook_state], endpoints.map((endpoint) => [
+        endpoint.url, endpoint.eventTypes.map((type) => names[type]).join(", "), webhookState(endpoint)]))
+      : el("p", {}, texts.webhook_none));
+  }
+
+  document.getElementById("webhook-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const eventTypes = [...form.elements.events].filter((box) => box.checked).map((box) => box.value);
+    makeSecret(REGISTER_WEBHOOK, {input: {url: form.elements.url.value, eventTypes, format: form.elements.format.value,
+      language: lang.toUpperCase()}}, "registerWebhook");
+  });
+
   function askForLink(message) {
     sessionStorage.removeItem(TOKEN_KEY);
     view.hidden = true;
@@ -198,6 +267,7 @@
   async function load() {
     try {
       render((await graphql(ME, {language: lang.toUpperCase()})).me);
+      await loadWebhooks();
       view.hidden = false;
     } catch (error) {
       if (error.code === "FORBIDDEN") askForLink(texts.expired);
