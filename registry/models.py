@@ -14,6 +14,7 @@ from registry.audit.models import AuditEntry
 from registry.auth.models import ApiToken
 from registry.customers.models import Agreement, Customer, CustomerNotice, NoticeContact
 from registry.installation.models import Installation
+from registry.legal_requirements.models import AffectedCustomer, LegalRequirement
 from registry.objections.models import Objection
 from registry.subprocessors.models import DraftEntry
 from registry.versions.models import RegistryState, RegistryVersion
@@ -30,5 +31,5 @@ def load_all():
     return metadata
 
 
-__all__ = ["Agreement", "AgreementTemplate", "ApiToken", "AuditEntry", "Customer", "CustomerNotice", "DraftEntry",
-           "Installation", "NoticeContact", "Objection", "RegistryState", "RegistryVersion", "load_all", "metadata"]
+__all__ = ["AffectedCustomer", "Agreement", "AgreementTemplate", "ApiToken", "AuditEntry", "Customer", "CustomerNotice", "DraftEntry",
+           "Installation", "LegalRequirement", "NoticeContact", "Objection", "RegistryState", "RegistryVersion", "load_all", "metadata"]

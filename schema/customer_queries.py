@@ -8,6 +8,7 @@ from strawberry.types import Info
 from notifications.customers import service as customer_mail
 from registry.customers import service as customers
 from registry.db import utcnow
+from registry.legal_requirements import service as legal_requirements
 from registry.objections import service as objections
 from registry.objections import standing as standings
 from registry.objections.models import ObjectionStatus as DomainObjectionStatus
@@ -27,6 +28,7 @@ from schema.types.customers import (
     ObjectionStatus,
     PendingChange,
 )
+from schema.types.legal_requirements import CustomerLegalRequirement
 from schema.types.notifications import NotificationStatus
 from schema.types.subprocessors import Subprocessor
 from schema.types.versions import Change, RegistryVersion
@@ -41,9 +43,19 @@ class CustomerView:
     notices: list[CustomerNoticeRecord]
     objections: list[Objection]
 
+    customer_id: strawberry.Private[int]
+
     @strawberry.field(description="The sub-processors the customer has authorised, for their services.")
     def authorised_subprocessors(self, language: Language = Language.DA) -> list[Subprocessor]:
         return [Subprocessor.from_entry(SubprocessorEntry.model_validate(e), language) for e in self.authorised_entries]
+
+    @strawberry.field(description=("Legal requirements to process outside the agreement that you were told of, "
+                                   "newest first, with your deadline to object."))
+    async def legal_requirements(self, info: Info) -> list[CustomerLegalRequirement]:
+        now = utcnow()
+        async with info.context.db.session() as session:
+            own = await legal_requirements.customer_requirements(session=session, customer_id=self.customer_id)
+        return [CustomerLegalRequirement.from_domain(requirement, standing, now) for requirement, standing in own]
 
 
 @strawberry.type(description="Where one customer stands towards one version.")
@@ -114,7 +126,7 @@ class CustomerQuery:
             pending.append(PendingChange.from_domain(item, RegistryVersion.from_view(view), changes,
                                                      can_object=item.window.accepts_objection(now),
                                                      concerned=concerned))
-        return CustomerView(customer=customer, authorised_version=standing.authorised and standing.authorised.number,
+        return CustomerView(customer=customer, customer_id=customer_id, authorised_version=standing.authorised and standing.authorised.number,
                             authorised_entries=standing.entries, pending_changes=pending,
                             notices=[CustomerNoticeRecord.from_domain(n) for n in notices],
                             objections=[Objection.from_domain(o) for o in own])

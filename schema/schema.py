@@ -22,6 +22,7 @@ from schema.settings import AppSettings
 from schema.cost import QueryCost
 from schema.customer_queries import CustomerQuery
 from schema.errors import answer_registry_errors, expected_error_code, should_mask
+from schema.legal_requirement_queries import LegalRequirementQuery
 from schema.mutations import Mutation
 from schema.notification_queries import NotificationQuery
 from schema.preview_queries import PreviewQuery
@@ -29,7 +30,7 @@ from schema.queries import RegistryQuery
 from schema.text_arguments import guard
 from schema.types.notifications import NoticeReport
 
-Query = merge_types("Query", (RegistryQuery, CustomerQuery, NotificationQuery, PreviewQuery))
+Query = merge_types("Query", (RegistryQuery, CustomerQuery, NotificationQuery, PreviewQuery, LegalRequirementQuery))
 guard(Query, Mutation, NoticeReport)  # NoticeReport.recipients is the one nested field with arguments
 answer_registry_errors(Query, Mutation)
 

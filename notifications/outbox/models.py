@@ -21,6 +21,8 @@ class NotificationKind(StrEnum):
     OBJECTION_RESOLVED = "OBJECTION_RESOLVED"
     CUSTOMER_ACCESS = "CUSTOMER_ACCESS"
     OBJECTION_REMINDER = "OBJECTION_REMINDER"
+    # A requirement of law to process outside the agreement, told to a customer before processing starts.
+    LEGAL_REQUIREMENT = "LEGAL_REQUIREMENT"
 
 
 class NotificationStatus(StrEnum):

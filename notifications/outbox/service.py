@@ -21,6 +21,7 @@ from notifications.outbox.models import (
 )
 from registry.audit import service as audit
 from registry.customers import service as customers
+from registry.legal_requirements import service as legal_requirements
 from registry.db import utcnow
 from registry.errors import ErrorCode, RegistryError
 
@@ -97,6 +98,7 @@ class Outcomes:
 
     sent: list[dict] = field(default_factory=list)
     notices: list[dict] = field(default_factory=list)
+    legal_notices: list[dict] = field(default_factory=list)
     retry: list[dict] = field(default_factory=list)
     failed: list[dict] = field(default_factory=list)
     released: list[int] = field(default_factory=list)
@@ -107,7 +109,7 @@ class Outcomes:
     @property
     def only_sent(self) -> bool:
         """Nothing but sent marks, and no customer notice among them: what a fan-out records."""
-        return len(self.sent) == len(self) and not self.notices
+        return len(self.sent) == len(self) and not self.notices and not self.legal_notices
 
     def add_sent(self, notification: Leased, *, message_id: str, reply: str, at: datetime) -> None:
         self.sent.append({"id": notification.id, "status": NotificationStatus.SENT, "sent_at": at,
@@ -117,6 +119,10 @@ class Outcomes:
             self.notices.append({"customer_id": notification.customer_id, "sent_at": at, "message_id": message_id,
                                  "version_number": notification.version_number,
                                  "recipient": notification.to_address})
+        if notification.customer_id is not None and notification.kind == NotificationKind.LEGAL_REQUIREMENT:
+            self.legal_notices.append({"customer_id": notification.customer_id, "sent_at": at,
+                                       "message_id": message_id, "recipient": notification.to_address,
+                                       "legal_requirement_id": notification.payload["legal_requirement_id"]})
 
     def add_retry(self, notification: Leased, *, error: str, next_attempt_at: datetime,
                   max_attempts: int) -> None:
@@ -169,6 +175,8 @@ async def settle(*, session: AsyncSession, outcomes: Outcomes) -> None:
     for notice in outcomes.notices:
         # The customer's objection window starts when their notice actually left, not when it was queued.
         await customers.record_notice(session=session, **notice)
+    for notice in outcomes.legal_notices:
+        await legal_requirements.record_notice(session=session, **notice)
     await _update_rows(session, outcomes.retry)
     await _update_rows(session, outcomes.failed)
     if outcomes.released:

@@ -9,7 +9,10 @@ from schema.mutations.create_agreement import create_agreement
 from schema.mutations.create_customer import create_customer
 from schema.mutations.document_deletion import document_deletion
 from schema.mutations.file_objection import file_objection
+from schema.mutations.notify_legal_requirement import notify_legal_requirement
 from schema.mutations.publish_version import publish_version
+from schema.mutations.record_legal_requirement import record_legal_requirement
+from schema.mutations.record_legal_requirement_secrecy import record_legal_requirement_secrecy
 from schema.mutations.redrive_notification import redrive_notification
 from schema.mutations.remove_subprocessor_draft import remove_subprocessor_draft
 from schema.mutations.request_customer_access import request_customer_access
@@ -42,3 +45,6 @@ class Mutation:
     confirm_subscription = confirm_subscription
     unsubscribe = unsubscribe
     redrive_notification = redrive_notification
+    record_legal_requirement = record_legal_requirement
+    record_legal_requirement_secrecy = record_legal_requirement_secrecy
+    notify_legal_requirement = notify_legal_requirement
