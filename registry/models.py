@@ -31,5 +31,6 @@ def load_all():
     return metadata
 
 
-__all__ = ["AffectedCustomer", "Agreement", "AgreementTemplate", "ApiToken", "AuditEntry", "Customer", "CustomerNotice", "DraftEntry",
-           "Installation", "LegalRequirement", "NoticeContact", "Objection", "RegistryState", "RegistryVersion", "load_all", "metadata"]
+__all__ = ["AffectedCustomer", "Agreement", "AgreementTemplate", "ApiToken", "AuditEntry", "Customer",
+           "CustomerNotice", "DraftEntry", "Installation", "LegalRequirement", "NoticeContact", "Objection",
+           "RegistryState", "RegistryVersion", "load_all", "metadata"]

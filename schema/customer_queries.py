@@ -140,14 +140,16 @@ class CustomerQuery:
         return CustomerConnection.of(rows, limit=limit, after=after_id, kind=CUSTOMER_CURSOR, key=lambda row: row.id,
                                      node=lambda row: loaded[row.id])
 
-    @strawberry.field(permission_classes=[IsAdmin], description="Objections, newest first, by version and status.")
+    @strawberry.field(permission_classes=[IsAdmin],
+                      description="Objections, newest first, by version or legal requirement and status.")
     async def objections(self, info: Info, version_number: int | None = None,
                          status: ObjectionStatus | None = None, first: int | None = None,
-                         after: str | None = None) -> ObjectionConnection:
+                         after: str | None = None, legal_requirement_id: int | None = None) -> ObjectionConnection:
         limit, before_id = page_size(info.context.settings, first), decode_cursor(OBJECTION_CURSOR, after)
         async with info.context.db.session() as session:
             rows = await objections.list_objections(
                 session=session, version_number=version_number, limit=limit + 1, before_id=before_id,
+                legal_requirement_id=legal_requirement_id,
                 status=DomainObjectionStatus(status.value) if status else None)
         return ObjectionConnection.of(rows, limit=limit, after=before_id, kind=OBJECTION_CURSOR,
                                       key=lambda row: row.id, node=Objection.from_domain)

@@ -91,8 +91,10 @@ async def test_a_notified_requirement_reaches_the_customers_it_concerns_who_obje
     # And the admin sees when each notice left and each deadline; the customer sees it on `me`
     audience = nodes((await gql(LEGAL_AUDIENCE, {"id": requirement["id"]}, token=admin_token))
                      ["data"]["legalRequirementAudience"])
-    assert [(row["customer"]["name"], bool(row["notifiedAt"]), bool(row["deadline"])) for row in audience] == [
-        ("Kunde A ApS", True, True), ("Kunde C I/S", True, True)]
+    assert [(row["customer"]["name"], bool(row["notifiedAt"]), bool(row["deadline"]), row["recipient"])
+            for row in audience] == [("Kunde A ApS", True, True, "dpo@kunde-a.dk"),
+                                     ("Kunde C I/S", True, True, "it@kunde-c.dk")]
+    assert audience[0]["messageId"] == danish["Message-ID"]
     customer_a = await make_token(seeded, Role.CUSTOMER, "dpo@kunde-a.dk", customer_id=world["a"])
     [mine] = (await gql(MY_LEGAL_REQUIREMENTS, token=customer_a))["data"]["me"]["legalRequirements"]
     assert mine["canObject"] and mine["deadline"] == audience[0]["deadline"] and mine["legalBasis"] == BASIS
@@ -115,6 +117,9 @@ async def test_a_notified_requirement_reaches_the_customers_it_concerns_who_obje
     audience = nodes((await gql(LEGAL_AUDIENCE, {"id": requirement["id"]}, token=admin_token))
                      ["data"]["legalRequirementAudience"])
     assert audience[0]["objection"]["status"] == "RECEIVED"
+    listed = await gql("query($id: Int) { objections(legalRequirementId: $id) { edges { node { customerId } } } }",
+                       {"id": requirement["id"]}, token=admin_token)
+    assert nodes(listed["data"]["objections"]) == [{"customerId": world["a"]}]
 
 
 async def test_an_objection_after_the_customers_window_closed_is_refused(seeded, world, gql, admin_token, smtp,

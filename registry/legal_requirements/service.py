@@ -43,7 +43,8 @@ async def _chosen_customers(session: AsyncSession, services: list[str], customer
     chosen = set()
     if services:
         wanted = {s.strip() for s in services}
-        for agreement in (await session.exec(select(Agreement).where(Agreement.status == AgreementStatus.ACTIVE))).all():
+        active = (await session.exec(select(Agreement).where(Agreement.status == AgreementStatus.ACTIVE))).all()
+        for agreement in active:
             if not agreement.services or wanted & set(agreement.services):
                 chosen.add(agreement.customer_id)
     if customer_ids:
@@ -171,6 +172,8 @@ class CustomerForRequirement:
     customer_id: int
     window: Window
     objection: Objection | None
+    message_id: str | None = None  # the first notice that reached them, and to whom
+    recipient: str | None = None
 
 
 async def requirement_audience(*, session: AsyncSession, requirement: LegalRequirement, limit: int,
@@ -197,7 +200,8 @@ async def requirement_audience(*, session: AsyncSession, requirement: LegalRequi
         window = requirement_window(requirement=requirement, affected=terms is not None,
                                     notice_days=terms.notice_days if terms else 0, notified_at=row.sent_at)
         audience.append(CustomerForRequirement(customer_id=row.customer_id, window=window,
-                                               objection=objections.get(row.customer_id)))
+                                               objection=objections.get(row.customer_id),
+                                               message_id=row.message_id, recipient=row.recipient))
     return audience
 
 

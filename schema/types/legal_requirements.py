@@ -30,11 +30,14 @@ class LegalRequirementAudienceEntry:
     customer: Customer
     notified_at: datetime | None = strawberry.field(description="When the notice first reached them; null: not yet.")
     deadline: datetime | None = strawberry.field(description="Their last moment to object; null until notified.")
+    message_id: str | None = strawberry.field(description="The Message-ID of the first notice that reached them.")
+    recipient: str | None = strawberry.field(description="The contact that first notice reached.")
     objection: Objection | None
 
     @classmethod
     def from_domain(cls, standing: CustomerForRequirement, customer: Customer) -> "LegalRequirementAudienceEntry":
         return cls(customer=customer, notified_at=standing.window.notified_at, deadline=standing.window.closes_at,
+                   message_id=standing.message_id, recipient=standing.recipient,
                    objection=Objection.from_domain(standing.objection) if standing.objection else None)
 
 

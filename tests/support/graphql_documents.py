@@ -83,7 +83,7 @@ LEGAL_REQUIREMENTS = f"{{ legalRequirements(first: 10) {{ edges {{ node {{ {LEGA
 
 LEGAL_AUDIENCE = """
 query Audience($id: Int!) {
-  legalRequirementAudience(id: $id) { edges { node { customer { name } notifiedAt deadline
+  legalRequirementAudience(id: $id) { edges { node { customer { name } notifiedAt deadline messageId recipient
     objection { id status legalRequirementId versionNumber } } } }
 }
 """
