@@ -100,7 +100,7 @@ def requirement_fills(row: Leased) -> dict:
     if facts.get("notice_days") is None:  # no active agreement: nothing to object under
         return {}
     closes = objection_window(opens=True, takes_effect_at=datetime.fromisoformat(facts["starts_at"]),
-                    notice_days=facts["notice_days"], notified_at=utcnow()).closes_at
+                              notice_days=facts["notice_days"], notified_at=utcnow()).closes_at
     return {"customer_deadline": labels.local_time(closes, row.language)}
 
 

@@ -2,7 +2,7 @@
 processing starts, objected to within their window like a change of sub-processors, or kept secret when the law
 forbids telling them."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import update
@@ -98,6 +98,9 @@ async def test_a_notified_requirement_reaches_the_customers_it_concerns_who_obje
     customer_a = await make_token(seeded, Role.CUSTOMER, "dpo@kunde-a.dk", customer_id=world["a"])
     [mine] = (await gql(MY_LEGAL_REQUIREMENTS, token=customer_a))["data"]["me"]["legalRequirements"]
     assert mine["canObject"] and mine["deadline"] == audience[0]["deadline"] and mine["legalBasis"] == BASIS
+    # processing starts in 10 days, but A's agreement promises 30 days' notice: their window keeps all 30
+    deadline, told = (datetime.fromisoformat(mine[key]) for key in ("deadline", "notifiedAt"))
+    assert deadline > datetime.fromisoformat(mine["startsAt"]) and deadline - told > timedelta(days=29, hours=22)
 
     # When A objects through the link in the notice, within the window
     page = await gql.http.get(object_url.split("registry.example.test", 1)[1] + "&lang=da")
