@@ -200,17 +200,19 @@ async def test_a_notice_must_leave_before_processing_starts_and_only_once(seeded
 
 
 async def test_bad_input_is_refused_and_records_nothing(seeded, world, gql, admin_token):
-    # When an admin records requirements with blank facts, a start in the past, an unknown customer or nobody
+    # When an admin records requirements with blank facts, a start in the past, an unknown customer, more than
+    # 1,000 customers one by one, or nobody
     answers = [await gql(RECORD_LEGAL_REQUIREMENT, {"input": requirement_input(**changes)}, token=admin_token)
                for changes in ({"legalBasis": " ", "processing": ""},
                                {"startsAt": (utcnow() - timedelta(days=1)).isoformat()},
                                {"customerIds": [999999]},
+                               {"customerIds": list(range(1, 1002))},
                                {"services": []})]
 
     # Then each is refused naming the field, and nothing was recorded
     codes = [[(e["field"], e["code"]) for e in a["data"]["recordLegalRequirement"]["userErrors"]] for a in answers]
     assert codes == [[("legalBasis", "INVALID"), ("processing", "INVALID")], [("startsAt", "INVALID")],
-                     [("customerIds", "NOT_FOUND")], [("customerIds", "REQUIRED")]]
+                     [("customerIds", "NOT_FOUND")], [("customerIds", "INVALID")], [("customerIds", "REQUIRED")]]
     assert nodes((await gql(LEGAL_REQUIREMENTS, token=admin_token))["data"]["legalRequirements"]) == []
 
 
