@@ -2,6 +2,7 @@
 
 import asyncio
 from collections.abc import Callable
+from datetime import datetime
 
 from jinja2 import TemplateError
 
@@ -18,6 +19,7 @@ from notifications.rendering.render import (
 from registry import labels
 from registry.db import utcnow
 from registry.objections.windows import Window, customer_window
+from registry.objections.windows import window as objection_window
 from notifications.settings import NotificationSettings
 from registry.versions.models import RegistryVersion
 
@@ -41,8 +43,10 @@ class Composer:
             customer = customers[row.customer_id] if row.for_customer else None
             window = notice_window(customer, versions.get(row.version_number)) if customer else None
             bodies, shared = self._bodies_for(row, versions, window)
+            fills = (requirement_fills(row) if row.kind == NotificationKind.LEGAL_REQUIREMENT
+                     else customer_fills(customer, window, row.language))
             message = build_message(notification=row, bodies=bodies, shared=shared, settings=self.settings,
-                                    installation=self.installation, **customer_fills(customer, window, row.language))
+                                    installation=self.installation, **fills)
         except (TemplateError, ValueError, LookupError) as error:
             return error
         return message, message_id(row, self.settings, self.installation)
@@ -84,6 +88,20 @@ def customer_fills(customer: NoticeCustomer | None, window: Window | None, langu
     services = labels.services_text(customer.terms.services, language) if customer.terms else "—"
     deadline = labels.local_time(window.closes_at, language) if window and window.opens else ""
     return {"customer": customer.name, "customer_deadline": deadline, "customer_services": services}
+
+
+def requirement_fills(row: Leased) -> dict:
+    """A legal requirement's notice states the customer's own deadline as the notice starts it: from now.
+
+    It leaves at or after now, so the deadline it states is never later than the one recorded when it
+    is sent, unless another contact's copy reached the customer first (then by the seconds between them).
+    """
+    facts = row.payload
+    if facts.get("notice_days") is None:  # no active agreement: nothing to object under
+        return {}
+    closes = objection_window(opens=True, takes_effect_at=datetime.fromisoformat(facts["starts_at"]),
+                              notice_days=facts["notice_days"], notified_at=utcnow()).closes_at
+    return {"customer_deadline": labels.local_time(closes, row.language)}
 
 
 class BuildAhead:

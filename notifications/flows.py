@@ -19,6 +19,8 @@ from registry.customers import service as customers
 from registry.customers.models import Customer, NoticeContact
 from registry.incidents import service as incidents
 from registry.incidents.models import Incident, IncidentUpdate
+from registry.legal_requirements import service as legal_requirements
+from registry.legal_requirements.models import LegalRequirement
 from registry.objections import service as objections
 from registry.objections.models import Objection, ObjectionOutcome
 from registry.publish_requests import service as publish_requests
@@ -95,11 +97,14 @@ async def withdraw_and_notify(*, session: AsyncSession, settings: NotificationSe
 
 
 async def file_objection_and_tell(*, session: AsyncSession, settings: NotificationSettings, customer_id: int,
-                                  version_number: int, reason: str, filed_by: str,
+                                  reason: str, filed_by: str, version_number: int | None = None,
+                                  legal_requirement_id: int | None = None,
                                   now: datetime | None = None) -> tuple[Objection, bool]:
-    """File an objection and, when it is new, queue the customer's receipt and the privacy contact's notice."""
+    """File an objection to a version or a legal requirement and, when it is new, queue the customer's receipt
+    and the privacy contact's notice."""
     objection, created = await objections.file_objection(session=session, customer_id=customer_id,
-                                                         version_number=version_number, reason=reason,
+                                                         version_number=version_number,
+                                                         legal_requirement_id=legal_requirement_id, reason=reason,
                                                          filed_by=filed_by, now=now)
     if created:
         await customer_mail.objection_filed(session=session, settings=settings, objection=objection, now=now)
@@ -133,6 +138,16 @@ async def withdraw_objection_and_tell(*, session: AsyncSession, actor: str, cust
                                                     objection_id=objection_id, actor=actor, now=now)
     await webhooks.enqueue_objection_event(session=session, objection=objection, now=now)
     return objection
+
+
+async def notify_legal_requirement(*, session: AsyncSession, actor: str, requirement_id: int,
+                                   now: datetime | None = None) -> LegalRequirement:
+    """Mark a legal requirement as told and queue its notice to every contact of each customer it concerns."""
+    requirement, customer_ids = await legal_requirements.mark_notified(session=session, actor=actor,
+                                                                       requirement_id=requirement_id, now=now)
+    await customer_mail.legal_requirement_notices(session=session, requirement=requirement,
+                                                  customer_ids=customer_ids, now=now)
+    return requirement
 
 
 async def register_customer_and_ask_contacts(*, session: AsyncSession, actor: str, name: str, cvr: str | None,

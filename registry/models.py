@@ -15,6 +15,7 @@ from registry.auth.models import ApiToken
 from registry.customers.models import Agreement, Customer, CustomerNotice, NoticeContact
 from registry.incidents.models import Incident, IncidentCustomer, IncidentUpdate
 from registry.installation.models import Installation
+from registry.legal_requirements.models import AffectedCustomer, LegalRequirement
 from registry.objections.models import Objection
 from registry.publish_requests.models import PublishRequest
 from registry.subprocessors.models import DraftEntry
@@ -32,6 +33,7 @@ def load_all():
     return metadata
 
 
-__all__ = ["Agreement", "AgreementTemplate", "ApiToken", "AuditEntry", "Customer", "CustomerNotice", "DraftEntry",
-           "Incident", "IncidentCustomer", "IncidentUpdate", "Installation", "NoticeContact", "Objection",
-           "PublishRequest", "RegistryState", "RegistryVersion", "load_all", "metadata"]
+__all__ = ["AffectedCustomer", "Agreement", "AgreementTemplate", "ApiToken", "AuditEntry", "Customer",
+           "CustomerNotice", "DraftEntry", "Incident", "IncidentCustomer", "IncidentUpdate", "Installation",
+           "LegalRequirement", "NoticeContact", "Objection", "PublishRequest", "RegistryState", "RegistryVersion",
+           "load_all", "metadata"]

@@ -9,6 +9,7 @@ from notifications.customers import service as customer_mail
 from registry.customers import service as customers
 from registry.db import utcnow
 from registry.incidents import service as incidents
+from registry.legal_requirements import service as legal_requirements
 from registry.objections import service as objections
 from registry.objections import standing as standings
 from registry.objections.models import ObjectionStatus as DomainObjectionStatus
@@ -29,6 +30,7 @@ from schema.types.customers import (
     ObjectionStatus,
     PendingChange,
 )
+from schema.types.legal_requirements import CustomerLegalRequirement
 from schema.types.notifications import NotificationStatus
 from schema.types.subprocessors import Subprocessor
 from schema.types.versions import Change, RegistryVersion
@@ -43,6 +45,8 @@ class CustomerView:
     notices: list[CustomerNoticeRecord]
     objections: list[Objection]
 
+    customer_id: strawberry.Private[int]
+
     @strawberry.field(description=(
         "Personal data breaches that affect the customer and that they have been notified of, newest first, "
         "with every update and when their own notice left; read only when asked for."))
@@ -54,6 +58,14 @@ class CustomerView:
     @strawberry.field(description="The sub-processors the customer has authorised, for their services.")
     def authorised_subprocessors(self, language: Language = Language.DA) -> list[Subprocessor]:
         return [Subprocessor.from_entry(SubprocessorEntry.model_validate(e), language) for e in self.authorised_entries]
+
+    @strawberry.field(description=("Legal requirements to process outside the agreement that you were told of, "
+                                   "newest first, with your deadline to object."))
+    async def legal_requirements(self, info: Info) -> list[CustomerLegalRequirement]:
+        now = utcnow()
+        async with info.context.db.session() as session:
+            own = await legal_requirements.customer_requirements(session=session, customer_id=self.customer_id)
+        return [CustomerLegalRequirement.from_domain(requirement, standing, now) for requirement, standing in own]
 
 
 @strawberry.type(description="Where one customer stands towards one version.")
@@ -124,7 +136,7 @@ class CustomerQuery:
             pending.append(PendingChange.from_domain(item, RegistryVersion.from_view(view), changes,
                                                      can_object=item.window.accepts_objection(now),
                                                      concerned=concerned))
-        return CustomerView(customer=customer, authorised_version=standing.authorised and standing.authorised.number,
+        return CustomerView(customer=customer, customer_id=customer_id, authorised_version=standing.authorised and standing.authorised.number,
                             authorised_entries=standing.entries, pending_changes=pending,
                             notices=[CustomerNoticeRecord.from_domain(n) for n in notices],
                             objections=[Objection.from_domain(o) for o in own])
@@ -138,14 +150,16 @@ class CustomerQuery:
         return CustomerConnection.of(rows, limit=limit, after=after_id, kind=CUSTOMER_CURSOR, key=lambda row: row.id,
                                      node=lambda row: loaded[row.id])
 
-    @strawberry.field(permission_classes=[IsAdmin], description="Objections, newest first, by version and status.")
+    @strawberry.field(permission_classes=[IsAdmin],
+                      description="Objections, newest first, by version or legal requirement and status.")
     async def objections(self, info: Info, version_number: int | None = None,
                          status: ObjectionStatus | None = None, first: int | None = None,
-                         after: str | None = None) -> ObjectionConnection:
+                         after: str | None = None, legal_requirement_id: int | None = None) -> ObjectionConnection:
         limit, before_id = page_size(info.context.settings, first), decode_cursor(OBJECTION_CURSOR, after)
         async with info.context.db.session() as session:
             rows = await objections.list_objections(
                 session=session, version_number=version_number, limit=limit + 1, before_id=before_id,
+                legal_requirement_id=legal_requirement_id,
                 status=DomainObjectionStatus(status.value) if status else None)
         return ObjectionConnection.of(rows, limit=limit, after=before_id, kind=OBJECTION_CURSOR,
                                       key=lambda row: row.id, node=Objection.from_domain)

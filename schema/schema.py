@@ -23,6 +23,7 @@ from schema.cost import QueryCost
 from schema.customer_queries import CustomerQuery
 from schema.errors import answer_registry_errors, expected_error_code, should_mask
 from schema.incident_queries import IncidentQuery
+from schema.legal_requirement_queries import LegalRequirementQuery
 from schema.mutations import Mutation
 from schema.notification_queries import NotificationQuery
 from schema.preview_queries import PreviewQuery
@@ -34,7 +35,7 @@ from schema.types.webhooks import WebhookEndpoint
 from schema.webhook_queries import WebhookQuery
 
 Query = merge_types("Query", (RegistryQuery, CustomerQuery, NotificationQuery, PreviewQuery, PublishRequestQuery,
-                              IncidentQuery, WebhookQuery))
+                              IncidentQuery, WebhookQuery, LegalRequirementQuery))
 # The nested fields with arguments: NoticeReport.recipients and WebhookEndpoint.deliveries.
 guard(Query, Mutation, NoticeReport, WebhookEndpoint)
 answer_registry_errors(Query, Mutation)

@@ -30,6 +30,10 @@ PAYLOAD = {"customer": "Kunde <Ø> & Co", "version": 2, "objection_id": 5, "reas
                "nature", "subject_categories", "subjects_approx", "record_categories", "records_approx",
                "consequences", "measures", "contact_point", "became_aware_at")}}
 
+LEGAL_PAYLOAD = {"legal_requirement_id": 7, "customer": "Kunde <Ø> & Co", "legal_basis": "Hvidvaskloven § 26",
+                 "authority": "Finanstilsynet", "processing": "Udlevering af <kundedata>",
+                 "starts_at": "2026-07-01T22:30:00+00:00", "notice_days": 30}
+
 # Kinds sent to subscribers, with no payload; the others carry what concerns a customer.
 SUBSCRIBER_KINDS = {NotificationKind.VERSION_PUBLISHED, NotificationKind.VERSION_WITHDRAWN,
                     NotificationKind.CONFIRM, NotificationKind.MANAGE}
@@ -40,7 +44,7 @@ SUBSCRIBER_KINDS = {NotificationKind.VERSION_PUBLISHED, NotificationKind.VERSION
 def test_each_kind_and_language_makes_a_readable_multipart_message(kind, language):
     settings = AppSettings(public_url="https://registry.example.test", organisation_name="Ærø Kontor ApS")
     version = VERSION if kind in (NotificationKind.VERSION_PUBLISHED, NotificationKind.VERSION_WITHDRAWN) else None
-    payload = None if kind in SUBSCRIBER_KINDS else PAYLOAD
+    payload = None if kind in SUBSCRIBER_KINDS else LEGAL_PAYLOAD if kind == NotificationKind.LEGAL_REQUIREMENT else PAYLOAD
     row = Notification(id=9, kind=kind, version_number=version.number if version else None,
                        subscription_id=3 if payload is None else None, customer_id=None if payload is None else 4,
                        to_address="laeser@example.dk", language=language, payload=payload)

@@ -5,6 +5,7 @@ version, a customer told of a change, and a pending subscription, so each page s
 """
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from shutil import copyfile
 
@@ -12,9 +13,12 @@ import httpx
 import pytest
 from playwright.async_api import Browser
 
+from notifications import flows
 from notifications.subscriptions import service as subscriptions
 from notifications.subscriptions.models import Subscription
 from notifications.subscriptions.tokens import TokenPurpose, make_token
+from registry.db import utcnow
+from registry.legal_requirements import service as legal_requirements
 from registry.objections.links import objection_link_token
 from registry.versions import service as versions
 from tests.conftest import notified_customer
@@ -40,6 +44,12 @@ async def pages(seeded, settings, gql, admin_token) -> dict[str, str]:
         [subscription] = (await session.exec(Subscription.__table__.select())).all()
     keys = settings.signing_keys
     objection = objection_link_token(secret_key=keys, customer_id=customer, version_number=2)
+    async with seeded.transaction() as session:
+        requirement = await legal_requirements.record_legal_requirement(
+            session=session, actor=ADMIN, legal_basis="Hvidvaskloven § 26", authority="Hvidvasksekretariatet",
+            processing="Udlevering af kontoudtog", starts_at=utcnow() + timedelta(days=40), customer_ids=[customer])
+        await flows.notify_legal_requirement(session=session, actor=ADMIN, requirement_id=requirement.id)
+    legal_objection = objection_link_token(secret_key=keys, customer_id=customer, legal_requirement_id=requirement.id)
     confirm = make_token(secret_key=keys, purpose=TokenPurpose.CONFIRM, subscription_id=subscription.id)
     unsubscribe = make_token(secret_key=keys, purpose=TokenPurpose.UNSUBSCRIBE, subscription_id=subscription.id)
     paths = {}
@@ -54,6 +64,7 @@ async def pages(seeded, settings, gql, admin_token) -> dict[str, str]:
             f"customer-{lang}": f"/customer?lang={lang}",
             f"objection-{lang}": f"/objections/new?lang={lang}&token={objection}",
             f"objection-invalid-{lang}": f"/objections/new?lang={lang}&token=garbage",
+            f"objection-legal-{lang}": f"/objections/new?lang={lang}&token={legal_objection}",
             f"confirm-{lang}": f"/subscriptions/confirm?lang={lang}&token={confirm}",
             f"confirm-invalid-{lang}": f"/subscriptions/confirm?lang={lang}&token=garbage",
             f"unsubscribe-{lang}": f"/subscriptions/unsubscribe?lang={lang}&token={unsubscribe}",

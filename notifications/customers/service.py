@@ -1,4 +1,4 @@
-"""Email to customers about their own affairs: objection receipts and decisions, access links.
+"""Email to customers about their own affairs: objection receipts and decisions, access links, legal requirements.
 
 notifications.flows pairs each objection step with the mail it causes.
 """
@@ -13,17 +13,43 @@ from notifications.outbox import service as outbox
 from notifications.outbox.models import Notification, NotificationKind, NotificationStatus
 from notifications.subscriptions import limits
 from registry.customers import service as customers
+from registry.customers.models import AgreementStatus
 from registry.customers.validation import normalise_email
 from registry.db import utcnow
 from registry.objections import reminders
+from registry.legal_requirements.models import LegalRequirement
 from registry.objections.models import Objection
+from registry.objections.terms import terms_of
 from notifications.settings import NotificationSettings
 
 
 def _payload(objection: Objection, customer_name: str) -> dict:
     return {"customer": customer_name, "version": objection.version_number, "objection_id": objection.id,
+            "legal_requirement": objection.legal_requirement_id,
             "reason": objection.reason, "filed_at": objection.filed_at.isoformat(), "outcome": objection.outcome,
             "note": objection.resolution_note}
+
+
+async def legal_requirement_notices(*, session: AsyncSession, requirement: LegalRequirement, customer_ids: list[int],
+                                    now: datetime | None = None) -> None:
+    """Queue a requirement's notice to every notice contact of each customer it concerns, in their language.
+
+    The payload carries every fact and the customer's agreed notice period; the worker states their deadline
+    as the notice leaves, and its 250 reply starts their window (recorded like a version notice's).
+    """
+    now = now or utcnow()
+    contacts = await customers.contacts_of(session=session, customer_ids=customer_ids)
+    agreements = await customers.agreements_of(session=session, customer_ids=customer_ids)
+    for customer in await customers.customers_by_id(session=session, customer_ids=customer_ids):
+        terms = terms_of([a for a in agreements[customer.id] if a.status == AgreementStatus.ACTIVE])
+        payload = {"legal_requirement_id": requirement.id, "customer": customer.name,
+                   "legal_basis": requirement.legal_basis, "authority": requirement.authority,
+                   "processing": requirement.processing, "starts_at": requirement.starts_at.isoformat(),
+                   "notice_days": terms.notice_days if terms else None}
+        for contact in contacts[customer.id]:
+            await outbox.enqueue_direct(session=session, kind=NotificationKind.LEGAL_REQUIREMENT,
+                                        to_address=contact.email, language=contact.language, payload=payload,
+                                        customer_id=customer.id, now=now)
 
 
 async def _to_contacts(session: AsyncSession, objection: Objection, kind: NotificationKind, now: datetime) -> None:

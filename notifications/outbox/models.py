@@ -24,6 +24,8 @@ class NotificationKind(StrEnum):
     # A personal data breach told to every contact of every affected customer, and each later update.
     INCIDENT_NOTICE = "INCIDENT_NOTICE"
     INCIDENT_UPDATE = "INCIDENT_UPDATE"
+    # A requirement of law to process outside the agreement, told to a customer before processing starts.
+    LEGAL_REQUIREMENT = "LEGAL_REQUIREMENT"
 
 
 class NotificationStatus(StrEnum):

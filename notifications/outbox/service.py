@@ -22,6 +22,7 @@ from notifications.outbox.models import (
 from registry.audit import service as audit
 from registry.customers import service as customers
 from registry.incidents import service as incidents
+from registry.legal_requirements import service as legal_requirements
 from registry.db import utcnow
 from registry.errors import ErrorCode, RegistryError
 
@@ -99,6 +100,7 @@ class Outcomes:
     sent: list[dict] = field(default_factory=list)
     notices: list[dict] = field(default_factory=list)
     incident_notices: list[dict] = field(default_factory=list)
+    legal_notices: list[dict] = field(default_factory=list)
     retry: list[dict] = field(default_factory=list)
     failed: list[dict] = field(default_factory=list)
     released: list[int] = field(default_factory=list)
@@ -109,7 +111,8 @@ class Outcomes:
     @property
     def only_sent(self) -> bool:
         """Nothing but sent marks, and no customer notice among them: what a fan-out records."""
-        return len(self.sent) == len(self) and not self.notices and not self.incident_notices
+        return (len(self.sent) == len(self) and not self.notices and not self.incident_notices
+                and not self.legal_notices)
 
     def add_sent(self, notification: Leased, *, message_id: str, reply: str, at: datetime) -> None:
         self.sent.append({"id": notification.id, "status": NotificationStatus.SENT, "sent_at": at,
@@ -124,6 +127,10 @@ class Outcomes:
                                           "customer_id": notification.customer_id, "sent_at": at,
                                           "message_id": message_id, "server_reply": reply,
                                           "recipient": notification.to_address})
+        elif notification.customer_id is not None and notification.kind == NotificationKind.LEGAL_REQUIREMENT:
+            self.legal_notices.append({"customer_id": notification.customer_id, "sent_at": at,
+                                       "message_id": message_id, "recipient": notification.to_address,
+                                       "legal_requirement_id": notification.payload["legal_requirement_id"]})
 
     def add_retry(self, notification: Leased, *, error: str, next_attempt_at: datetime,
                   max_attempts: int) -> None:
@@ -179,6 +186,8 @@ async def settle(*, session: AsyncSession, outcomes: Outcomes) -> None:
     for notice in outcomes.incident_notices:
         # The proof of a breach notice: when it left (the 250 reply), its Message-ID and the server's words.
         await incidents.record_notice(session=session, **notice)
+    for notice in outcomes.legal_notices:
+        await legal_requirements.record_notice(session=session, **notice)
     await _update_rows(session, outcomes.retry)
     await _update_rows(session, outcomes.failed)
     if outcomes.released:

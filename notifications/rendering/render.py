@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from notifications.outbox.models import Leased, Notification, NotificationKind
 from notifications.rendering.mime import assemble, header
-from notifications.rendering.texts import SUBJECTS
+from notifications.rendering.texts import OBJECTED_TO, SUBJECTS
 from notifications.subscriptions.tokens import TokenPurpose, make_token
 from registry import labels
 from registry.auth.service import customer_access_token
@@ -91,6 +91,7 @@ TEMPLATE_NAMES = {
     NotificationKind.OBJECTION_RESOLVED: "objection_resolved", NotificationKind.CUSTOMER_ACCESS: "customer_access",
     NotificationKind.OBJECTION_REMINDER: "objection_reminder",
     NotificationKind.INCIDENT_NOTICE: "incident_notice", NotificationKind.INCIDENT_UPDATE: "incident_update",
+    NotificationKind.LEGAL_REQUIREMENT: "legal_requirement",
 }
 
 
@@ -127,8 +128,13 @@ def render_bodies(*, kind: NotificationKind, language: str, version: RegistryVer
                     "changes": present_version(version, language)}
     name = TEMPLATE_NAMES[NotificationKind(kind)]
     env = environment()
-    number = context.get("number") or (payload or {}).get("version")
-    subject = SUBJECTS[language][kind].format(org=settings.organisation_name, number=number)
+    facts = payload or {}
+    # An objection is to a version or to a legal requirement; a requirement's own notice names its case.
+    requirement = facts.get("legal_requirement") or facts.get("legal_requirement_id")
+    number = context.get("number") or facts.get("version") or requirement
+    context["objected_to"] = OBJECTED_TO[language]["legal" if requirement else "version"].format(number=number)
+    subject_key = f"{kind}_LEGAL" if facts.get("legal_requirement") else kind
+    subject = SUBJECTS[language][subject_key].format(org=settings.organisation_name, number=number)
     text, markup = (env.get_template(f"{language}/{name}.{ext}").render(context) for ext in ("txt", "html"))
     return Bodies(subject=subject, text=tuple(_SLOT.split(text)), html=tuple(_SLOT.split(markup)))
 
@@ -159,6 +165,10 @@ def _links(notification: Leased | Notification, settings: NotificationSettings) 
     if notification.version_number is not None and notification.customer_id is not None:
         objection = objection_link_token(secret_key=secret, customer_id=notification.customer_id,
                                          version_number=notification.version_number)
+        links["object_url"] = with_language(f"{base}/objections/new?token={objection}", notification.language)
+    if notification.kind == NotificationKind.LEGAL_REQUIREMENT and notification.customer_id is not None:
+        objection = objection_link_token(secret_key=secret, customer_id=notification.customer_id,
+                                         legal_requirement_id=notification.payload["legal_requirement_id"])
         links["object_url"] = with_language(f"{base}/objections/new?token={objection}", notification.language)
     if notification.subscription_id is None:
         return links

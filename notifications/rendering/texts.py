@@ -11,7 +11,12 @@ SUBJECTS = {
            "CUSTOMER_ACCESS": "Jeres adgang til {org}s register over underdatabehandlere",
            "OBJECTION_REMINDER": "Påmindelse: fristen for indsigelse mod version {number} hos {org} nærmer sig",
            "INCIDENT_NOTICE": "{org}: brud på persondatasikkerheden, der berører jer",
-           "INCIDENT_UPDATE": "{org}: nye oplysninger om bruddet på persondatasikkerheden"},
+           "INCIDENT_UPDATE": "{org}: nye oplysninger om bruddet på persondatasikkerheden",
+           "LEGAL_REQUIREMENT": "{org}: loven kræver behandling af jeres personoplysninger uden for "
+                                "databehandleraftalen (sag {number})",
+           "OBJECTION_RECEIPT_LEGAL": "{org} har modtaget jeres indsigelse mod lovkravet i sag {number}",
+           "OBJECTION_FILED_LEGAL": "{org}: ny indsigelse mod lovkravet i sag {number}",
+           "OBJECTION_RESOLVED_LEGAL": "{org} har afgjort jeres indsigelse mod lovkravet i sag {number}"},
     "en": {"VERSION_PUBLISHED": "{org}: changes to the list of sub-processors (version {number})",
            "VERSION_WITHDRAWN": "{org}: version {number} of the list of sub-processors has been withdrawn",
            "CONFIRM": "Confirm your subscription to changes at {org}",
@@ -22,5 +27,18 @@ SUBJECTS = {
            "CUSTOMER_ACCESS": "Your access to the {org} sub-processor registry",
            "OBJECTION_REMINDER": "Reminder: the deadline to object to version {number} at {org} is near",
            "INCIDENT_NOTICE": "{org}: a personal data breach that affects you",
-           "INCIDENT_UPDATE": "{org}: further information on the personal data breach"},
+           "INCIDENT_UPDATE": "{org}: further information on the personal data breach",
+           "LEGAL_REQUIREMENT": "{org}: the law requires processing of your personal data outside the "
+                                "data processing agreement (case {number})",
+           "OBJECTION_RECEIPT_LEGAL": "{org} has received your objection to the legal requirement of case {number}",
+           "OBJECTION_FILED_LEGAL": "{org}: new objection to the legal requirement of case {number}",
+           "OBJECTION_RESOLVED_LEGAL": "{org} has decided on your objection to the legal requirement of case {number}"},
+}
+
+# What an objection is about, in the words of its receipt, notice and decision.
+OBJECTED_TO = {
+    "da": {"version": "version {number} af listen over underdatabehandlere",
+           "legal": "lovkravet i sag {number} om behandling uden for databehandleraftalen"},
+    "en": {"version": "version {number} of the list of sub-processors",
+           "legal": "the legal requirement of case {number} to process outside the data processing agreement"},
 }

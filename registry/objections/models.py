@@ -1,9 +1,9 @@
-"""Objections customers raise against a version of the sub-processor list."""
+"""Objections customers raise against a version of the sub-processor list or a legal requirement."""
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from registry.db import UTCDateTime, utcnow
@@ -27,14 +27,20 @@ BLOCKING = frozenset({ObjectionStatus.RECEIVED, ObjectionStatus.ACKNOWLEDGED})
 
 
 class Objection(SQLModel, table=True):
-    """One customer's objection to one version; a repeat updates this record, never adds one."""
+    """One customer's objection to one version or one legal requirement (exactly one of the two);
+    a repeat updates this record, never adds one."""
 
     __tablename__ = "objection"
-    __table_args__ = (UniqueConstraint("customer_id", "version_number"),)
+    __table_args__ = (
+        UniqueConstraint("customer_id", "version_number"),
+        UniqueConstraint("customer_id", "legal_requirement_id"),
+        CheckConstraint("(version_number IS NULL) <> (legal_requirement_id IS NULL)", name="ck_objection_one_subject"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id", index=True)
-    version_number: int = Field(foreign_key="registry_version.number", index=True)
+    version_number: int | None = Field(default=None, foreign_key="registry_version.number", index=True)
+    legal_requirement_id: int | None = Field(default=None, foreign_key="legal_requirement.id", index=True)
     reason: str = Field(max_length=4000)
     status: str = Field(default=ObjectionStatus.RECEIVED, max_length=20, index=True)
     outcome: str | None = Field(default=None, max_length=20)

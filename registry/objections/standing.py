@@ -46,7 +46,7 @@ async def customer_standing(*, session: AsyncSession, customer_id: int, now: dat
     notices = {n.version_number: n.sent_at for n in (await session.exec(
         select(CustomerNotice).where(CustomerNotice.customer_id == customer_id))).all()}
     objections = {o.version_number: o for o in (await session.exec(
-        select(Objection).where(Objection.customer_id == customer_id))).all()}
+        select(Objection).where(Objection.customer_id == customer_id, Objection.version_number.is_not(None)))).all()}
     authorised: RegistryVersion | None = None
     held_back = False
     open_versions: list[VersionForCustomer] = []

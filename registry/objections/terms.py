@@ -1,4 +1,4 @@
-"""What a customer's active agreements add up to, and their window for a version."""
+"""What a customer's active agreements add up to, and their window for a version or a legal requirement."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -7,7 +7,8 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from registry.customers.models import Agreement, AgreementStatus, CustomerNotice
-from registry.objections.windows import Window, customer_window
+from registry.legal_requirements.models import AffectedCustomer, LegalRequirement
+from registry.objections.windows import Window, customer_window, requirement_window
 from registry.versions.models import RegistryVersion
 
 
@@ -41,3 +42,11 @@ async def window_for(*, session: AsyncSession, customer_id: int, version: Regist
     notice = await session.get(CustomerNotice, (customer_id, version.number))
     return customer_window(version=version, services=terms.services, notice_days=terms.notice_days,
                            notified_at=notice.sent_at if notice else None)
+
+
+async def requirement_window_for(*, session: AsyncSession, customer_id: int, requirement: LegalRequirement,
+                                 terms: Terms) -> Window:
+    """This customer's window for this legal requirement."""
+    affected = await session.get(AffectedCustomer, (requirement.id, customer_id))
+    return requirement_window(requirement=requirement, affected=affected is not None, notice_days=terms.notice_days,
+                              notified_at=affected.sent_at if affected else None)

@@ -1,9 +1,11 @@
-"""How long a customer may object to a version, and whether a version yet binds a customer.
+"""How long a customer may object to a version or a legal requirement, and whether a version yet binds them.
 
-The one place that knows the deadline rules:
-- a version opens a window only if it is material for the customer's services;
-- the window closes at the version's effective time, but never sooner than the customer's agreed
-  notice period counted (on the processor's calendar) from when their notice was actually sent;
+The one place that knows the deadline rules, for both things a customer can object to:
+- a version opens a window only if it is material for the customer's services; a legal requirement
+  only for the customers it names, and only when the processor may tell them (no secrecy recorded);
+- the window closes when the change takes effect (the version's effective time, the requirement's
+  planned start), but never sooner than the customer's agreed notice period counted (on the
+  processor's calendar) from when their notice was actually sent;
 - a customer not yet told has a window that has not started, so it cannot have closed.
 """
 
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from registry.calendar import add_days
+from registry.legal_requirements.models import LegalRequirement
 from registry.versions.diff import is_material_change
 from registry.versions.models import RegistryVersion
 
@@ -42,14 +45,28 @@ def concerns(version: RegistryVersion, services: list[str]) -> bool:
                for change in version.change_list())
 
 
+def window(*, opens: bool, takes_effect_at: datetime, notice_days: int, notified_at: datetime | None) -> Window:
+    """The deadline rule: at the change's effective time, never sooner than the notice period from the notice."""
+    if not opens or notified_at is None:
+        return Window(opens=opens, notified_at=notified_at, closes_at=None)
+    return Window(opens=True, notified_at=notified_at,
+                  closes_at=max(takes_effect_at, add_days(notified_at, notice_days)))
+
+
 def customer_window(*, version: RegistryVersion, services: list[str], notice_days: int,
                     notified_at: datetime | None) -> Window:
     """The customer's window for this version, from their services, notice period and notice time."""
     opens = version.withdrawn_at is None and version.material and concerns(version, services)
-    if not opens or notified_at is None:
-        return Window(opens=opens, notified_at=notified_at, closes_at=None)
-    return Window(opens=True, notified_at=notified_at,
-                  closes_at=max(version.effective_at, add_days(notified_at, notice_days)))
+    return window(opens=opens, takes_effect_at=version.effective_at, notice_days=notice_days,
+                  notified_at=notified_at)
+
+
+def requirement_window(*, requirement: LegalRequirement, affected: bool, notice_days: int,
+                       notified_at: datetime | None) -> Window:
+    """A customer's window for a legal requirement: open to the customers it names, unless it is secret."""
+    opens = affected and requirement.secrecy_reason is None
+    return window(opens=opens, takes_effect_at=requirement.starts_at, notice_days=notice_days,
+                  notified_at=notified_at)
 
 
 def changes_for(version: RegistryVersion, services: list[str]) -> list[dict]:

@@ -15,7 +15,10 @@ from schema.mutations.create_incident import create_incident
 from schema.mutations.document_deletion import document_deletion
 from schema.mutations.file_objection import file_objection
 from schema.mutations.notify_incident import notify_incident
+from schema.mutations.notify_legal_requirement import notify_legal_requirement
 from schema.mutations.publish_version import publish_version
+from schema.mutations.record_legal_requirement import record_legal_requirement
+from schema.mutations.record_legal_requirement_secrecy import record_legal_requirement_secrecy
 from schema.mutations.redrive_notification import redrive_notification
 from schema.mutations.reject_publish_request import reject_publish_request
 from schema.mutations.redrive_webhook_delivery import redrive_webhook_delivery
@@ -66,3 +69,6 @@ class Mutation:
     rotate_webhook_secret = rotate_webhook_secret
     remove_webhook = remove_webhook
     redrive_webhook_delivery = redrive_webhook_delivery
+    record_legal_requirement = record_legal_requirement
+    record_legal_requirement_secrecy = record_legal_requirement_secrecy
+    notify_legal_requirement = notify_legal_requirement

@@ -27,6 +27,11 @@ _CUSTOMER = {
         "no_objections": "I har ikke gjort indsigelse.",
         "col_status": "Status", "col_reason": "Begrundelse", "col_decision": "Afgørelse",
         "withdraw": "Træk indsigelsen mod version {number} tilbage",
+        "withdraw_legal": "Træk indsigelsen mod lovkravet i sag {number} tilbage",
+        "legal_case": "Lovkrav, sag {number}",
+        "legal_heading": "Behandling, som loven kræver",
+        "no_legal": "Vi har ikke underrettet jer om krav i lovgivningen om behandling uden for aftalen.",
+        "legal_reason_label": "Begrundelse for indsigelse mod lovkravet i sag {number}",
         "saved": "Gemt.", "failed": "Det lykkedes ikke: {message}",
         "expired": "Linket er udløbet eller ugyldigt. Skriv jeres e-mailadresse, så sender vi et nyt, hvis den "
                    "er registreret som kontakt.",
@@ -83,6 +88,11 @@ _CUSTOMER = {
         "no_objections": "You have not objected.",
         "col_status": "Status", "col_reason": "Reason", "col_decision": "Decision",
         "withdraw": "Withdraw the objection to version {number}",
+        "withdraw_legal": "Withdraw the objection to the legal requirement of case {number}",
+        "legal_case": "Legal requirement, case {number}",
+        "legal_heading": "Processing required by law",
+        "no_legal": "We have not told you of any requirement of law to process outside the agreement.",
+        "legal_reason_label": "Reason for objecting to the legal requirement of case {number}",
         "saved": "Saved.", "failed": "That did not work: {message}",
         "expired": "The link has expired or is not valid. Enter your email address and we will send a new one if "
                    "it is registered as a contact.",
@@ -141,7 +151,8 @@ _DELIVERY = {
 
 
 _SHARED = ("takes_effect", "your_deadline", "col_name", "col_purpose", "col_countries", "unknown",
-           "RECEIVED", "ACKNOWLEDGED", "RESOLVED", "WITHDRAWN")
+           "RECEIVED", "ACKNOWLEDGED", "RESOLVED", "WITHDRAWN", "legal_basis", "authority", "legal_processing",
+           "processing_starts")
 
 
 def customer_texts(language: str) -> dict:

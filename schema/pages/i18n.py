@@ -79,6 +79,18 @@ _TEXTS = {
         "objection_invalid_body": "Linket til indsigelse er ugyldigt eller ufuldstændigt. Brug linket i den "
                                   "seneste e-mail om ændringen, eller kontakt os.",
         "objection_errors": "Indsigelsen blev ikke sendt",
+        "legal_objection_title": "Indsigelse mod lovkrav (sag {number})",
+        "legal_objection_intro": "EU-retten eller national ret kræver, at {org} behandler personoplysninger, som "
+                                 "behandles på vegne af {customer}, uden for databehandleraftalen. I kan gøre "
+                                 "indsigelse; den sendes til {org}, som svarer jer.",
+        "legal_basis": "Retsgrundlag", "authority": "Myndighed, der kræver behandlingen",
+        "legal_processing": "Behandlingen", "processing_starts": "Behandlingen begynder",
+        "legal_reason_hint": "Fortæl hvorfor I ikke kan acceptere behandlingen.",
+        "legal_objection_exists": "I har allerede gjort indsigelse mod dette lovkrav. Status: {status}.",
+        "legal_deadline_passed": "Fristen for indsigelse mod lovkravet i sag {number} udløb {date}.",
+        "legal_objection_closed": "Der kan ikke gøres indsigelse mod lovkravet i sag {number}.",
+        "legal_objection_received_body": "Vi har registreret jeres indsigelse mod lovkravet i sag {number} den "
+                                         "{date}. Referencenummer: {id}. Status: {status}.",
         "versions_title": "Alle versioner af listen",
         "versions_intro": "Hver offentliggjort version af listen over underdatabehandlere, nyeste først.",
         "all_versions": "Alle versioner",
@@ -190,6 +202,19 @@ _TEXTS = {
         "objection_invalid_body": "The objection link is invalid or incomplete. Use the link in the latest email "
                                   "about the change, or contact us.",
         "objection_errors": "The objection was not sent",
+        "legal_objection_title": "Objection to a legal requirement (case {number})",
+        "legal_objection_intro": "EU or national law requires {org} to process personal data processed on behalf "
+                                 "of {customer} outside the data processing agreement. You may object; the "
+                                 "objection goes to {org}, who will answer you.",
+        "legal_basis": "Legal basis", "authority": "Authority requiring the processing",
+        "legal_processing": "The processing", "processing_starts": "The processing starts",
+        "legal_reason_hint": "Say why you cannot accept the processing.",
+        "legal_objection_exists": "You have already objected to this legal requirement. Status: {status}.",
+        "legal_deadline_passed": "The deadline for objections to the legal requirement of case {number} passed "
+                                 "on {date}.",
+        "legal_objection_closed": "The legal requirement of case {number} cannot be objected to.",
+        "legal_objection_received_body": "We recorded your objection to the legal requirement of case {number} on "
+                                         "{date}. Reference: {id}. Status: {status}.",
         "versions_title": "All versions of the list",
         "versions_intro": "Every published version of the list of sub-processors, newest first.",
         "all_versions": "All versions",

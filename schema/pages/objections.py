@@ -1,7 +1,7 @@
 """The landing page of a notice's "object" link: GET shows the customer's window and a form, POST files.
 
-The signed token in the link names the customer and the version, so the page needs no login; it is
-never cached or indexed, and a link scanner's GET changes nothing.
+The signed token in the link names the customer and the version or legal requirement, so the page needs
+no login; it is never cached or indexed, and a link scanner's GET changes nothing.
 """
 
 from starlette.requests import Request
@@ -15,7 +15,8 @@ from registry.errors import RegistryError
 from registry.objections import links
 from registry.objections import service as objections
 from registry.objections.models import ObjectionStatus
-from registry.objections.terms import customer_terms, window_for
+from registry.legal_requirements.models import LegalRequirement
+from registry.objections.terms import customer_terms, requirement_window_for, window_for
 from registry.objections.windows import changes_for
 from registry.text import check_fields
 from registry.versions.models import Change, RegistryVersion
@@ -26,7 +27,24 @@ from schema.pages.public import parse_form, render_page
 _HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex", "Referrer-Policy": "same-origin"}
 
 
-async def _context(session, customer_id: int, version_number: int) -> dict | None:
+async def _requirement_context(session, customer_id: int, requirement_id: int) -> dict | None:
+    requirement = await session.get(LegalRequirement, requirement_id)
+    customer = await customers.get_customer(session=session, customer_id=customer_id)
+    terms = await customer_terms(session=session, customer_id=customer_id)
+    if requirement is None or customer is None or terms is None or requirement.notified_at is None:
+        return None
+    window = await requirement_window_for(session=session, customer_id=customer_id, requirement=requirement,
+                                          terms=terms)
+    existing = await objections.list_objections(session=session, customer_id=customer_id,
+                                                legal_requirement_id=requirement_id)
+    return {"requirement": requirement, "customer": customer, "window": window, "now": utcnow(),
+            "objection": next((o for o in existing if o.status != ObjectionStatus.WITHDRAWN), None)}
+
+
+async def _context(session, target: links.LinkTarget) -> dict | None:
+    if target.legal_requirement_id is not None:
+        return await _requirement_context(session, target.customer_id, target.legal_requirement_id)
+    customer_id, version_number = target.customer_id, target.version_number
     version = await session.get(RegistryVersion, version_number)
     customer = await customers.get_customer(session=session, customer_id=customer_id)
     terms = await customer_terms(session=session, customer_id=customer_id)
@@ -44,14 +62,15 @@ async def _show(request: Request, token: str, *, reason: str = "", problems=(), 
     language = i18n.language_of(request.query_params.get("lang") or (await _form_of(request)).get("lang"))
     settings = request.app.state.settings
     try:
-        customer_id, version_number = links.read_objection_link(secret_key=settings.signing_keys, token=token)
+        target = links.read_objection_link(secret_key=settings.signing_keys, token=token)
         async with request.app.state.db.session() as session:
-            context = await _context(session, customer_id, version_number)
+            context = await _context(session, target)
     except RegistryError:
         context = None
     if context is None:
         return render_page(request, "objection_invalid.html", language, {}, status_code=400, headers=_HEADERS)
-    return render_page(request, "objection.html", language, context | {
+    page = "objection_legal.html" if "requirement" in context else "objection.html"
+    return render_page(request, page, language, context | {
         "token": token, "reason": reason, "problems": list(problems)}, status_code=status_code, headers=_HEADERS,
         keep={"token": token})
 
@@ -77,10 +96,11 @@ async def file_objection(request: Request) -> Response:
         return render_page(request, "objection_invalid.html", language, {}, status_code=403)
     try:
         check_fields(form)
-        customer_id, version_number = links.read_objection_link(secret_key=settings.signing_keys, token=token)
+        target = links.read_objection_link(secret_key=settings.signing_keys, token=token)
         async with request.app.state.db.transaction() as session:
             objection, _ = await flows.file_objection_and_tell(
-                session=session, settings=settings, customer_id=customer_id, version_number=version_number,
+                session=session, settings=settings, customer_id=target.customer_id,
+                version_number=target.version_number, legal_requirement_id=target.legal_requirement_id,
                 reason=reason, filed_by="objection link")
     except RegistryError as error:
         return await _show(request, token, reason=reason, problems=error.problems, status_code=422)

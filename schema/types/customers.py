@@ -63,11 +63,13 @@ class Customer:
                    agreements=[Agreement.from_domain(a) for a in agreements])
 
 
-@strawberry.type(description="A customer's objection to a version of the list.")
+@strawberry.type(description="A customer's objection to a version of the list or to a legal requirement.")
 class Objection(FromDomain):
     id: int
     customer_id: int
-    version_number: int
+    version_number: int | None = strawberry.field(description="The version objected to; null for a legal requirement.")
+    legal_requirement_id: int | None = strawberry.field(
+        description="The legal requirement objected to; null for a version.")
     reason: str
     status: ObjectionStatus
     outcome: ObjectionOutcome | None

@@ -52,3 +52,49 @@ NEW_SUBPROCESSOR = {
     "dataCategories": ["Navn", "E-mailadresse"], "countries": ["US", "de"], "transferMechanism": "DPF",
     "services": ["Nyhedsbrev"], "website": "https://www.mailgun.com",
 }
+
+LEGAL_REQUIREMENT_FIELDS = "id legalBasis authority processing startsAt notifiedAt secrecyReason secrecyRecordedAt"
+
+RECORD_LEGAL_REQUIREMENT = f"""
+mutation Record($input: RecordLegalRequirementInput!) {{
+  recordLegalRequirement(input: $input) {{
+    legalRequirement {{ {LEGAL_REQUIREMENT_FIELDS} }} userErrors {{ field message code }}
+  }}
+}}
+"""
+
+NOTIFY_LEGAL_REQUIREMENT = f"""
+mutation Notify($id: Int!) {{
+  notifyLegalRequirement(id: $id) {{ legalRequirement {{ {LEGAL_REQUIREMENT_FIELDS} }} userErrors {{ field code }} }}
+}}
+"""
+
+RECORD_SECRECY = f"""
+mutation Secret($id: Int!, $reason: String!) {{
+  recordLegalRequirementSecrecy(id: $id, reason: $reason) {{
+    legalRequirement {{ {LEGAL_REQUIREMENT_FIELDS} }} userErrors {{ field code }}
+  }}
+}}
+"""
+
+LEGAL_REQUIREMENT = f"query One($id: Int!) {{ legalRequirement(id: $id) {{ {LEGAL_REQUIREMENT_FIELDS} }} }}"
+
+LEGAL_REQUIREMENTS = f"{{ legalRequirements(first: 10) {{ edges {{ node {{ {LEGAL_REQUIREMENT_FIELDS} }} }} }} }}"
+
+LEGAL_AUDIENCE = """
+query Audience($id: Int!) {
+  legalRequirementAudience(id: $id) { edges { node { customer { name } notifiedAt deadline messageId recipient
+    objection { id status legalRequirementId versionNumber } } } }
+}
+"""
+
+MY_LEGAL_REQUIREMENTS = """{ me { legalRequirements { id legalBasis authority processing startsAt notifiedAt
+  deadline canObject objection { id status } } } }"""
+
+FILE_OBJECTION = """
+mutation File($input: FileObjectionInput!) {
+  fileObjection(input: $input) {
+    objection { id status versionNumber legalRequirementId } userErrors { field code }
+  }
+}
+"""

@@ -19,12 +19,15 @@
                      changesInWords(language: $language) { added { name facts { label value } }
                        changed { name fields { label before after } } removed } }
     notices { versionNumber sentAt recipient acknowledgedAt }
-    objections { id versionNumber reason status outcome resolutionNote }
+    objections { id versionNumber legalRequirementId reason status outcome resolutionNote }
+    legalRequirements { id legalBasis authority processing startsAt deadline canObject objection { status } }
     incidents { id acknowledgedAt inWords(language: $language) { facts { label value } updates { at text } } }
   } }`;
   const ACKNOWLEDGE = "mutation($n: Int!) { acknowledgeNotice(versionNumber: $n) { ok userErrors { message } } }";
   const OBJECT = `mutation($n: Int!, $reason: String!) { fileObjection(input: {versionNumber: $n, reason: $reason}) {
     objection { id } userErrors { message } } }`;
+  const OBJECT_LEGAL = `mutation($id: Int!, $reason: String!) {
+    fileObjection(input: {legalRequirementId: $id, reason: $reason}) { objection { id } userErrors { message } } }`;
   const WITHDRAW = "mutation($id: Int!) { withdrawObjection(id: $id) { objection { id } userErrors { message } } }";
   const ACKNOWLEDGE_INCIDENT = `mutation($id: Int!) { acknowledgeIncident(input: {id: $id}) {
     incident { id } userErrors { message } } }`;
@@ -146,6 +149,33 @@
     return section;
   }
 
+  // A requirement of law told to the customer: its facts, their deadline and, while it is open, a form to object.
+  function legalRequirement(requirement) {
+    const id = requirement.id;
+    const section = el("section", {class: "version", "aria-labelledby": `legal-${id}`},
+      el("h3", {id: `legal-${id}`}, say(texts.legal_case, {number: id})),
+      el("dl", {class: "facts"},
+        el("dt", {}, texts.legal_basis), el("dd", {}, requirement.legalBasis),
+        el("dt", {}, texts.authority), el("dd", {}, requirement.authority),
+        el("dt", {}, texts.legal_processing), el("dd", {}, requirement.processing),
+        el("dt", {}, texts.processing_starts), el("dd", {}, time(requirement.startsAt)),
+        el("dt", {}, texts.your_deadline),
+        el("dd", {}, requirement.deadline ? time(requirement.deadline) : texts.not_notified)));
+    if (requirement.objection && requirement.objection.status !== "WITHDRAWN") {
+      section.append(el("p", {}, say(texts.objected, {status: texts[requirement.objection.status]})));
+    } else if (requirement.canObject) {
+      const reason = el("textarea", {id: `legal-reason-${id}`, rows: "4", required: "", maxlength: "4000"});
+      section.append(el("form", {class: "objection", on: ["submit", (event) => {
+        event.preventDefault();
+        act(OBJECT_LEGAL, {id, reason: reason.value}, "fileObjection");
+      }]},
+        el("div", {class: "field"}, el("label", {for: `legal-reason-${id}`}, say(texts.legal_reason_label, {number: id})),
+          reason),
+        el("button", {type: "submit"}, texts.submit_objection)));
+    }
+    return section;
+  }
+
   // The downloads need the bearer token, which a plain link cannot carry: fetch the file, then hand it over.
   async function download(button) {
     try {
@@ -166,6 +196,8 @@
     fill("customer-name", say(texts.for_customer, {customer: me.customer.name}));
     fill("customer-pending", ...(me.pendingChanges.length
       ? me.pendingChanges.map((change) => pendingChange(change, me.notices)) : [el("p", {}, texts.no_pending)]));
+    fill("customer-legal", ...(me.legalRequirements.length
+      ? me.legalRequirements.map(legalRequirement) : [el("p", {}, texts.no_legal)]));
     fill("customer-authorised",
       el("p", {}, say(texts.authorised_meta, {number: me.authorisedVersion ?? "–"})),
       table([texts.col_name, texts.col_purpose, texts.col_countries], me.authorisedSubprocessors.map((entry) =>
@@ -177,11 +209,13 @@
     fill("customer-objections", me.objections.length
       ? table([texts.col_version, texts.col_status, texts.col_reason, texts.col_decision, ""],
         me.objections.map((objection) => [
-          String(objection.versionNumber), texts[objection.status], objection.reason,
+          objection.versionNumber === null ? say(texts.legal_case, {number: objection.legalRequirementId})
+            : String(objection.versionNumber), texts[objection.status], objection.reason,
           objection.outcome ? `${texts[objection.outcome]}${objection.resolutionNote ? `: ${objection.resolutionNote}` : ""}` : "",
           ["RECEIVED", "ACKNOWLEDGED"].includes(objection.status)
             ? el("button", {type: "button", on: ["click", () => act(WITHDRAW, {id: objection.id}, "withdrawObjection")]},
-              say(texts.withdraw, {number: objection.versionNumber}))
+              objection.versionNumber === null ? say(texts.withdraw_legal, {number: objection.legalRequirementId})
+                : say(texts.withdraw, {number: objection.versionNumber}))
             : ""]))
       : el("p", {}, texts.no_objections));
     fill("customer-incidents", ...(me.incidents.length
