@@ -7,7 +7,6 @@ not scan a long list for it; the count and the link say the version holds more, 
 """
 
 from urllib.parse import urlencode
-
 from xml.etree import ElementTree as ET
 
 from starlette.requests import Request
@@ -83,10 +82,10 @@ async def atom_feed(request: Request) -> Response:
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: language})
     organisation = strip_xml_unsafe(settings.organisation_name)
-    title = words["title"].format(org=organisation)
+    feed_title = words["title"].format(org=organisation)
     if service is not None:
-        title += words["service"].format(service=strip_xml_unsafe(service))
-    ET.SubElement(feed, f"{{{ATOM}}}title").text = title
+        feed_title += words["service"].format(service=strip_xml_unsafe(service))
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = feed_title
     ET.SubElement(feed, f"{{{ATOM}}}id").text = self_url
     ET.SubElement(feed, f"{{{ATOM}}}link", href=self_url, rel="self")
     ET.SubElement(feed, f"{{{ATOM}}}link", href=f"{base}/subprocessors/versions?lang={language}",

@@ -26,11 +26,12 @@ async def announce_both_services(db) -> None:
     await publish(db, note="Hetzner og Mailgun tilføjes.", add=[HETZNER, MAILGUN])
 
 
-async def subscribe_and_confirm(gql, client, smtp, db, mail_settings, email: str, services: list[str]) -> None:
+async def subscribe_and_confirm(gql, client, smtp, db, mail_settings, email: str, services: list[str], *,
+                                messages_before: int = 0) -> None:
     answer = await gql(SUBSCRIBE, {"input": {"email": email, "language": "EN", "services": services}})
     assert answer["data"]["subscribe"] == {"ok": True, "userErrors": []}
     await deliver(db, mail_settings)
-    [confirmation] = smtp.sink.to(email)
+    [confirmation] = smtp.sink.to(email)[messages_before:]
     confirmed = await gql(CONFIRM, {"t": token_of(link(confirmation, "/subscriptions/confirm"))})
     assert confirmed["data"]["confirmSubscription"]["ok"] is True
 
@@ -207,3 +208,29 @@ async def request(db, settings, email: str, services: list[str]) -> None:
     async with db.transaction() as session:
         await subscriptions.request_subscription(session=session, settings=settings, email=email, language="da",
                                                  client="127.0.0.1", services=services)
+
+
+async def test_a_confirmed_subscriber_changes_services_by_unsubscribing_and_subscribing_again(seeded, gql, client,
+                                                                                               smtp, mail_settings):
+    # Given a confirmed subscriber of Hosting who asks again, now for Nyhedsbrev
+    await announce_both_services(seeded)
+    await subscribe_and_confirm(gql, client, smtp, seeded, mail_settings, "kunde@example.dk", ["Hosting"])
+    await gql(SUBSCRIBE, {"input": {"email": "kunde@example.dk", "language": "EN", "services": ["Nyhedsbrev"]}})
+    await deliver(seeded, mail_settings)
+
+    # Then the manage email says how to change the choice, which stays as the owner confirmed it
+    manage = smtp.sink.to("kunde@example.dk")[-1]
+    text = manage.get_body(preferencelist=("plain",)).get_content()
+    assert "To hear about other services than now, unsubscribe below and subscribe again at " \
+           "https://registry.example.test/subprocessors?lang=en" in text
+    assert (await subscription(seeded, "kunde@example.dk")).services == ["Hosting"]
+
+    # When they follow it: unsubscribe, subscribe with Nyhedsbrev, confirm
+    unsubscribed = await client.post("/subscriptions/unsubscribe", data={
+        "token": token_of(link(manage, "/subscriptions/unsubscribe"))})
+    assert unsubscribed.status_code == 200
+    await subscribe_and_confirm(gql, client, smtp, seeded, mail_settings, "kunde@example.dk", ["Nyhedsbrev"],
+                                messages_before=2)
+
+    # Then the subscription holds the new choice
+    assert (await subscription(seeded, "kunde@example.dk")).services == ["Nyhedsbrev"]
