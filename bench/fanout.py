@@ -27,7 +27,18 @@ ROOT = Path(__file__).parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-async def _prepare(url: str, subscribers: int):
+# With --chosen-share, the published sub-processor serves TOUCHED; a share of the subscribers chose a service,
+# half of them TOUCHED (they are told) and half UNTOUCHED (they are not): the filter a publish's INSERT runs.
+TOUCHED, UNTOUCHED = "Drift", "Support"
+
+
+def _chosen(i: int, share: float) -> list[str] | None:
+    if (i * 7919) % 1000 >= share * 1000:  # spread over the ids, not in one block
+        return None
+    return [TOUCHED] if i % 2 else [UNTOUCHED]
+
+
+async def _prepare(url: str, subscribers: int, chosen_share: float = 0.0):
     from sqlalchemy import insert, text
 
     from notifications.subscriptions.models import Subscription, SubscriptionStatus
@@ -51,13 +62,14 @@ async def _prepare(url: str, subscribers: int):
     for start in range(0, subscribers, 1000):  # in chunks, so setup does not set the peak RSS
         rows = [{"email": f"subscriber{i}@example.dk", "language": "da" if i % 3 else "en",
                  "status": SubscriptionStatus.CONFIRMED.value, "created_at": now, "confirmed_at": now,
-                 "consent_source": "benchmark"} for i in range(start, min(start + 1000, subscribers))]
+                 "consent_source": "benchmark", "services": _chosen(i, chosen_share)}
+                for i in range(start, min(start + 1000, subscribers))]
         async with db.transaction() as session:
             await session.exec(insert(Subscription), params=rows)
     return db
 
 
-async def _publish(db) -> tuple[float, float, int]:
+async def _publish(db, chosen_share: float = 0.0) -> tuple[float, float, int]:
     from notifications.outbox.models import NotificationKind
     from notifications.subscriptions import audience
     from registry.subprocessors import service as drafts
@@ -65,7 +77,8 @@ async def _publish(db) -> tuple[float, float, int]:
 
     async with db.transaction() as session:
         entry = drafts.parse_entry({"slug": "bench-co", "name": "Bænch Cø A/S", "purpose_da": "Drift",
-                                    "purpose_en": "Operations", "countries": ["DK"]})
+                                    "purpose_en": "Operations", "countries": ["DK"],
+                                    "services": [TOUCHED] if chosen_share else []})
         await drafts.save_draft_entry(session=session, actor="bench", entry=entry)
     started = time.perf_counter()
     async with db.transaction() as session:
@@ -86,7 +99,7 @@ async def _ceiling_chunk(client, message: bytes, count: int) -> float:
 
 
 async def one_run(url: str, port: int, subscribers: int, settle_group: int, batch_size: int,
-                  max_sent: int | None = None) -> dict:
+                  max_sent: int | None = None, chosen_share: float = 0.0) -> dict:
     from sqlalchemy import func
     from sqlmodel import select
 
@@ -100,8 +113,8 @@ async def one_run(url: str, port: int, subscribers: int, settle_group: int, batc
     settings = AppSettings(database_url=url, smtp_url=f"smtp://127.0.0.1:{port}?starttls=false",
                         public_url="https://registry.example", mail_from="noreply@registry.example",
                         worker_batch_size=batch_size, worker_settle_group=settle_group)
-    db = await _prepare(url, subscribers)
-    enqueue_seconds, publish_seconds, queued = await _publish(db)
+    db = await _prepare(url, subscribers, chosen_share)
+    enqueue_seconds, publish_seconds, queued = await _publish(db, chosen_share)
     async with db.session() as session:
         sample = (await session.exec(select(Notification).limit(1))).one()
         version = await session.get(RegistryVersion, sample.version_number)
@@ -179,6 +192,9 @@ def main() -> int:
     parser.add_argument("--max-sent", type=int,
                         help="stop each fan-out after the batch that reaches this many messages (rate, ratio and "
                              "RSS growth over that part; enqueue still covers everyone); default: all")
+    parser.add_argument("--chosen-share", type=float, default=0.0,
+                        help="this share of the subscribers chose one service, half of them one the published "
+                             "version concerns (they are told), half another (they are not); default 0: nobody chose")
     parser.add_argument("--repeat", type=int, default=3, help="fresh runs per subscriber count; the median counts")
     parser.add_argument("--sink", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
@@ -198,7 +214,7 @@ def main() -> int:
 
         upgrade(args.database_url)
         print(json.dumps(asyncio.run(one_run(args.database_url, args.port, args.one, args.settle_group,
-                                                 args.batch_size, args.max_sent))))
+                                                 args.batch_size, args.max_sent, args.chosen_share))))
         return 0
 
     from tests.support.smtp_sink import free_port
@@ -218,7 +234,7 @@ def main() -> int:
                     # Each run in a fresh process, so its peak RSS is its own.
                     out = subprocess.run([sys.executable, __file__, "--one", str(count), "--port", str(port),
                                           "--database-url", url, "--settle-group", str(args.settle_group),
-                                          "--batch-size", str(args.batch_size),
+                                          "--batch-size", str(args.batch_size), "--chosen-share", str(args.chosen_share),
                                           *(["--max-sent", str(args.max_sent)] if args.max_sent else [])],
                                          capture_output=True, text=True, check=True)
                     runs[count].append(json.loads(out.stdout.strip().splitlines()[-1]))

@@ -95,7 +95,7 @@ async def preview_draft(*, session: AsyncSession, settings: NotificationSettings
     version = await versions.draft_version(session=session, actor=PREVIEW_ACTOR, note=note,
                                            min_notice_days=settings.min_notice_days, notice_days=notice_days,
                                            effective_at=effective_at, now=now)
-    counts = await audience.version_audiences(session=session)
+    counts = await audience.version_audiences(session=session, version=version)
     # As in the worker: rendered once per language, kind of recipient and whether a window opens for them.
     bodies = {(language, for_customer, opens): render_bodies(
                   kind=NotificationKind.VERSION_PUBLISHED, language=language, version=version, settings=settings,

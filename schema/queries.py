@@ -70,6 +70,13 @@ class RegistryQuery:
         entry = next((e for e in _entries(info, view) if e.slug == slug), None) if view else None
         return Subprocessor.from_entry(entry, language) if entry else None
 
+    @strawberry.field(description=(
+        "The services the list in effect and the announced versions name, sorted: what subscribe(services:) "
+        "and /feed.atom?service= accept."))
+    async def subprocessor_services(self, info: Info) -> list[str]:
+        async with info.context.db.session() as session:
+            return await versions.known_services(session=session)
+
     @strawberry.field(description="Published versions, newest first.")
     async def registry_versions(self, info: Info, first: int | None = None,
                                 after: str | None = None) -> RegistryVersionConnection:

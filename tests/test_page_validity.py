@@ -4,6 +4,7 @@ The pages are read from a live server holding the demo data with an announced, a
 version, a customer told of a change, and a pending subscription, so each page shows what it can show.
 """
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -80,9 +81,20 @@ def registry(pages, settings) -> Iterator[LiveRegistry]:
         yield server
 
 
+async def refused_subscription(http: httpx.AsyncClient, lang: str) -> str:
+    """The subscribe form shown again after a refusal (a service the list does not name), the choices kept."""
+    page = (await http.get(f"/subprocessors?lang={lang}")).text
+    token = re.search(r'<input type="hidden" name="token" value="([^"]+)">', page).group(1)
+    refused = await http.post("/subscribe", data={"token": token, "lang": lang, "email": "kunde@example.dk",
+                                                  "services": ["Nyhedsbrev", "Fjernet"]})
+    assert refused.status_code == 422 and 'value="Nyhedsbrev" checked' in refused.text
+    return refused.text
+
+
 async def test_every_page_passes_the_nu_html_checker(pages, registry, tmp_path):
     async with httpx.AsyncClient(base_url=registry.url) as http:
         html = {name: (await http.get(path)).text for name, path in pages.items()}
+        html |= {f"subscribe-refused-{lang}": await refused_subscription(http, lang) for lang in ("da", "en")}
 
     assert nu_errors(html, tmp_path) == {}
 

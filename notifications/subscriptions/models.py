@@ -3,9 +3,14 @@
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import JSON, Column
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from registry.db import UTCDateTime, utcnow
+
+
+SERVICES_TYPE = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 
 
 class SubscriptionStatus(StrEnum):
@@ -30,6 +35,9 @@ class Subscription(SQLModel, table=True):
     # A 5xx rejection means the mailbox does not exist or refuses us: never write to it again.
     suppressed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     suppressed_reason: str | None = Field(default=None, max_length=500)  # the server's reply
+    # The services whose changes this subscriber wants to hear of; NULL (none chosen) means every service.
+    # JSONB on PostgreSQL, so the publish's one INSERT ... SELECT tests membership with `?|` per row.
+    services: list[str] | None = Field(default=None, sa_column=Column(SERVICES_TYPE, nullable=True))
 
 
 class RateCounter(SQLModel, table=True):

@@ -15,6 +15,7 @@ from registry.calendar import utc_instant
 from registry.customers.validation import normalise_email, normalise_language
 from registry.db import utcnow
 from registry.errors import ErrorCode, RegistryError
+from registry.versions import service as versions
 from notifications.settings import NotificationSettings
 
 INVALID_LINK = "This link is invalid or has expired. Subscribe again to get a new one."
@@ -31,11 +32,12 @@ async def _by_email(session: AsyncSession, email: str) -> Subscription | None:
 
 
 async def request_subscription(*, session: AsyncSession, settings: NotificationSettings, email: str, language: str,
-                               client: str, now: datetime | None = None) -> None:
-    """Ask for notices: queue a confirmation (or, when already confirmed, a manage) email; same outcome for all."""
+                               client: str, services: list[str] = (), now: datetime | None = None) -> None:
+    """Ask for notices (of changes to `services`, or all): queue a confirmation, or a manage email; same for all."""
     now = now or utcnow()
     email = _address(email)
     language = normalise_language(language)
+    services = await versions.chosen_services(session=session, services=list(services), now=now) or None
     await limits.count_client(session=session, scope="client", client=client, settings=settings, now=now)
     await limits.count_hit(session=session, scope="address", subject=email,
                            limit=settings.subscribe_per_address_per_hour, secret_key=settings.secret_key, now=now)
@@ -44,19 +46,23 @@ async def request_subscription(*, session: AsyncSession, settings: NotificationS
         return  # the mailbox bounced for good; writing to it again would only bounce again
     await limits.count_confirmation(session=session, client=client, settings=settings, now=now)
     await limits.forget_expired(session=session, now=now)
-    await _ask(session, subscription, email=email, language=language, now=now)
+    await _ask(session, subscription, email=email, language=language, services=services, now=now)
 
 
 async def _ask(session: AsyncSession, subscription: Subscription | None, *, email: str, language: str,
-               now: datetime) -> None:
+               now: datetime, services: list[str] | None = None) -> None:
+    # The newest request's language and services count until the address is confirmed; a confirmed
+    # subscription is not changed by a stranger's request, only by its owner (unsubscribe, subscribe again).
     if subscription is None:
-        subscription = Subscription(email=email, language=language, status=SubscriptionStatus.PENDING, created_at=now)
+        subscription = Subscription(email=email, language=language, status=SubscriptionStatus.PENDING, created_at=now,
+                                    services=services)
         session.add(subscription)
         await session.flush()
     elif subscription.status == SubscriptionStatus.UNSUBSCRIBED:
         subscription.status, subscription.language = SubscriptionStatus.PENDING, language
+        subscription.services = services
     elif subscription.status == SubscriptionStatus.PENDING:
-        subscription.language = language
+        subscription.language, subscription.services = language, services
     kind = NotificationKind.MANAGE if subscription.status == SubscriptionStatus.CONFIRMED else NotificationKind.CONFIRM
     await outbox.enqueue_subscription_email(session=session, subscription_id=subscription.id, to_address=subscription.email,
                                             language=subscription.language, kind=kind, now=now)

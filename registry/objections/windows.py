@@ -53,6 +53,20 @@ def window(*, opens: bool, takes_effect_at: datetime, notice_days: int, notified
                   closes_at=max(takes_effect_at, add_days(notified_at, notice_days)))
 
 
+def services_concerned(version: RegistryVersion) -> frozenset[str] | None:
+    """The services this version concerns, by `concerns` asked of each service alone; None when it concerns all.
+
+    `serves` asks whether an entry is used for any of the services given, so a version concerns a list of
+    services exactly when it concerns one of them: the set answers for every list (a SQL filter uses it).
+    A service no entry names is served only by entries used for every service: asking for none of the
+    named ones ("" names no service) tells whether the version concerns every service there is.
+    """
+    if concerns(version, [""]):
+        return None
+    named = {service for entry in version.entries for service in entry.get("services") or ()}
+    return frozenset(service for service in named if concerns(version, [service]))
+
+
 def customer_window(*, version: RegistryVersion, services: list[str], notice_days: int,
                     notified_at: datetime | None) -> Window:
     """The customer's window for this version, from their services, notice period and notice time."""

@@ -110,6 +110,32 @@ async def pending_versions(*, session: AsyncSession, now: datetime | None = None
     )))
 
 
+async def known_services(*, session: AsyncSession, now: datetime | None = None) -> list[str]:
+    """The services the list in effect and the announced versions name, in the order people read them."""
+    now = now or utcnow()
+    current = await effective_version(session=session, at=now)
+    lists = [current.version] if current else []
+    lists += await pending_versions(session=session, now=now)
+    named = {service for version in lists for entry in version.entries for service in entry.get("services") or ()}
+    return sorted(named, key=lambda service: (service.casefold(), service))
+
+
+async def chosen_services(*, session: AsyncSession, services: list[str], now: datetime | None = None) -> list[str]:
+    """A reader's choice of services, each one the registry names; an empty choice means every service."""
+    chosen = list(dict.fromkeys(service.strip() for service in services))
+    if not chosen:
+        return []
+    known = await known_services(session=session, now=now)
+    unknown = [service for service in chosen if service not in known]
+    if unknown:
+        # Quoted and cut short: the names come from a stranger.
+        named = ", ".join(repr(service[:100]) for service in unknown[:5]) + (", …" if len(unknown) > 5 else "")
+        offer = f"Choose among: {', '.join(known)}." if known else "The list names no services yet."
+        raise RegistryError.one(f"The list of sub-processors names no such service: {named}. {offer}",
+                                ErrorCode.INVALID, "services")
+    return chosen
+
+
 async def _latest(session: AsyncSession, *, include_withdrawn: bool) -> RegistryVersion | None:
     query = select(RegistryVersion).order_by(RegistryVersion.number.desc()).limit(1)
     if not include_withdrawn:

@@ -44,6 +44,13 @@ _TEXTS = {
         "subscribe_intro": "Skriv dig op, så sender vi en e-mail, når listen ændres. Du bekræfter din "
                            "adresse via et link, som vi sender til dig.",
         "email_label": "E-mailadresse", "language_label": "Sprog i e-mails", "submit": "Tilmeld",
+        "services_label": "Ydelser, du vil have besked om",
+        "services_hint": "Vælg ingen for at få besked om alle ændringer. Vælger du ydelser, får du kun besked om "
+                         "versioner, der tilføjer en underdatabehandler til dem eller ændrer, hvor, hvordan eller "
+                         "hvorfor en af deres underdatabehandlere behandler data.",
+        "service_feeds_heading": "Atom-feed for én ydelse",
+        "service_feeds_intro": "Kun de versioner, der angår ydelsen, og kun de ændringer, der rører den.",
+        "service_feed": "Atom-feed for {service}",
         "feed": "Atom-feed med alle versioner", "agreement": "Databehandleraftalen",
         "contact": "Spørgsmål om databeskyttelse",
         "phone": "tlf.",
@@ -167,6 +174,13 @@ _TEXTS = {
                            "through a link we send you.",
         "email_label": "Email address", "language_label": "Language of the emails", "submit": "Subscribe",
         "feed": "Atom feed of all versions", "agreement": "The data processing agreement",
+        "services_label": "Services to hear about",
+        "services_hint": "Choose none to hear of every change. With services chosen you hear only of versions that "
+                         "add a sub-processor to them or change where, how or why one of their sub-processors "
+                         "processes data.",
+        "service_feeds_heading": "Atom feed of one service",
+        "service_feeds_intro": "Only the versions that concern the service, and only the changes that touch it.",
+        "service_feed": "Atom feed for {service}",
         "contact": "Questions about data protection",
         "phone": "phone",
         "inbox_title": "Check your inbox",

@@ -12,11 +12,13 @@ from registry.db import utcnow
 from registry.errors import ErrorCode, RegistryError
 from registry.text import check_fields
 from registry.versions import service as versions
+from schema.feed import feed_path
 from schema.pages import form_token, i18n
 from schema.pages.templating import templates
 
 HISTORY_LENGTH = 100
 _MAX_FORM_FIELDS = 10
+_MAX_SERVICES_CHOSEN = 100  # more than any list names; the form's checkboxes post one field each
 # The pages need no script at all; the form posts only here, and no other site may frame it (clickjacking).
 _PAGE_HEADERS = {
     "Cache-Control": "private, no-cache",  # pages carry a per-browser form token: no shared caches
@@ -54,10 +56,12 @@ async def subprocessors_page(request: Request) -> Response:
         current = await versions.effective_version(session=session, at=now)
         pending = await versions.pending_versions(session=session, now=now)
         history = await versions.list_versions(session=session, limit=HISTORY_LENGTH, now=now)
+        services = await versions.known_services(session=session, now=now)
     entries = sorted(current.entries(), key=lambda entry: entry.name.casefold()) if current else []
     return _with_form(request, "subprocessors.html", language, {
         "current": current.version if current else None, "entries": entries, "pending": pending,
-        "history": history, "email": ""})
+        "history": history, "email": "", "services": services,
+        "service_feeds": [(service, feed_path(language=language, service=service)) for service in services]})
 
 
 async def agreement_page(request: Request) -> Response:
@@ -70,13 +74,18 @@ async def agreement_page(request: Request) -> Response:
     return render_page(request, "agreement.html", language, {"template": template, "sections": sections})
 
 
-def parse_form(body: bytes) -> dict[str, str] | None:
+def parse_fields(body: bytes, *, max_fields: int = _MAX_FORM_FIELDS) -> dict[str, list[str]] | None:
+    """Every value of every field of a urlencoded form, or None when it is malformed or has too many fields."""
     try:
-        fields = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True,
-                          max_num_fields=_MAX_FORM_FIELDS)
+        return parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True, max_num_fields=max_fields)
     except ValueError:
         return None
-    return {name: values[0] for name, values in fields.items()}
+
+
+def parse_form(body: bytes) -> dict[str, str] | None:
+    """The first value of each field of a urlencoded form, or None."""
+    fields = parse_fields(body)
+    return None if fields is None else {name: values[0] for name, values in fields.items()}
 
 
 def _client(request: Request) -> str:
@@ -86,21 +95,27 @@ def _client(request: Request) -> str:
 async def subscribe(request: Request) -> Response:
     """POST /subscribe: ask for a double opt-in subscription; every valid address gets the same answer."""
     settings = request.app.state.settings
-    form = parse_form(await request.body()) or {}
+    fields = parse_fields(await request.body(), max_fields=_MAX_FORM_FIELDS + _MAX_SERVICES_CHOSEN) or {}
+    form = {name: values[0] for name, values in fields.items()}
+    chosen = fields.get("services", [])
     language = i18n.language_of(form.get("lang"))
     if not (form_token.same_origin(request, settings) and form_token.verify(request, settings, form.get("token", ""))):
         return render_page(request, "message.html", language, {"kind": "expired"}, status_code=403)
     email = form.get("email", "")
     email_language = i18n.language_of(form.get("language") or language)
     try:
-        check_fields(form)
+        check_fields(form | {"services": "".join(chosen)})
         async with request.app.state.db.transaction() as session:
             await subscriptions.request_subscription(session=session, settings=settings, email=email,
-                                                     language=email_language, client=_client(request))
+                                                     language=email_language, client=_client(request),
+                                                     services=chosen)
     except RegistryError as error:
         limited = any(problem.code == ErrorCode.RATE_LIMITED for problem in error.problems)
+        async with request.app.state.db.session() as session:
+            services = await versions.known_services(session=session)
         return _with_form(request, "subscribe_failed.html", language,
-                          {"problems": error.problems, "email": email, "email_language": email_language},
+                          {"problems": error.problems, "email": email, "email_language": email_language,
+                           "services": services, "chosen_services": chosen},
                           status_code=429 if limited else 422)
     return render_page(request, "message.html", language, {"kind": "inbox"})
 

@@ -18,9 +18,9 @@ class SubscriptionsStandIn:
         self.error: RegistryError | None = None
 
     async def request_subscription(self, *, session, settings, email: str, language: str, client: str,
-                                   now=None) -> None:
+                                   services: list[str] = (), now=None) -> None:
         self.calls.append({"session": session, "settings": settings, "email": email, "language": language,
-                           "client": client})
+                           "client": client, "services": list(services)})
         if self.error:
             raise self.error
 

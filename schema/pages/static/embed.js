@@ -44,6 +44,8 @@
       PENDING: "Varslet", EFFECTIVE: "Gældende", SUPERSEDED: "Erstattet", WITHDRAWN: "Trukket tilbage",
       subscribeIntro: "Skriv dig op, så sender vi en e-mail, når listen ændres. Du bekræfter din adresse via et link, som vi sender til dig.",
       email: "E-mailadresse", emailLanguage: "Sprog i e-mails", submit: "Tilmeld",
+      chooseServices: "Ydelser, du vil have besked om",
+      servicesHint: "Vælg ingen for at få besked om alle ændringer. Vælger du ydelser, får du kun besked om versioner, der tilføjer en underdatabehandler til dem eller ændrer, hvor, hvordan eller hvorfor en af deres underdatabehandlere behandler data.",
       inbox: "Tjek din indbakke: hvis adressen kan modtage e-mails fra os, har vi sendt et link, som bekræfter tilmeldingen.",
       subscribeFailed: "Tilmeldingen blev ikke gennemført.", subscribeElsewhere: "Tilmeld dig på ",
       more: "Hele historikken og databehandleraftalen: ",
@@ -66,6 +68,8 @@
       PENDING: "Announced", EFFECTIVE: "In effect", SUPERSEDED: "Superseded", WITHDRAWN: "Withdrawn",
       subscribeIntro: "Sign up and we will email you when the list changes. You confirm your address through a link we send you.",
       email: "Email address", emailLanguage: "Language of the emails", submit: "Subscribe",
+      chooseServices: "Services to hear about",
+      servicesHint: "Choose none to hear of every change. With services chosen you hear only of versions that add a sub-processor to them or change where, how or why one of their sub-processors processes data.",
       inbox: "Check your inbox: if the address can receive email from us, we have sent a link that confirms the subscription.",
       subscribeFailed: "The subscription was not completed.", subscribeElsewhere: "Subscribe on ",
       more: "The full history and the data processing agreement: ",
@@ -80,6 +84,7 @@
 
   var QUERY = "query RegistryEmbed($language: Language!) {" +
     " subprocessors(language: $language) { name legalEntity purpose countries transferMechanism services website }" +
+    " subprocessorServices" +
     " registryVersions(first: " + HISTORY_LENGTH + ") { edges { node { number status publishedAt effectiveAt" +
     " objectionDeadline note withdrawalReason changes { kind name field before after } } } } }";
   // Whether the registry offers Mutation.subscribe(input: ...), and the input type's name, asked of the schema.
@@ -105,6 +110,7 @@
     ".spr-embed label,.spr-embed legend{display:block;font-weight:700}" +
     ".spr-embed fieldset{border:0;padding:0;margin:.5em 0}" +
     ".spr-embed fieldset label{display:inline-block;font-weight:400;margin-right:1em}" +
+    ".spr-embed .spr-hint{margin:0 0 .25em}" +
     ".spr-embed input[type=email]{font:inherit;padding:.4em;min-height:2.5em;width:100%;max-width:24em}" +
     ".spr-embed button{font:inherit;font-weight:700;min-height:2.5em;padding:.4em 1em}" +
     ".spr-embed :focus-visible{outline:3px solid #ffbf47;box-shadow:0 0 0 6px #1b1b1b}" +
@@ -234,7 +240,22 @@
 
   var formCount = 0;
 
-  function subscribeSection(inputType) {
+  function servicesFieldset(services) {
+    // Checkboxes of the services the list names; none ticked means every change.
+    var hintId = "spr-services-hint-" + formCount;
+    var boxes = services.map(function (service) {
+      return el("label", {}, [el("input", { type: "checkbox", name: "spr-services-" + formCount, value: service }), " " + service]);
+    });
+    var fieldset = el("fieldset", { "aria-describedby": hintId },
+      [el("legend", {}, [t.chooseServices]), el("p", { id: hintId, "class": "spr-hint" }, [t.servicesHint])].concat(boxes));
+    fieldset.chosen = function () {
+      return boxes.map(function (label) { return label.firstChild; })
+        .filter(function (box) { return box.checked; }).map(function (box) { return box.value; });
+    };
+    return fieldset;
+  }
+
+  function subscribeSection(inputType, services) {
     var section = el("section", { "class": "spr-subscribe" }, [heading(t.subscribe)]);
     if (!inputType) {
       section.appendChild(el("p", {}, [t.subscribeElsewhere, link(pageUrl + "#subscribe", pageUrl)]));
@@ -248,19 +269,23 @@
       return el("label", { lang: code }, [radio, " " + (code === "da" ? "Dansk" : "English")]);
     });
     var status = el("div", { role: "status", "aria-live": "polite", "class": "spr-status" }, []);
+    var serviceChoice = services.length ? servicesFieldset(services) : null;
     var form = el("form", { "class": "spr-form", novalidate: "" }, [
       el("p", {}, [t.subscribeIntro]),
       el("label", { "for": id }, [t.email]), input,
-      el("fieldset", {}, [el("legend", {}, [t.emailLanguage])].concat(choices)),
+      el("fieldset", {}, [el("legend", {}, [t.emailLanguage])].concat(choices))
+    ].concat(serviceChoice ? [serviceChoice] : [], [
       el("button", { type: "submit" }, [t.submit]),
       status
-    ]);
+    ]));
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       if (!input.checkValidity()) { input.reportValidity(); return; }
       var chosen = choices.map(function (label) { return label.firstChild; }).filter(function (radio) { return radio.checked; })[0];
       status.textContent = "";
-      post(subscribeMutation(inputType), { input: { email: input.value, language: (chosen ? chosen.value : lang).toUpperCase() } })
+      var subscription = { email: input.value, language: (chosen ? chosen.value : lang).toUpperCase() };
+      if (serviceChoice) { subscription.services = serviceChoice.chosen(); }
+      post(subscribeMutation(inputType), { input: subscription })
         .then(function (result) {
           var payload = result.data && result.data.subscribe;
           if (!payload) { throw new Error("no subscribe payload"); }
@@ -344,7 +369,7 @@
           if (name === "list") { return listSection(result.data.subprocessors); }
           if (name === "pending") { return pendingSection(versions); }
           if (name === "history") { return historySection(versions); }
-          return subscribeSection(results[1]);
+          return subscribeSection(results[1], result.data.subprocessorServices || []);
         });
         root.replaceChildren.apply(root, built);
         root.setAttribute("data-state", "ready");
