@@ -1,6 +1,6 @@
-"""python -m bench.large_list [--entries 17 1000] [--edits 20] [--database-url URL]: reads of a long list, per entry.
+"""python -m bench.large_list [--entries 17 1000] [--edits 20] [--database-url URL URL]: reads of a long list, per entry.
 
-Per list length, a registry (a new SQLite file, or the empty PostgreSQL database given, for one length) whose
+Per list length, a registry (a new SQLite file, or the empty PostgreSQL databases given, one per length) whose
 version 1 holds that many sub-processors (the demo list's 17, then generated ones), followed by `--edits`
 backdated edits of two entries each, all in effect. Then, in this process through ASGI one request at a time,
 CPU per request (process_time) of: the list query anonymously (the answer cache), the same with a token that
@@ -94,12 +94,12 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--entries", type=int, nargs="+", default=[17, 1000])
     parser.add_argument("--edits", type=int, default=20)
-    parser.add_argument("--database-url", help="an empty PostgreSQL database (one --entries only)")
+    parser.add_argument("--database-url", nargs="+", help="an empty PostgreSQL database per --entries, in order")
     parser.add_argument("--repeats", type=int, default=30)
     args = parser.parse_args()
     figures = {}
-    for count in args.entries:
-        url = args.database_url or f"sqlite+aiosqlite:///{tempfile.gettempdir()}/bench-list-{count}-{time.time_ns()}.db"
+    for index, count in enumerate(args.entries):
+        url = args.database_url[index] if args.database_url else f"sqlite+aiosqlite:///{tempfile.gettempdir()}/bench-list-{count}-{time.time_ns()}.db"
         upgrade(url)
         asyncio.run(build(url, count=count, edits=args.edits))
         figures[count] = asyncio.run(measure(url, args.repeats))

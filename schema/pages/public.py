@@ -16,6 +16,9 @@ from schema.pages import form_token, i18n
 from schema.pages.templating import templates
 
 HISTORY_LENGTH = 100
+# A longer list is shown one initial letter at a time, as a reader looks a name up; a shorter one whole
+# unless the reader picks a letter.
+LETTERS_FROM = 100
 _MAX_FORM_FIELDS = 10
 # The pages need no script at all; the form posts only here, and no other site may frame it (clickjacking).
 _PAGE_HEADERS = {
@@ -56,8 +59,19 @@ async def subprocessors_page(request: Request) -> Response:
         history = await versions.list_versions(session=session, limit=HISTORY_LENGTH, now=now)
     entries = sorted(current.entries(), key=lambda entry: entry.name.casefold()) if current else []
     return _with_form(request, "subprocessors.html", language, {
-        "current": current.version if current else None, "entries": entries, "pending": pending,
-        "history": history, "email": ""})
+        "current": current.version if current else None, "pending": pending, "history": history, "email": "",
+        **by_letter(entries, request.query_params.get("letter"))})
+
+
+def by_letter(entries: list, asked: str | None) -> dict:
+    """The entries to show: a short list whole unless a letter is asked for, else that letter's (default the first)."""
+    if not entries or (len(entries) <= LETTERS_FROM and asked is None):
+        return {"entries": entries, "letters": [], "letter": None, "total": len(entries)}
+    initial = lambda entry: entry.name[:1].upper()  # noqa: E731
+    letters = sorted({initial(entry) for entry in entries})
+    letter = asked if asked in letters else letters[0]
+    return {"entries": [e for e in entries if initial(e) == letter], "letters": letters, "letter": letter,
+            "total": len(entries)}
 
 
 async def agreement_page(request: Request) -> Response:
