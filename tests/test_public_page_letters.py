@@ -44,3 +44,15 @@ async def test_a_short_list_is_shown_whole_unless_the_reader_picks_a_letter(seed
     assert 'class="letters"' not in whole and len(rows(whole)) == 17
     assert 'class="letters"' in d and rows(d) and all(name.upper().startswith("D") for name in rows(d))
     assert rows(unknown) and all(name.upper().startswith("A") for name in rows(unknown)) and "<b>" not in unknown
+
+
+async def test_a_first_version_of_many_entries_is_one_link_in_the_history(db, client):
+    # Given a first version adding 120 sub-processors
+    await publish_long_list(db)
+
+    # When a reader opens the page in English
+    history = section((await client.get("/subprocessors?lang=en")).text, "history")
+
+    # Then its history links to the version's own page for the 120 changes instead of listing them
+    assert f"{COUNT} changes: see them all on the page of version 1." in history
+    assert 'href="/subprocessors/versions/1?lang=en"' in history and "Leverandør 0050" not in history

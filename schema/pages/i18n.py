@@ -41,6 +41,7 @@ _TEXTS = {
         "version": "Version {number}", "published": "Offentliggjort", "status": "Status",
         "withdrawn_reason": "Begrundelse for tilbagetrækning",
         "changes": "Ændringer", "no_changes": "Ingen ændringer.",
+        "many_changes": "{count} ændringer: se dem alle på siden for version {number}.",
         "before": "Før", "after": "Efter",
         "subscribe_heading": "Få besked om ændringer",
         "subscribe_intro": "Skriv dig op, så sender vi en e-mail, når listen ændres. Du bekræfter din "
@@ -152,6 +153,7 @@ _TEXTS = {
         "version": "Version {number}", "published": "Published", "status": "Status",
         "withdrawn_reason": "Reason for withdrawal",
         "changes": "Changes", "no_changes": "No changes.",
+        "many_changes": "{count} changes: see them all on the page of version {number}.",
         "before": "Before", "after": "After",
         "subscribe_heading": "Get notified of changes",
         "subscribe_intro": "Sign up and we will email you when the list changes. You confirm your address "

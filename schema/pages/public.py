@@ -19,6 +19,9 @@ HISTORY_LENGTH = 100
 # A longer list is shown one initial letter at a time, as a reader looks a name up; a shorter one whole
 # unless the reader picks a letter.
 LETTERS_FROM = 100
+# The history shows a version's changes in place up to this many; a longer change set (a first list of a
+# thousand) is one link to the version's own page, so the page costs what its reader can take in.
+HISTORY_CHANGES = 50
 _MAX_FORM_FIELDS = 10
 # The pages need no script at all; the form posts only here, and no other site may frame it (clickjacking).
 _PAGE_HEADERS = {
@@ -60,6 +63,7 @@ async def subprocessors_page(request: Request) -> Response:
     entries = sorted(current.entries(), key=lambda entry: entry.name.casefold()) if current else []
     return _with_form(request, "subprocessors.html", language, {
         "current": current.version if current else None, "pending": pending, "history": history, "email": "",
+        "history_changes": HISTORY_CHANGES,
         **by_letter(entries, request.query_params.get("letter"))})
 
 
