@@ -57,6 +57,7 @@ async def pages(seeded, settings, gql, admin_token) -> dict[str, str]:
     for lang in ("da", "en"):
         paths |= {
             f"subprocessors-{lang}": f"/subprocessors?lang={lang}",
+            f"subprocessors-letter-{lang}": f"/subprocessors?lang={lang}&letter=D",
             f"versions-{lang}": f"/subprocessors/versions?lang={lang}",
             f"version-1-{lang}": f"/subprocessors/versions/1?lang={lang}",
             f"version-2-{lang}": f"/subprocessors/versions/2?lang={lang}",

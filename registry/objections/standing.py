@@ -1,8 +1,9 @@
 """What each customer has authorised, and where every customer stands towards a version."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from sqlalchemy import and_, or_
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -10,7 +11,7 @@ from registry.customers.models import Agreement, AgreementStatus, CustomerNotice
 from registry.db import utcnow
 from registry.errors import ErrorCode, RegistryError
 from registry.objections.models import Objection
-from registry.objections.terms import customer_terms, terms_of
+from registry.objections.terms import Terms, customer_terms, terms_of
 from registry.objections.windows import Window, customer_window, serves
 from registry.versions.models import RegistryVersion
 
@@ -35,20 +36,40 @@ class CustomerStanding:
     services: list[str]  # the services the customer's active agreements cover; empty means all
 
 
+def _unsettled(*, customer_id: int, terms: Terms, now: datetime):
+    """Versions that might not bind the customer yet; every version left out binds them.
+
+    A version binds once in effect if it took effect before the customer's first acceptance, or if its
+    window has closed without a blocking objection. A window only opens for a material version and
+    closes no sooner than the notice period after the notice; a day's margin covers the calendar's
+    summer-time hour. So a reader's cost follows what is still open, not the length of the history.
+    """
+    notice = select(CustomerNotice.version_number).where(CustomerNotice.customer_id == customer_id,
+                                                        CustomerNotice.version_number == RegistryVersion.number)
+    recent = notice.where(CustomerNotice.sent_at > now - timedelta(days=terms.notice_days + 1))
+    objected = select(Objection.id).where(Objection.customer_id == customer_id,
+                                          Objection.version_number == RegistryVersion.number)
+    return (select(RegistryVersion).where(RegistryVersion.withdrawn_at.is_(None), or_(
+        RegistryVersion.effective_at > now,
+        and_(RegistryVersion.effective_at > terms.accepted_at, or_(
+            objected.exists(),
+            and_(RegistryVersion.material.is_(True), or_(~notice.exists(), recent.exists())))),
+    )).order_by(RegistryVersion.number))
+
+
 async def customer_standing(*, session: AsyncSession, customer_id: int, now: datetime | None = None) -> CustomerStanding:
     """The customer's authorised list (filtered to their services) and the versions not yet binding them."""
     now = now or utcnow()
     terms = await customer_terms(session=session, customer_id=customer_id)
     if terms is None:
         return CustomerStanding(authorised=None, entries=[], open_versions=[], services=[])
-    versions = (await session.exec(select(RegistryVersion).where(RegistryVersion.withdrawn_at.is_(None))
-                                   .order_by(RegistryVersion.number))).all()
-    notices = {n.version_number: n.sent_at for n in (await session.exec(
-        select(CustomerNotice).where(CustomerNotice.customer_id == customer_id))).all()}
-    objections = {o.version_number: o for o in (await session.exec(
-        select(Objection).where(Objection.customer_id == customer_id, Objection.version_number.is_not(None)))).all()}
-    authorised: RegistryVersion | None = None
-    held_back = False
+    versions = (await session.exec(_unsettled(customer_id=customer_id, terms=terms, now=now))).all()
+    numbers = [version.number for version in versions]
+    notices = {n.version_number: n.sent_at for n in (await session.exec(select(CustomerNotice).where(
+        CustomerNotice.customer_id == customer_id, CustomerNotice.version_number.in_(numbers)))).all()}
+    objections = {o.version_number: o for o in (await session.exec(select(Objection).where(
+        Objection.customer_id == customer_id, Objection.version_number.in_(numbers)))).all()}
+    first_held_back: int | None = None
     open_versions: list[VersionForCustomer] = []
     for version in versions:
         window = customer_window(version=version, services=terms.services, notice_days=terms.notice_days,
@@ -58,12 +79,18 @@ async def customer_standing(*, session: AsyncSession, customer_id: int, now: dat
         binds = version.effective_at <= now and (
             accepted_with_agreement or (window.has_closed(now) and not (objection and objection.blocks())))
         # Lists are whole snapshots: once one version is held back, every later one waits behind it.
-        held_back = held_back or not binds
-        if not held_back:
-            authorised = version
+        if first_held_back is None and not binds:
+            first_held_back = version.number
         if window.opens and not binds:
             open_versions.append(VersionForCustomer(version=version, window=window, objection=objection,
-                                                    authorised=not held_back))
+                                                    authorised=first_held_back is None))
+    # Every version before the first held back binds: the customer's list is the newest of them.
+    authorised_query = (select(RegistryVersion).where(RegistryVersion.withdrawn_at.is_(None),
+                                                      RegistryVersion.effective_at <= now)
+                        .order_by(RegistryVersion.number.desc()).limit(1))
+    if first_held_back is not None:
+        authorised_query = authorised_query.where(RegistryVersion.number < first_held_back)
+    authorised = (await session.exec(authorised_query)).one_or_none()
     entries = [e for e in (authorised.entries if authorised else []) if serves(e, terms.services)]
     return CustomerStanding(authorised=authorised, entries=entries, open_versions=open_versions,
                             services=terms.services)

@@ -26,6 +26,8 @@ _TEXTS = {
         "contents": "Indhold",
         "current_heading": "Gældende liste",
         "current_meta": "Version {number}, gældende fra {date}.",
+        "letters": "Underdatabehandlere efter forbogstav",
+        "letter_shown": "Viser {shown} af {total} underdatabehandlere: dem, hvis navn begynder med {letter}.",
         "no_list": "Der er endnu ikke offentliggjort nogen liste.",
         "col_name": "Navn", "col_purpose": "Formål", "col_countries": "Lande",
         "col_mechanism": "Overførselsgrundlag", "col_services": "Ydelser",
@@ -39,6 +41,7 @@ _TEXTS = {
         "version": "Version {number}", "published": "Offentliggjort", "status": "Status",
         "withdrawn_reason": "Begrundelse for tilbagetrækning",
         "changes": "Ændringer", "no_changes": "Ingen ændringer.",
+        "many_changes": "{count} ændringer: se dem alle på siden for version {number}.",
         "before": "Før", "after": "Efter",
         "subscribe_heading": "Få besked om ændringer",
         "subscribe_intro": "Skriv dig op, så sender vi en e-mail, når listen ændres. Du bekræfter din "
@@ -155,6 +158,8 @@ _TEXTS = {
         "contents": "Contents",
         "current_heading": "List in effect",
         "current_meta": "Version {number}, in effect since {date}.",
+        "letters": "Sub-processors by initial letter",
+        "letter_shown": "Showing {shown} of {total} sub-processors: those whose name begins with {letter}.",
         "no_list": "No list has been published yet.",
         "col_name": "Name", "col_purpose": "Purpose", "col_countries": "Countries",
         "col_mechanism": "Transfer mechanism", "col_services": "Services",
@@ -168,6 +173,7 @@ _TEXTS = {
         "version": "Version {number}", "published": "Published", "status": "Status",
         "withdrawn_reason": "Reason for withdrawal",
         "changes": "Changes", "no_changes": "No changes.",
+        "many_changes": "{count} changes: see them all on the page of version {number}.",
         "before": "Before", "after": "After",
         "subscribe_heading": "Get notified of changes",
         "subscribe_intro": "Sign up and we will email you when the list changes. You confirm your address "

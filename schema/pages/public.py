@@ -17,6 +17,12 @@ from schema.pages import form_token, i18n
 from schema.pages.templating import templates
 
 HISTORY_LENGTH = 100
+# A longer list is shown one initial letter at a time, as a reader looks a name up; a shorter one whole
+# unless the reader picks a letter.
+LETTERS_FROM = 100
+# The history shows a version's changes in place up to this many; a longer change set (a first list of a
+# thousand) is one link to the version's own page, so the page costs what its reader can take in.
+HISTORY_CHANGES = 50
 _MAX_FORM_FIELDS = 10
 _MAX_SERVICES_CHOSEN = 100  # more than any list names; the form's checkboxes post one field each
 # The pages need no script at all; the form posts only here, and no other site may frame it (clickjacking).
@@ -59,9 +65,21 @@ async def subprocessors_page(request: Request) -> Response:
         services = await versions.known_services(session=session, now=now)
     entries = sorted(current.entries(), key=lambda entry: entry.name.casefold()) if current else []
     return _with_form(request, "subprocessors.html", language, {
-        "current": current.version if current else None, "entries": entries, "pending": pending,
-        "history": history, "email": "", "services": services,
-        "service_feeds": [(service, feed_path(language=language, service=service)) for service in services]})
+        "current": current.version if current else None, "pending": pending, "history": history, "email": "",
+        "history_changes": HISTORY_CHANGES, "services": services,
+        "service_feeds": [(service, feed_path(language=language, service=service)) for service in services],
+        **by_letter(entries, request.query_params.get("letter"))})
+
+
+def by_letter(entries: list, asked: str | None) -> dict:
+    """The entries to show: a short list whole unless a letter is asked for, else that letter's (default the first)."""
+    if not entries or (len(entries) <= LETTERS_FROM and asked is None):
+        return {"entries": entries, "letters": [], "letter": None, "total": len(entries)}
+    initial = lambda entry: entry.name[:1].upper()  # noqa: E731
+    letters = sorted({initial(entry) for entry in entries})
+    letter = asked if asked in letters else letters[0]
+    return {"entries": [e for e in entries if initial(e) == letter], "letters": letters, "letter": letter,
+            "total": len(entries)}
 
 
 async def agreement_page(request: Request) -> Response:

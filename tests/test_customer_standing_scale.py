@@ -1,0 +1,78 @@
+"""Given a customer with an agreement and a change still open to them, `me` costs the same however long the history."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+from sqlalchemy import event
+
+from registry.auth.models import Role
+from registry.customers import service as customers
+from registry.db import utcnow
+from registry.seed.service import seed_demo
+from registry.versions import service as versions
+from registry.versions.models import RegistryVersion
+from tests.conftest import make_customer, make_token
+from tests.test_sql_statements import START, grow, statements_for
+
+ME = """{ me { authorisedVersion authorisedSubprocessors { slug }
+  pendingChanges { version { number } canObject changes { slug } } notices { versionNumber } } }"""
+
+
+@contextmanager
+def versions_loaded() -> Iterator[list[int]]:
+    """The numbers of the version rows the work reads from the database."""
+    numbers: list[int] = []
+
+    def loaded(row, context):
+        numbers.append(row.number)
+
+    event.listen(RegistryVersion, "load", loaded)
+    try:
+        yield numbers
+    finally:
+        event.remove(RegistryVersion, "load", loaded)
+
+
+async def cost(db, gql, token: str) -> tuple[int, int]:
+    """The statements `me` sends and the version rows it reads."""
+    with versions_loaded() as rows:
+        statements = await statements_for(db, gql, ME, token=token)
+    return statements, len(rows)
+
+
+async def tell(db, customer_id: int, *, numbers: range, recently: int | None = None) -> None:
+    """Record the customer's notice of each version the day it was published (of `recently` yesterday)."""
+    async with db.transaction() as session:
+        for version in await versions.versions_by_number(session=session, numbers=list(numbers)):
+            sent = utcnow() - timedelta(days=1) if version.number == recently else version.published_at
+            await customers.record_notice(session=session, customer_id=customer_id, version_number=version.number,
+                                          sent_at=sent, message_id=f"<v{version.number}@registry>",
+                                          recipient="dpo@kunde-a.dk")
+
+
+async def test_me_costs_the_same_statements_at_5_and_25_versions_and_answers_the_same(db, gql):
+    # Given the demo list long ago, a customer who accepted then, and 4 later versions they were told of,
+    # the last only yesterday so that they can still object to it
+    async with db.transaction() as session:
+        await seed_demo(session=session, min_notice_days=30, now=START)
+    customer = await make_customer(db, "Kunde A", contacts=[("dpo@kunde-a.dk", "da")], accepted_at=START)
+    token = await make_token(db, Role.CUSTOMER, "kunde-a", customer_id=customer)
+    await grow(db, to=5)
+    await tell(db, customer, numbers=range(2, 6), recently=5)
+    small = await cost(db, gql, token)
+    before = (await gql(ME, token=token))["data"]["me"]
+
+    # When 20 more versions were published and told the day they were (windows long closed)
+    await grow(db, to=25)
+    await tell(db, customer, numbers=range(6, 26))
+    large = await cost(db, gql, token)
+    after = (await gql(ME, token=token))["data"]["me"]
+
+    # Then `me` sends the same statements and reads the same version rows, and the customer still stands on version 4 with version 5 open
+    # (every later version waits behind it)
+    assert large == small, (small, large)
+    assert before["authorisedVersion"] == after["authorisedVersion"] == 4
+    assert before["pendingChanges"] == after["pendingChanges"] == [
+        {"version": {"number": 5}, "canObject": True, "changes": [{"slug": "vendor-5"}]}]
+    assert len(after["notices"]) == 24
