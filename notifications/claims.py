@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlmodel import select
 
 from notifications.outbox import service as outbox
-from notifications.outbox.models import Leased
+from notifications.outbox.models import Leased, NotificationPriority
 from notifications.waiting import set_within
 from registry.customers.models import Agreement, AgreementStatus, Customer, CustomerNotice
 from registry.db import Database
@@ -37,6 +37,9 @@ FIRST_BATCH = 100
 # finish before the worker stops sending rows another worker may be about to take over.
 RENEW_EVERY = 1 / 4
 TRUST_FOR = 1 / 2
+# While a batch goes out, a worker looks this often for urgent rows queued since it claimed (at once when
+# PostgreSQL's doorbell says so): a look is one read of the pending index, a few hundred microseconds.
+URGENT_LOOK_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,8 @@ class Claims:
         # Handing rows back goes through the worker's own recording, with its retry on a lost connection.
         self.db, self.settings, self.owner, self.settle = db, settings, owner, settle
         self._ahead: asyncio.Task[Claimed] | None = None
+        self._urgent: asyncio.Task[Claimed] | None = None
+        self._looked = float("-inf")
         self._renewed = float("-inf")
         self.seconds_per_message: float | None = None
 
@@ -84,7 +89,13 @@ class Claims:
             self.seconds_per_message = seconds / messages
 
     async def next(self) -> Claimed:
-        """The batch claimed ahead if it is still safely ours, else a fresh claim."""
+        """Urgent rows found during the last batch, else the batch claimed ahead if it is still safely ours, else a fresh claim."""
+        urgent, self._urgent = self._urgent, None
+        if urgent is not None:
+            found = await urgent
+            if found.rows and self.holds(found):
+                return found
+            await self._release(found.rows)
         ahead, self._ahead = self._ahead, None
         if ahead is not None:
             claimed = await ahead
@@ -141,16 +152,42 @@ class Claims:
             self._ahead = asyncio.create_task(self._claim())
 
     async def release_ahead(self) -> None:
-        """Hand back the batch claimed ahead (the worker stops or the server is down)."""
-        ahead, self._ahead = self._ahead, None
-        if ahead is not None:
-            await self._release((await ahead).rows)
+        """Hand back the batch claimed ahead and urgent rows found (the worker stops or the server is down)."""
+        for task in (self._ahead, self._urgent):
+            if task is not None:
+                await self._release((await task).rows)
+        self._ahead = self._urgent = None
 
-    async def _claim(self) -> Claimed:
+    def look_for_urgent(self, *, rung: bool) -> None:
+        """Start looking for urgent rows in the background if `rung` (the doorbell said so) or a look is due."""
+        if self._urgent is None and (rung or time.monotonic() - self._looked >= URGENT_LOOK_SECONDS):
+            self._looked = time.monotonic()
+            self._urgent = asyncio.create_task(self._claim_urgent())
+
+    def urgent(self) -> Claimed | None:
+        """Urgent rows a finished look leased to this worker, to send before the rest of the batch."""
+        if self._urgent is None or not self._urgent.done():
+            return None
+        found, self._urgent = self._urgent.result(), None
+        return found if found.rows else None
+
+    async def _claim_urgent(self) -> Claimed:
+        nothing = Claimed(rows=[], asked=0, versions={}, customers={}, at=time.monotonic())
+        try:
+            # A read first: on SQLite a claim takes the write lock, which the batch's recording needs.
+            async with self.db.session() as session:
+                if not await outbox.urgent_waiting(session=session):
+                    return nothing
+            return await self._claim(priority=NotificationPriority.URGENT)
+        except Exception as error:  # noqa: BLE001 - the next look or claim finds them; the batch goes on
+            log.warning("could not look for urgent mail", extra={"owner": self.owner, "error": str(error)})
+            return nothing
+
+    async def _claim(self, priority: NotificationPriority | None = None) -> Claimed:
         asked, began = self.batch_size(), time.monotonic()
         async with self.db.transaction() as session:
             rows = await outbox.claim_batch(session=session, owner=self.owner, limit=asked,
-                                            lease_seconds=self.settings.worker_lease_seconds)
+                                            lease_seconds=self.settings.worker_lease_seconds, priority=priority)
             numbers = {row.version_number for row in rows if row.version_number is not None}
             versions = ({version.number: version for version in await session.exec(
                 select(RegistryVersion).where(RegistryVersion.number.in_(numbers)))} if numbers else {})

@@ -16,26 +16,42 @@ from registry.db import Database
 from registry.listening import listen, notify
 
 OUTBOX_CHANNEL = "registry_outbox"
+# What the notice says when the mail queued is urgent: a busy worker then looks for it between two sends.
+URGENT = "urgent"
 
 log = logging.getLogger("notifications.worker")
 
 
-async def ring(*, session: AsyncSession) -> None:
+async def ring(*, session: AsyncSession, urgent: bool = False) -> None:
     """Tell listening workers, as this transaction commits, that mail was queued (PostgreSQL only)."""
-    await notify(session=session, channel=OUTBOX_CHANNEL)
+    await notify(session=session, channel=OUTBOX_CHANNEL, payload=URGENT if urgent else "")
 
 
 class Doorbell:
-    """An idle worker's wait, cut short when mail is queued anywhere."""
+    """An idle worker's wait, cut short when mail is queued anywhere; a busy one hears of urgent mail."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
         self._rung = asyncio.Event()
+        self._urgent = False
         self._connection: asyncpg.Connection | None = None
 
     @property
     def listening(self) -> bool:
         return self._connection is not None and not self._connection.is_closed()
+
+    def urgent_rung(self) -> bool:
+        """Whether urgent mail was queued since the last call (PostgreSQL; elsewhere the worker looks)."""
+        rung, self._urgent = self._urgent, False
+        return rung
+
+    async def start(self) -> None:
+        """Listen from now on, so a busy worker hears of urgent mail too (PostgreSQL only; idempotent)."""
+        await self._listen()
+
+    def _heard(self, payload: str) -> None:
+        if payload == URGENT:
+            self._urgent = True
 
     async def wait(self, stop: asyncio.Event, seconds: float) -> bool:
         """Wait until mail is queued (True), `stop` is set or `seconds` pass; a ring since the last wait counts."""
@@ -54,13 +70,15 @@ class Doorbell:
         if self.db.dialect != "postgresql" or self.listening:
             return
         try:
-            connection = await listen(dsn=self.db.listen_dsn, channel=OUTBOX_CHANNEL, on_notice=self._rung.set)
+            connection = await listen(dsn=self.db.listen_dsn, channel=OUTBOX_CHANNEL, on_notice=self._rung.set,
+                                      on_payload=self._heard)
         except (OSError, TimeoutError, asyncpg.PostgresError) as error:
             log.warning("cannot listen for queued mail; polling", extra={"error": str(error)})
             return
         self._connection = connection
         # Mail queued while no one listened would wait out a poll: look once more right away.
         self._rung.set()
+        self._urgent = True
 
     async def close(self) -> None:
         """Stop listening."""

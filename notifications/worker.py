@@ -6,6 +6,7 @@ import os
 import random
 import socket
 import time
+from collections import deque
 from datetime import timedelta
 from functools import partial
 
@@ -72,6 +73,7 @@ class Worker:
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set; an idle queue is polled, a tripped circuit waits out its pause."""
         log.info("worker started", extra={"owner": self.owner})
+        await self.doorbell.start()  # a busy worker hears of urgent mail too
         next_reminders = 0.0
         try:
             while not stop.is_set():
@@ -130,25 +132,33 @@ class Worker:
         return len(claimed.rows)
 
     async def _deliver(self, claimed: Claimed) -> None:
-        batch, pending = claimed.rows, outbox.Outcomes()
+        # Each row goes with the claim it came in, whose versions and customers its message is built from:
+        # urgent rows found while the batch goes out are put ahead of the rest of it.
+        queue, pending = deque((row, claimed) for row in claimed.rows), outbox.Outcomes()
         started = oldest = time.monotonic()
         settling: asyncio.Task | None = None
-        prepare = partial(self.composer.prepare, versions=claimed.versions, customers=claimed.customers)
-        upcoming = prepare(batch[0])
-        for index, row in enumerate(batch):
-            if not self.claims.holds(claimed):
+        row, source = queue.popleft()
+        upcoming, done = self._prepare(row, source), 0
+        while True:
+            urgent = self.claims.urgent()
+            if urgent is not None:
+                # The message built for this row is dropped, and built again when its turn comes back.
+                queue.appendleft((row, source))
+                queue.extendleft((found, urgent) for found in reversed(urgent.rows))
+                row, source = queue.popleft()
+                upcoming = self._prepare(row, source)
+            self.claims.look_for_urgent(rung=self.doorbell.urgent_rung())
+            if not self.claims.holds(source):
                 break  # the lease could not be renewed: another worker may take these rows over any moment
             if not len(pending):
                 oldest = time.monotonic()
-            following = batch[index + 1] if index + 1 < len(batch) else None
-            ahead = BuildAhead(partial(prepare, following)) if following is not None else None
-            if index == len(batch) // 2 and claimed.full:
+            ahead = BuildAhead(partial(self._prepare, *queue[0])) if queue else None
+            if done == len(claimed.rows) // 2 and claimed.full:
                 self.claims.claim_ahead()  # a full batch: more is likely due
             outcome = await self._send_one(row, upcoming, pending)
-            if ahead is not None:
-                upcoming = ahead.take()
+            done += 1
             if outcome == "unavailable":
-                pending.released.extend(other.id for other in batch[index:])
+                pending.released.extend([row.id, *(other.id for other, _ in queue)])
                 await self.claims.release_ahead()
                 break
             # Record in small groups while the next messages go out: a commit per message would cost
@@ -163,11 +173,17 @@ class Worker:
                 if settling is not None:
                     await settling
                 settling, pending = asyncio.create_task(self._settle(pending)), outbox.Outcomes()
-        else:
-            self.claims.record_pace(messages=len(batch), seconds=time.monotonic() - started)
+            if ahead is None:
+                self.claims.record_pace(messages=done, seconds=time.monotonic() - started)
+                break
+            row, source = queue.popleft()
+            upcoming = ahead.take()
         if settling is not None:
             await settling
         await self._settle(pending)
+
+    def _prepare(self, row: Leased, claimed: Claimed) -> Prepared:
+        return self.composer.prepare(row, versions=claimed.versions, customers=claimed.customers)
 
     async def _settle(self, outcomes: outbox.Outcomes) -> None:
         if not len(outcomes):

@@ -17,6 +17,7 @@ from notifications.outbox.models import (
     Leased,
     Notification,
     NotificationKind,
+    NotificationPriority,
     NotificationStatus,
 )
 from registry.audit import service as audit
@@ -28,23 +29,28 @@ from registry.errors import ErrorCode, RegistryError
 
 
 async def enqueue_subscription_email(*, session: AsyncSession, subscription_id: int, to_address: str, language: str,
-                                     kind: NotificationKind, now: datetime | None = None) -> None:
+                                     kind: NotificationKind, now: datetime | None = None,
+                                     priority: NotificationPriority = NotificationPriority.NORMAL) -> None:
     """Queue a confirmation or manage email to one subscriber."""
     now = now or utcnow()
     session.add(Notification(kind=kind, subscription_id=subscription_id, to_address=to_address,
-                             language=language, created_at=now, next_attempt_at=now))
-    await doorbell.ring(session=session)
+                             language=language, created_at=now, next_attempt_at=now, priority=priority))
+    await doorbell.ring(session=session, urgent=priority == NotificationPriority.URGENT)
 
 
 async def enqueue_direct(*, session: AsyncSession, kind: NotificationKind, to_address: str, language: str,
                          payload: dict, customer_id: int | None = None, version_number: int | None = None,
-                         now: datetime | None = None) -> None:
-    """Queue a transactional email (a receipt, an access link) to one address, subscribed or not."""
+                         now: datetime | None = None,
+                         priority: NotificationPriority = NotificationPriority.NORMAL) -> None:
+    """Queue a transactional email (a receipt, an access link, a breach notice) to one address, subscribed or not.
+
+    An URGENT one leaves before every normal row waiting, even while a worker is sending a long batch.
+    """
     now = now or utcnow()
     session.add(Notification(kind=kind, to_address=to_address, language=language, payload=payload,
                              customer_id=customer_id, version_number=version_number, created_at=now,
-                             next_attempt_at=now))
-    await doorbell.ring(session=session)
+                             next_attempt_at=now, priority=priority))
+    await doorbell.ring(session=session, urgent=priority == NotificationPriority.URGENT)
 
 
 async def cancel_pending(*, session: AsyncSession, subscription_id: int, leased_too: bool = True) -> None:
@@ -58,22 +64,35 @@ async def cancel_pending(*, session: AsyncSession, subscription_id: int, leased_
     await session.exec(query.values(status=NotificationStatus.CANCELLED).execution_options(synchronize_session=False))
 
 
-async def claim_batch(*, session: AsyncSession, owner: str, limit: int, lease_seconds: float,
-                      now: datetime | None = None) -> list[Leased]:
-    """Lease up to `limit` due rows to `owner`; rows whose lease ran out are due again."""
-    now = now or utcnow()
+def _due(now: datetime, priority: NotificationPriority | None):
+    # Read through ix_notification_pending in its own order (priority, id): the most urgent, then oldest.
     table = Notification.__table__
     due = (select(table.c.id)
            .where(text(PENDING_PREDICATE), table.c.next_attempt_at <= now,
                   or_(table.c.lease_until.is_(None), table.c.lease_until < now))
-           .order_by(table.c.id).limit(limit)
+           .order_by(table.c.priority, table.c.id))
+    return due if priority is None else due.where(table.c.priority == priority)
+
+
+async def urgent_waiting(*, session: AsyncSession, now: datetime | None = None) -> bool:
+    """Whether an URGENT row is due and free: a read a busy worker makes between sends, cheap at any backlog."""
+    query = _due(now or utcnow(), NotificationPriority.URGENT).limit(1)
+    return (await session.exec(query)).first() is not None
+
+
+async def claim_batch(*, session: AsyncSession, owner: str, limit: int, lease_seconds: float,
+                      now: datetime | None = None, priority: NotificationPriority | None = None) -> list[Leased]:
+    """Lease up to `limit` due rows to `owner`, urgent first (only `priority` if given); rows whose lease ran out are due again."""
+    now = now or utcnow()
+    table = Notification.__table__
+    due = (_due(now, priority).limit(limit)
            # PostgreSQL: concurrent workers skip each other's rows; SQLite has one writer anyway.
            .with_for_update(skip_locked=True))
     statement = (update(table).where(table.c.id.in_(due.scalar_subquery()))
                  .values(lease_owner=owner, lease_until=now + timedelta(seconds=lease_seconds))
                  .returning(*(table.c[name] for name in Leased._fields)))
     rows = [Leased._make(row) for row in (await session.exec(statement)).all()]
-    return sorted(rows, key=lambda row: row.id)
+    return sorted(rows, key=lambda row: (row.priority, row.id))
 
 
 async def renew_leases(*, session: AsyncSession, owner: str, lease_seconds: float,
