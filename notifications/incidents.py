@@ -11,7 +11,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from notifications.outbox import service as outbox
-from notifications.outbox.models import Notification, NotificationKind, NotificationStatus
+from notifications.outbox.models import Notification, NotificationKind, NotificationPriority, NotificationStatus
 from notifications.webhooks import service as webhooks
 from notifications.webhooks.models import EventType
 from registry import labels
@@ -49,7 +49,8 @@ async def enqueue_incident_notices(*, session: AsyncSession, incident: Incident,
                                    update: IncidentUpdate | None = None, now: datetime | None = None) -> int:
     """Queue one email to every notice contact of every affected customer, in the contact's language.
 
-    The one place incident mail enters the outbox. Returns how many were queued.
+    The one place incident mail enters the outbox, as URGENT: it leaves before any queued change notice, since
+    the customer's 72 hours to report run from awareness. Returns how many were queued.
     """
     now = now or utcnow()
     affected = (await incidents.affected_of(session=session, incident_ids=[incident.id]))[incident.id]
@@ -66,7 +67,8 @@ async def enqueue_incident_notices(*, session: AsyncSession, incident: Incident,
                 payload |= {"update_id": update.id, "update_text": update.text,
                             "update_at": update.created_at.isoformat()}
             await outbox.enqueue_direct(session=session, kind=kind, to_address=contact.email,
-                                        language=contact.language, payload=payload, customer_id=customer_id, now=now)
+                                        language=contact.language, payload=payload, customer_id=customer_id,
+                                        priority=NotificationPriority.URGENT, now=now)
             queued += 1
     return queued
 
