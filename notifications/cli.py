@@ -7,12 +7,11 @@ import sys
 from pathlib import Path
 
 from notifications import logs
-from notifications.importer import import_csv
-from notifications.subscriptions.mailto import MailSummary, unsubscribe_from_mail
-from notifications.worker import Worker
 from registry import secret_key
-from registry.db import Database
 from notifications.settings import get_settings
+
+# The worker, importer, mail reader and database are imported by the commands that use them, after any
+# refusal: `python -m registry` with any command would otherwise load all of them at start.
 
 
 def _worker(args: argparse.Namespace) -> int:
@@ -25,6 +24,8 @@ def _worker(args: argparse.Namespace) -> int:
         from prometheus_client import start_http_server
 
         start_http_server(args.metrics_port, addr="127.0.0.1")
+    from notifications.worker import Worker
+    from registry.db import Database
 
     async def run() -> None:
         db = Database(settings.database_url, pre_ping=False)  # the worker retries what a dead connection broke
@@ -52,6 +53,8 @@ def _import(args: argparse.Namespace) -> int:
         print(f"error: no such file: {path}", file=sys.stderr)
         return 2
     total = max(sum(1 for _ in path.open(encoding="utf-8-sig")) - 1, 0)
+    from notifications.importer import import_csv
+    from registry.db import Database
 
     def progress(done: int) -> None:
         width = 30
@@ -88,7 +91,10 @@ def _unsubscribe_mail(args: argparse.Namespace) -> int:
         print(f"error: {problem}", file=sys.stderr)
         return 2
 
-    async def run() -> list[MailSummary]:
+    from notifications.subscriptions.mailto import unsubscribe_from_mail
+    from registry.db import Database
+
+    async def run() -> list:
         db = Database(settings.database_url)
         try:
             return [await unsubscribe_from_mail(db=db, settings=settings, path=path) for path in paths]

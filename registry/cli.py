@@ -7,21 +7,19 @@ from collections.abc import Sequence
 from importlib.metadata import entry_points
 
 from registry import secret_key
-from registry.auth import service as auth
-from registry.auth.models import Role
-from registry.db import Database
-from registry.errors import RegistryError
-from registry.migrations import upgrade
-from registry.seed.service import seed_demo
+from registry.auth.roles import Role
 from registry.settings import get_settings
-from registry.versions import remote
-from registry.versions import service as versions
+
+# The database, ORM, alembic and domain modules are imported by the commands that use them: every process
+# (`--help`, `secret`, a server or worker refusing its key) would otherwise pay for all of them at start.
 
 COMMAND_GROUP = "registry.commands"
 
 
 def _run_in_transaction(work):
     """Run `work(session)` in one transaction on the configured database and return its result."""
+    from registry.db import Database
+
     async def run():
         db = Database(get_settings().database_url)
         try:
@@ -34,6 +32,8 @@ def _run_in_transaction(work):
 
 
 def _migrate(args: argparse.Namespace) -> int:
+    from registry.migrations import upgrade
+
     settings = get_settings()
     if path := settings.sqlite_path():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -43,6 +43,8 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _seed(args: argparse.Namespace) -> int:
+    from registry.seed.service import seed_demo
+
     _migrate(args)
     done = _run_in_transaction(lambda session: seed_demo(session=session,
                                                          min_notice_days=get_settings().min_notice_days))
@@ -51,6 +53,9 @@ def _seed(args: argparse.Namespace) -> int:
 
 
 def _token_create(args: argparse.Namespace) -> int:
+    from registry.auth import service as auth
+    from registry.errors import RegistryError
+
     try:
         token = _run_in_transaction(lambda session: auth.create_token(
             session=session, name=args.name, role=Role(args.role), customer_id=args.customer))
@@ -63,6 +68,8 @@ def _token_create(args: argparse.Namespace) -> int:
 
 
 def _token_revoke(args: argparse.Namespace) -> int:
+    from registry.auth import service as auth
+
     count = _run_in_transaction(lambda session: auth.revoke_token(session=session, name=args.name))
     print(f"revoked {count} token(s) named {args.name!r}")
     return 0
@@ -71,6 +78,7 @@ def _token_revoke(args: argparse.Namespace) -> int:
 def _verify(args: argparse.Namespace) -> int:
     if args.url:
         return _verify_remote(args.url)
+    from registry.versions import service as versions
 
     async def check(session) -> tuple[list[str], list[str], int | None]:
         return (await versions.verify_chain(session=session), await versions.unsafe_text(session=session),
@@ -88,6 +96,8 @@ def _verify_remote(url: str) -> int:
     if not url.startswith(("https://", "http://")):
         print(f"error: --url must be an http(s) address, not {url!r}", file=sys.stderr)
         return 2
+    from registry.versions import remote
+
     try:
         chain = remote.verify_remote(url)
     except remote.Unreachable as error:

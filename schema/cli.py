@@ -4,10 +4,7 @@ import argparse
 import os
 import sys
 
-import uvicorn
-
 from registry import secret_key
-from registry.migrations import upgrade
 from schema.settings import get_settings
 
 
@@ -19,6 +16,11 @@ def _serve(args: argparse.Namespace) -> int:
     if problem := secret_key.refusal(settings):
         print(f"error: {problem}", file=sys.stderr)
         return 2
+    # Imported only now: a refusal above, and `--help`, need neither alembic nor the server.
+    import uvicorn
+
+    from registry.migrations import upgrade
+
     if path := settings.sqlite_path():
         path.parent.mkdir(parents=True, exist_ok=True)
     upgrade(settings.database_url)

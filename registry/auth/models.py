@@ -1,16 +1,11 @@
 """API tokens: only their SHA-256 is stored, the token itself is shown once."""
 
 from datetime import datetime
-from enum import StrEnum, auto
 
 from sqlmodel import Field, SQLModel
 
+from registry.auth.roles import Role  # noqa: F401 - where the rest of the code has always found it
 from registry.db import UTCDateTime, utcnow
-
-
-class Role(StrEnum):
-    ADMIN = auto()  # a StrEnum's auto() is the lower-cased name: "admin", "customer"
-    CUSTOMER = auto()
 
 
 class ApiToken(SQLModel, table=True):
