@@ -6,11 +6,13 @@ from registry.auth.service import customer_access_token
 from tests.conftest import notified_customer
 from tests.support.browsing import browser, page  # noqa: F401 - fixtures
 from tests.support.live import registry  # noqa: F401 - fixture
+from tests.support.stand_ins import public_dns
 
 
 async def test_customer_adds_a_slack_webhook_and_sees_its_secret_once(seeded, registry, page, gql, admin_token,
-                                                                      settings):
-    # Given a customer on their own page
+                                                                      settings, monkeypatch):
+    # Given a customer on their own page (and, with no internet here, a DNS answering public addresses)
+    public_dns(monkeypatch)
     customer = await notified_customer(seeded, gql, admin_token, "Kunde A/S")
     token = customer_access_token(secret_key=settings.secret_key, customer_id=customer, email="dpo@kunde-a.dk")
     await page.goto(f"{registry.url}/customer?lang=en#access_token={token}")

@@ -1,12 +1,11 @@
 """Every GraphQL example in the README runs as written against a freshly seeded registry, in the README's order."""
 
 import re
-from ipaddress import ip_address
 from pathlib import Path
 
-from notifications.webhooks import network
 from registry.auth.models import Role
 from tests.conftest import make_customer, make_token
+from tests.support.stand_ins import public_dns
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 BLOCK = re.compile(r"^```graphql\n(.*?)^```", re.MULTILINE | re.DOTALL)
@@ -37,7 +36,7 @@ async def test_every_graphql_example_in_the_readme_answers_without_errors(seeded
     # Given a freshly seeded registry (version 1 only) with one customer, and (no internet here) a stand-in DNS
     # answering a public address for the webhook host the README registers; when each example runs in order,
     # as its caller
-    monkeypatch.setattr(network, "resolve_addresses", lambda host, port: [ip_address("93.184.215.14")])
+    public_dns(monkeypatch)
     customer = await make_customer(seeded, "Kunde A/S")
     customer_token = await make_token(seeded, Role.CUSTOMER, "kunde-a", customer_id=customer)
     for example in examples():

@@ -30,3 +30,12 @@ def subscriptions(monkeypatch) -> SubscriptionsStandIn:
     stand_in = SubscriptionsStandIn()
     monkeypatch.setattr(public, "subscriptions", stand_in)
     return stand_in
+
+
+def public_dns(monkeypatch) -> None:
+    """No internet here: every webhook host name resolves to one public address (the guard still checks it)."""
+    from ipaddress import ip_address
+
+    from notifications.webhooks import network
+
+    monkeypatch.setattr(network, "resolve_addresses", lambda host, port: [ip_address("93.184.215.14")])
