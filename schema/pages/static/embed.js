@@ -49,6 +49,8 @@
       inbox: "Tjek din indbakke: hvis adressen kan modtage e-mails fra os, har vi sendt et link, som bekræfter tilmeldingen.",
       subscribeFailed: "Tilmeldingen blev ikke gennemført.", subscribeElsewhere: "Tilmeld dig på ",
       more: "Hele historikken og databehandleraftalen: ",
+      letters: "Underdatabehandlere efter forbogstav",
+      showing: "Viser {shown} af {total} underdatabehandlere: dem, hvis navn begynder med {letter}.",
       fields: { name: "Navn", legalEntity: "Juridisk enhed", purposeDa: "Formål (dansk)", purposeEn: "Formål (engelsk)",
         dataCategories: "Kategorier af personoplysninger", countries: "Lande", transferMechanism: "Overførselsgrundlag",
         services: "Ydelser", website: "Websted" },
@@ -73,6 +75,8 @@
       inbox: "Check your inbox: if the address can receive email from us, we have sent a link that confirms the subscription.",
       subscribeFailed: "The subscription was not completed.", subscribeElsewhere: "Subscribe on ",
       more: "The full history and the data processing agreement: ",
+      letters: "Sub-processors by initial letter",
+      showing: "Showing {shown} of {total} sub-processors: those whose name begins with {letter}.",
       fields: { name: "Name", legalEntity: "Legal entity", purposeDa: "Purpose (Danish)", purposeEn: "Purpose (English)",
         dataCategories: "Categories of personal data", countries: "Countries", transferMechanism: "Transfer mechanism",
         services: "Services", website: "Website" },
@@ -98,6 +102,9 @@
 
   var CSS = ".spr-embed{font:inherit;line-height:1.5}" +
     ".spr-embed table{width:100%;border-collapse:collapse}" +
+    ".spr-embed .spr-letters{display:flex;flex-wrap:wrap;gap:.25em}" +
+    ".spr-embed .spr-letters button{min-width:2.75em;min-height:2.75em}" +
+    ".spr-embed .spr-letters button[aria-pressed=true]{font-weight:bold;text-decoration:underline}" +
     ".spr-embed th,.spr-embed td{text-align:left;vertical-align:top;padding:.4em;border-bottom:1px solid #ccd3d9}" +
     ".spr-embed thead th{background:#eef2f5;color:#1b1b1b}" +
     ".spr-embed .spr-unknown{font-style:italic}" +
@@ -158,13 +165,13 @@
 
   // --- sections ----------------------------------------------------------------------------------------
 
-  function listSection(subprocessors) {
-    var section = el("section", { "class": "spr-list" }, [heading(t.list)]);
-    if (!subprocessors.length) { section.appendChild(el("p", {}, [t.noList])); return section; }
-    var head = el("tr", {}, [t.name, t.purpose, t.countries, t.mechanism, t.services].map(function (label) {
-      return el("th", { scope: "col" }, [label]);
-    }));
-    var body = el("tbody", {}, subprocessors.map(function (entry) {
+  // A long list (a large processor's) is shown one initial letter at a time, as the registry's own page does.
+  var LETTERS_FROM = 100;
+
+  function initial(entry) { return entry.name.charAt(0).toUpperCase(); }
+
+  function listRows(subprocessors) {
+    return subprocessors.map(function (entry) {
       var safeSite = entry.website && /^https?:\/\//i.test(entry.website);
       var name = el("th", { scope: "row", "data-label": t.name }, [safeSite ? link(entry.website, entry.name) : entry.name]);
       return el("tr", {}, [
@@ -174,7 +181,38 @@
         el("td", { "data-label": t.mechanism }, [entry.transferMechanism === "UNKNOWN" ? unknown() : t.mechanisms[entry.transferMechanism] || entry.transferMechanism]),
         el("td", { "data-label": t.services }, [entry.services.length ? entry.services.join(", ") : t.allServices])
       ]);
+    });
+  }
+
+  function letterPicker(subprocessors, body) {
+    var letters = subprocessors.map(initial).filter(function (letter, index, all) { return all.indexOf(letter) === index; }).sort();
+    var status = el("p", { "class": "spr-showing", role: "status" }, []);
+    var buttons = letters.map(function (letter) {
+      var button = el("button", { type: "button", "aria-pressed": "false" }, [letter]);
+      button.addEventListener("click", function () { show(letter); });
+      return button;
+    });
+    function show(letter) {
+      var chosen = subprocessors.filter(function (entry) { return initial(entry) === letter; });
+      body.replaceChildren.apply(body, listRows(chosen));
+      buttons.forEach(function (button) { button.setAttribute("aria-pressed", String(button.textContent === letter)); });
+      status.textContent = t.showing.replace("{shown}", chosen.length).replace("{total}", subprocessors.length)
+        .replace("{letter}", letter);
+    }
+    show(letters[0]);
+    return [el("nav", { "class": "spr-letters", "aria-label": t.letters }, buttons), status];
+  }
+
+  function listSection(subprocessors) {
+    var section = el("section", { "class": "spr-list" }, [heading(t.list)]);
+    if (!subprocessors.length) { section.appendChild(el("p", {}, [t.noList])); return section; }
+    var head = el("tr", {}, [t.name, t.purpose, t.countries, t.mechanism, t.services].map(function (label) {
+      return el("th", { scope: "col" }, [label]);
     }));
+    var body = el("tbody", {}, subprocessors.length > LETTERS_FROM ? [] : listRows(subprocessors));
+    if (subprocessors.length > LETTERS_FROM) {
+      letterPicker(subprocessors, body).forEach(function (part) { section.appendChild(part); });
+    }
     section.appendChild(el("table", {}, [el("thead", {}, [head]), body]));
     return section;
   }
