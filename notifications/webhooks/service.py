@@ -1,5 +1,6 @@
 """Webhook endpoints (registered, verified, rotated, removed), the events queued to them, and their log."""
 
+import asyncio
 import secrets
 from datetime import datetime, timedelta
 
@@ -36,13 +37,14 @@ MAX_URL_LENGTH = 2000
 MAX_OVERLAP_HOURS = 24 * 30
 
 
-def _check(*, url: str, event_types: list[str], language: str, settings: NotificationSettings) -> None:
+async def _check(*, url: str, event_types: list[str], language: str, settings: NotificationSettings) -> None:
     problems = []
     if len(url) > MAX_URL_LENGTH:
         problems.append(Problem(f"A URL may be at most {MAX_URL_LENGTH} characters.", ErrorCode.TOO_LONG, "url"))
     else:
         try:
-            check_target(url=url, settings=settings)
+            # The check resolves the name: in a thread, so a slow DNS answer never stalls the event loop.
+            await asyncio.to_thread(check_target, url=url, settings=settings)
         except RegistryError as error:
             problems += error.problems
     known = {event.value for event in EventType}
@@ -73,7 +75,7 @@ async def register_endpoint(*, session: AsyncSession, settings: NotificationSett
     now = now or utcnow()
     url = url.strip()
     event_types = sorted(set(event_types))
-    _check(url=url, event_types=event_types, language=language, settings=settings)
+    await _check(url=url, event_types=event_types, language=language, settings=settings)
     if await customers.get_customer(session=session, customer_id=customer_id) is None:
         raise RegistryError.one("No such customer.", ErrorCode.NOT_FOUND, "customerId")
     count = len((await session.exec(select(WebhookEndpoint.id).where(
