@@ -69,7 +69,12 @@ async def db(session_db: Database) -> AsyncIterator[Database]:
     async with session_db.engine.begin() as connection:
         tables = [table.name for table in reversed(load_all().sorted_tables)]
         if session_db.dialect == "postgresql":
-            await connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            # DELETE, children first, and every sequence back to 1, in one round trip: the tables hold a test's
+            # few rows, where TRUNCATE's new files cost ~0.2 s a test (two minutes of a CI run).
+            script = "".join(f"DELETE FROM {table};" for table in tables) + (
+                "SELECT setval(c.oid::regclass, 1, false) FROM pg_class c "
+                "WHERE c.relkind = 'S' AND c.relnamespace = 'public'::regnamespace;")
+            await (await connection.get_raw_connection()).driver_connection.execute(script)
         else:
             for table in tables:
                 await connection.execute(text(f"DELETE FROM {table}"))

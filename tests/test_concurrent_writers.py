@@ -19,7 +19,7 @@ from tests.support.waiting import until
 
 ROOT = Path(__file__).resolve().parents[1]
 # Large enough that the import is still writing while the publishes go in, on a quiet machine too.
-IMPORTED = 8000
+IMPORTED = 4000
 PUBLISHES = 3
 EARLY = 20
 
