@@ -4,7 +4,6 @@ AppSettings is every section in one object: the registry's, the notifications' a
 """
 
 import ipaddress
-import json
 from functools import cache
 from typing import Annotated
 
@@ -12,6 +11,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import NoDecode
 
 from notifications.settings import NotificationSettings
+from registry.settings import listed
 
 
 class AppSettings(NotificationSettings):
@@ -37,13 +37,10 @@ class AppSettings(NotificationSettings):
     @field_validator("cors_origins", "forwarded_allow_ips", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
-        # The environment gives one string: accept "https://a.dk,https://b.dk" as well as a JSON list.
-        if isinstance(value, str):
-            text = value.strip()
-            if text.startswith("["):
-                return json.loads(text)
-            return [origin.strip().rstrip("/") for origin in text.split(",") if origin.strip()]
-        return value
+        # The environment gives one string: "https://a.dk,https://b.dk" as well as a JSON list (registry's `listed`);
+        # an origin never ends in "/", so one typed with it still matches the browser's Origin header.
+        items = listed(value)
+        return [item.rstrip("/") for item in items] if isinstance(value, str) else items
 
     # How long browsers and CDNs may reuse a public GET answer without asking (0: revalidate every time,
     # cheap through ETag and 304). Never longer than until the next pending version takes effect.
