@@ -240,8 +240,10 @@ def main() -> int:
                     runs[count].append(json.loads(out.stdout.strip().splitlines()[-1]))
                     print(json.dumps(runs[count][-1]), flush=True)
     finally:
-        sink.stdin.close()
-        sink.wait(timeout=30)
+        try:
+            sink.communicate(timeout=30)  # this mode does not use the sink's counts
+        except subprocess.TimeoutExpired:
+            sink.kill()
     engine = (args.database_url or "sqlite").split(":")[0]
     from notifications.worker import max_resent_per_crash
 
