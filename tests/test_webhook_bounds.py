@@ -173,6 +173,29 @@ async def test_a_pause_doubles_while_the_endpoint_keeps_failing_to_at_most_an_ho
     assert [d["status"] for d in incidents(endpoint)] == ["RETRYING", "RETRYING"]
 
 
+async def test_an_endpoint_failing_for_weeks_is_paused_for_an_hour_and_the_worker_goes_on(
+        db, settings, gql, customer, receiver):
+    # Given a verified endpoint that has failed 2,000 times in a row (an hourly try for twelve weeks), still down
+    # A float, as the setting is read from the environment (model_copy does not validate)
+    settings = settings.model_copy(update={"webhook_circuit_failures": 2, "circuit_pause_seconds": 600.0})
+    customer_id, token = customer
+    await verified(gql, token, db, settings, receiver)
+    async with db.transaction() as session:
+        await session.exec(update(WebhookEndpoint).values(failures=2000))
+    receiver.always_fail = True
+
+    # When its next event fails too
+    await queue_incidents(db, customer_id, 1)
+    before = utcnow()
+    await deliver(db, settings)
+
+    # Then it is paused for an hour, the most a pause lasts, and the failure is logged like any other
+    [endpoint] = await endpoints(gql, token)
+    assert endpoint["failures"] == 2001
+    assert round((paused_until(endpoint) - before).total_seconds(), -1) == 3600
+    assert [d["status"] for d in incidents(endpoint)] == ["RETRYING"]
+
+
 async def test_failures_count_in_a_row_a_delivery_between_them_starts_again(db, settings, gql, customer, receiver):
     # Given a verified endpoint whose circuit opens at the third failure in a row
     settings = settings.model_copy(update={"webhook_circuit_failures": 3, "circuit_pause_seconds": 600})

@@ -45,6 +45,8 @@ CONCURRENT_ENDPOINTS = 8
 # What is read of an endpoint's answer: enough for a verification echo, never a stranger's whole body.
 MAX_ANSWER_BYTES = 4096
 MAX_PAUSE_SECONDS = 3600.0
+# Enough for any pause to reach MAX_PAUSE_SECONDS (2 ** 64 times a nanosecond is centuries).
+MAX_DOUBLINGS = 64
 USER_AGENT = "subprocessor-registry-webhooks/1"
 
 
@@ -131,8 +133,10 @@ class WebhookSender:
                 self._failed(row, batch, error=self._reason(error), status=status,
                              latency=time.perf_counter() - started)
                 if failures >= self.settings.webhook_circuit_failures:
-                    pause = min(MAX_PAUSE_SECONDS, self.settings.circuit_pause_seconds
-                                * 2 ** (failures - self.settings.webhook_circuit_failures))
+                    # Capped: a float times 2 ** 1024 overflows, so an endpoint that had failed a thousand
+                    # times in a row (six weeks of hourly tries) failed every batch it was in, never paused.
+                    doublings = min(failures - self.settings.webhook_circuit_failures, MAX_DOUBLINGS)
+                    pause = min(MAX_PAUSE_SECONDS, self.settings.circuit_pause_seconds * 2 ** doublings)
                     batch.circuits[row.endpoint_id] = (failures, utcnow() + timedelta(seconds=pause))
                     batch.released += [other.id for other in rows[index + 1:]]
                     log.warning("webhook endpoint failing; paused", extra={"endpoint": row.endpoint_id,
