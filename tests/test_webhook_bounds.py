@@ -59,23 +59,30 @@ async def verified(gql, token, db, settings, *receivers) -> None:
 @pytest.mark.parametrize("slowness", ["delay", "trickle"])
 async def test_an_answer_slower_than_the_timeout_fails_after_the_timeout_not_after_the_answer(
         db, settings, gql, customer, receiver, slowness):
-    # Given a verified endpoint and a webhook timeout of 2 s
+    # Given two verified endpoints and a webhook timeout of 2 s
     settings = settings.model_copy(update={"webhook_timeout_seconds": TIMEOUT})
     customer_id, token = customer
-    await verified(gql, token, db, settings, receiver)
+    with WebhookReceiver() as sound:
+        await verified(gql, token, db, settings, receiver, sound)
 
-    # When it takes 6 s over an event's answer: holding it back, or sending it a byte at a time
-    setattr(receiver, slowness, 3 * TIMEOUT)
-    await queue_incidents(db, customer_id, 1)
-    await one_batch(db, settings)
+        # When one takes 6 s over an event's answer (holding it back, or sending it a byte at a time)
+        setattr(receiver, slowness, 3 * TIMEOUT)
+        await queue_incidents(db, customer_id, 1)
+        before = utcnow()
+        await one_batch(db, settings)
 
     # Then the attempt it received is logged as failed, to be retried, saying it timed out
     assert len(receiver.of_type(INCIDENT)) == 1
-    [entry] = incidents((await endpoints(gql, token))[0])
+    slow, other = await endpoints(gql, token)
+    [entry] = incidents(slow)
     assert (entry["status"], entry["attempts"], entry["responseCode"]) == ("RETRYING", 1, None)
     assert entry["lastError"] == "Timed out: no complete answer within 2 s."
     # after about the timeout, not the slow answer: the worker was held no longer than the bound
     assert TIMEOUT * 1000 <= entry["latencyMs"] < (TIMEOUT + 2) * 1000
+    # and the other endpoint's event did not wait for it
+    [delivered] = incidents(other)
+    assert delivered["status"] == "DELIVERED"
+    assert datetime.fromisoformat(delivered["deliveredAt"].replace("Z", "+00:00")) < before + timedelta(seconds=TIMEOUT)
 
 
 @pytest.mark.parametrize("slowness", ["delay", "trickle"])
