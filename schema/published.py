@@ -179,6 +179,15 @@ class PublishedVersions:
             self.diffs.popitem(last=False)
         return changes
 
+    async def lists(self, numbers: list[int]) -> dict[int, list[dict]]:
+        """Those versions' lists, read once while kept: a list never changes, even when its version is withdrawn."""
+        found = await self._rows(numbers)
+        beyond = [number for number in numbers if number not in found]
+        if beyond:  # more than the memory holds at once: read the rest, and keep them no longer than this call
+            async with self.db.session() as session:
+                found |= {row.number: row for row in await versions.versions_by_number(session=session, numbers=beyond)}
+        return {number: row.entries for number, row in found.items()}
+
     def derived(self, row: RegistryVersion, key: Hashable, make: Callable[[RegistryVersion], T]) -> T:
         """make(row), computed once per key while the row is kept (answers built from it never change)."""
         if self.rows.get(row.number) is not row:
@@ -191,6 +200,10 @@ class PublishedVersions:
     def entries_of(self, row: RegistryVersion) -> list[SubprocessorEntry]:
         """The row's list, decoded once while the row is kept."""
         return self.derived(row, "entries", lambda r: VersionView(r, None).entries())
+
+    def entries_by_name(self, row: RegistryVersion) -> list[SubprocessorEntry]:
+        """The row's list in the order readers look names up, sorted once while the row is kept."""
+        return self.derived(row, "by name", lambda r: sorted(self.entries_of(r), key=lambda e: e.name.casefold()))
 
 
 async def effective_view(published: PublishedVersions | None, db: Database, at: datetime | None) -> VersionView | None:
