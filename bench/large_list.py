@@ -118,7 +118,7 @@ async def measure(url: str, repeats: int) -> dict:
 
 
 def served(count: int) -> dict:
-    """Entries each read serves: the whole list, or on the page and in the embed the first letter's past LETTERS_FROM."""
+    """Entries each read serves: the whole list; on the page and in the embed, past LETTERS_FROM, the first letter's."""
     shown = len(by_letter(sorted(entries(count), key=lambda entry: entry.name.casefold()), None)["entries"])
     return {"list cached": count, "list uncached": count, "page": shown, "embed cached": shown, "embed uncached": shown}
 
