@@ -215,6 +215,14 @@ async def effective_view(published: PublishedVersions | None, db: Database, at: 
         return await versions.effective_version(session=session, at=at)
 
 
+async def effective_and_pending(published: PublishedVersions | None, db: Database,
+                                now: datetime) -> tuple[VersionView | None, list[RegistryVersion]]:
+    """The version in effect at `now` (effective_view) and those announced then, whose lists name the known services."""
+    current = await effective_view(published, db, now)
+    async with db.session() as session:
+        return current, await versions.pending_versions(session=session, now=now)
+
+
 async def numbered_view(published: PublishedVersions | None, db: Database, number: int) -> VersionView | None:
     """Version `number` with its status now, or None if there is none: from memory when it can tell."""
     remembered = await published.version(number) if published and is_stored_number(number) else None

@@ -16,7 +16,7 @@ from registry.versions.presentation import needs_entries, present_changes
 from schema.feed import feed_path
 from schema.pages import form_token, i18n
 from schema.pages.templating import templates
-from schema.published import effective_view
+from schema.published import effective_and_pending
 
 HISTORY_LENGTH = 100
 # A longer list is shown one initial letter at a time, as a reader looks a name up; a shorter one whole
@@ -61,9 +61,8 @@ async def subprocessors_page(request: Request) -> Response:
     language = i18n.language_of(request.query_params.get("lang"))
     now = utcnow()
     published = request.app.state.published
-    current = await effective_view(published, request.app.state.db, now)
+    current, pending = await effective_and_pending(published, request.app.state.db, now)
     async with request.app.state.db.session() as session:
-        pending = await versions.pending_versions(session=session, now=now)
         # The history shows changes, not lists: a thousand entries a version is most of what reading it costs.
         history = await versions.list_versions(session=session, limit=HISTORY_LENGTH, now=now, with_entries=False)
     in_place = [view.version for view in history if len(view.version.changes) <= HISTORY_CHANGES]
