@@ -200,6 +200,10 @@ class PublishedVersions:
             self.diffs.popitem(last=False)
         return changes
 
+    async def lists(self, numbers: list[int]) -> dict[int, list[dict]]:
+        """Those versions' lists (kept as far as the bound allows): a list never changes, even when withdrawn."""
+        return {number: row.entries for number, row in (await self._rows(numbers)).items()}
+
     def derived(self, row: RegistryVersion, key: Hashable, make: Callable[[RegistryVersion], T]) -> T:
         """make(row), computed once per key while the row is kept (answers built from it never change)."""
         if self.rows.get(row.number) is not row:
@@ -213,6 +217,10 @@ class PublishedVersions:
         """The row's list, decoded once while the row is kept."""
         return self.derived(row, "entries", lambda r: VersionView(r, None).entries())
 
+    def entries_by_name(self, row: RegistryVersion) -> list[SubprocessorEntry]:
+        """The row's list in the order readers look names up, sorted once while the row is kept."""
+        return self.derived(row, "by name", lambda r: sorted(self.entries_of(r), key=lambda e: e.name.casefold()))
+
 
 def _size(row: RegistryVersion) -> int:
     return max(len(row.entries), 1)
@@ -225,6 +233,14 @@ async def effective_view(published: PublishedVersions | None, db: Database, at: 
         return remembered[0]
     async with db.session() as session:
         return await versions.effective_version(session=session, at=at)
+
+
+async def effective_and_pending(published: PublishedVersions | None, db: Database,
+                                now: datetime) -> tuple[VersionView | None, list[RegistryVersion]]:
+    """The version in effect at `now` (effective_view) and those announced then, whose lists name the known services."""
+    current = await effective_view(published, db, now)
+    async with db.session() as session:
+        return current, await versions.pending_versions(session=session, now=now)
 
 
 async def numbered_view(published: PublishedVersions | None, db: Database, number: int) -> VersionView | None:

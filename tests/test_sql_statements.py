@@ -50,6 +50,25 @@ async def test_list_and_history_reads_cost_the_same_at_3_and_60_versions(db, gql
     assert all(count <= 7 for count in large)
 
 
+async def page_statements(db: Database, client) -> int:
+    with counting(db) as statements:
+        assert (await client.get("/subprocessors")).status_code == 200
+    return len(statements)
+
+
+async def test_the_public_page_costs_the_same_at_3_and_60_versions_and_a_repeat_reads_no_list(db, client):
+    # Given histories of 3, then 60 versions, each adding one sub-processor (each presented in place)
+    await grow(db, to=3)
+    small = [await page_statements(db, client) for _ in range(2)]
+    await grow(db, to=60)
+    large = [await page_statements(db, client) for _ in range(2)]
+
+    # Then the page costs the same, and a repeat reads only the announced versions and the history without its
+    # lists (a version and its number in effect): the list in effect and the lists it presents come from memory
+    assert large == small, (small, large)
+    assert large[1] == 3
+
+
 async def test_a_repeated_public_read_costs_no_statement_and_an_admin_read_always_reaches_the_database(
         db, gql, admin_token):
     await grow(db, to=2)
@@ -185,3 +204,16 @@ async def test_a_list_larger_than_the_whole_memory_is_read_but_not_kept(db):
     # Then every read answers it in full, and the memory keeps nothing rather than pass its bound
     assert [(view.version.number, len(view.entries())) for view in reads] == [(12, 12)] * 3
     assert memory.held == 0 and not memory.rows
+
+
+async def test_the_lists_of_more_versions_than_the_memory_holds_are_all_given(db):
+    # Given 12 published versions (version n lists n) and a process memory bounded to 30 entries
+    await grow(db, to=12)
+    memory = PublishedVersions(db, stamp_for(db), max_entries=30)
+
+    # When the public page asks for the lists of 10 of them (to present what each added)
+    lists = await memory.lists(list(range(1, 11)))
+
+    # Then every list is given, each the version's own, and the memory still keeps at most 30 entries
+    assert sorted(lists) == list(range(1, 11)) and all(len(lists[n]) == n for n in lists)
+    assert sum(len(row.entries) for row in memory.rows.values()) <= 30
