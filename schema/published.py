@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from registry.db import Database, is_stored_number, utcnow
+from registry.subprocessors.index import ListIndex, by_initial, index
 from registry.subprocessors.models import SubprocessorEntry
 from registry.versions import service as versions
 from registry.versions.models import Change, RegistryVersion
@@ -220,6 +221,14 @@ class PublishedVersions:
     def entries_by_name(self, row: RegistryVersion) -> list[SubprocessorEntry]:
         """The row's list in the order readers look names up, sorted once while the row is kept."""
         return self.derived(row, "by name", lambda r: sorted(self.entries_of(r), key=lambda e: e.name.casefold()))
+
+    def entries_by_initial(self, row: RegistryVersion) -> dict[str, list[SubprocessorEntry]]:
+        """The row's list by name, grouped by initial letter once while the row is kept."""
+        return self.derived(row, "by initial", lambda r: by_initial(self.entries_by_name(r)))
+
+    def index(self, row: RegistryVersion, asked: str | None) -> ListIndex[SubprocessorEntry]:
+        """What a reader who asks for the letter `asked` is shown of the row's list (registry/subprocessors/index.py)."""
+        return index(self.entries_by_name(row), asked, self.entries_by_initial(row))
 
 
 def _size(row: RegistryVersion) -> int:

@@ -4,7 +4,7 @@ checks the letters' markup with the Nu checker and axe)."""
 from bench.large_list import entries as long_list
 from registry.subprocessors import service as drafts
 from registry.versions import service as versions
-from schema.pages.public import LETTERS_FROM
+from registry.subprocessors.index import LETTERS_FROM
 from tests.test_public_page import rows, section
 
 COUNT = LETTERS_FROM + 20

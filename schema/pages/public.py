@@ -10,6 +10,7 @@ from notifications.subscriptions import service as subscriptions
 from registry.agreement import service as agreements
 from registry.db import utcnow
 from registry.errors import ErrorCode, RegistryError
+from registry.subprocessors.index import index
 from registry.text import check_fields
 from registry.versions import service as versions
 from registry.versions.presentation import needs_entries, present_changes
@@ -19,9 +20,6 @@ from schema.pages.templating import templates
 from schema.published import effective_and_pending
 
 HISTORY_LENGTH = 100
-# A longer list is shown one initial letter at a time, as a reader looks a name up; a shorter one whole
-# unless the reader picks a letter.
-LETTERS_FROM = 100
 # The history shows a version's changes in place up to this many; a longer change set (a first list of a
 # thousand) is one link to the version's own page, so the page costs what its reader can take in.
 HISTORY_CHANGES = 50
@@ -70,23 +68,13 @@ async def subprocessors_page(request: Request) -> Response:
     presented = {version.number: present_changes(changes=version.changes, entries=lists.get(version.number, []),
                                                  language=language) for version in in_place}
     services = versions.services_named(current=current.version if current else None, pending=pending)
-    entries = published.entries_by_name(current.version) if current else []
+    asked = request.query_params.get("letter")
+    shown = published.index(current.version, asked) if current else index([], asked)
     return _with_form(request, "subprocessors.html", language, {
         "current": current.version if current else None, "pending": pending, "history": history, "email": "",
         "presented": presented, "services": services,
         "service_feeds": [(service, feed_path(language=language, service=service)) for service in services],
-        **by_letter(entries, request.query_params.get("letter"))})
-
-
-def by_letter(entries: list, asked: str | None) -> dict:
-    """The entries to show: a short list whole unless a letter is asked for, else that letter's (default the first)."""
-    if not entries or (len(entries) <= LETTERS_FROM and asked is None):
-        return {"entries": entries, "letters": [], "letter": None, "total": len(entries)}
-    initial = lambda entry: entry.name[:1].upper()  # noqa: E731
-    letters = sorted({initial(entry) for entry in entries})
-    letter = asked if asked in letters else letters[0]
-    return {"entries": [e for e in entries if initial(e) == letter], "letters": letters, "letter": letter,
-            "total": len(entries)}
+        **vars(shown)})
 
 
 async def agreement_page(request: Request) -> Response:
