@@ -16,7 +16,7 @@ from schema.permissions import IsAdmin
 from schema.types.agreement import AgreementTemplate, Organisation
 from schema.types.audit import AUDIT_CURSOR, AuditEntry, AuditEntryConnection
 from schema.types.common import Language, aware
-from schema.types.subprocessors import Subprocessor, subprocessors_of
+from schema.types.subprocessors import Subprocessor, SubprocessorIndex, subprocessor_index, subprocessors_of
 from schema.types.versions import VERSION_CURSOR, Change, RegistryDiff, RegistryVersion, RegistryVersionConnection
 
 
@@ -62,6 +62,15 @@ class RegistryQuery:
                             language: Language = Language.DA) -> list[Subprocessor]:
         view = await _effective(info, aware(as_of, "asOf"))
         return subprocessors_of(view, language, info.context.published) if view else []
+
+    @strawberry.field(description=(
+        "The list in effect as the public page and the website embed show it: up to 100 entries whole unless a "
+        "`letter` is given, else the entries whose name begins with `letter` (one of `letters`; any other, or "
+        "none, gives the first)."))
+    async def subprocessor_index(self, info: Info, letter: str | None = None,
+                                 language: Language = Language.DA) -> SubprocessorIndex:
+        view = await _effective(info, None)
+        return subprocessor_index(view, language, info.context.published, letter)
 
     @strawberry.field(description="One sub-processor in the list in effect at asOf (default now), or null.")
     async def subprocessor(self, info: Info, slug: str, as_of: datetime | None = None,

@@ -3,6 +3,7 @@
 import strawberry
 
 from registry import labels
+from registry.subprocessors.index import index
 from registry.subprocessors.models import SubprocessorEntry
 from registry.versions.service import VersionView
 from schema.published import PublishedVersions
@@ -44,6 +45,31 @@ def subprocessors_of(view: VersionView, language: Language, published: Published
         return [Subprocessor.from_entry(entry, language) for entry in view.entries()]
     return published.derived(view.version, (Subprocessor, language), lambda row: [
         Subprocessor.from_entry(entry, language) for entry in published.entries_of(row)])
+
+
+@strawberry.type(description=(
+    "The list in effect as a reader looks a name up: whole up to 100 entries, past that one initial letter at a "
+    "time (the public page's rule)."))
+class SubprocessorIndex:
+    total: int = strawberry.field(description="How many sub-processors the list holds.")
+    letters: list[str] = strawberry.field(description="The initials of their names, sorted; empty when it is whole.")
+    letter: str | None = strawberry.field(description="The initial shown; null when the whole list is.")
+    subprocessors: list[Subprocessor] = strawberry.field(description="The entries shown, sorted by name.")
+
+
+def subprocessor_index(view: VersionView | None, language: Language, published: PublishedVersions | None,
+                       letter: str | None) -> SubprocessorIndex:
+    """The index of a version's list for the letter asked for; a letter's entries built once per language."""
+    if view is None or published is None:
+        shown = index(sorted(view.entries(), key=lambda entry: entry.name.casefold()) if view else [], letter)
+    else:
+        shown = published.index(view.version, letter)
+
+    def build(_row=None) -> list[Subprocessor]:
+        return [Subprocessor.from_entry(entry, language) for entry in shown.entries]
+    subprocessors = published.derived(view.version, (SubprocessorIndex, language, shown.letter), build) \
+        if view and published else build()
+    return SubprocessorIndex(total=shown.total, letters=shown.letters, letter=shown.letter, subprocessors=subprocessors)
 
 
 @strawberry.input(description="A sub-processor as it should stand in the draft of the next version.")
