@@ -5,8 +5,9 @@ version 1 holds that many sub-processors (the demo list's 17, then generated one
 letter, as a real list's do), followed by `--edits` backdated edits of two entries each, all in effect. Then,
 in this process through ASGI one request at a time, CPU per request (process_time) of: the list query
 anonymously (the answer cache), the same with a token that is no one's (the uncached path), the public page
-/subprocessors as a reader opens it, and the website embed's one read (embed.js: a cross-origin GET /graphql
-of the list, the services and 20 versions), anonymous as a browser sends it and uncached. Prints each and the
+/subprocessors as a reader opens it, and the website embed's first read (embed.js: a cross-origin GET /graphql
+of the list's index at its default letter, the services and 20 versions), anonymous as a browser sends it and
+uncached. Prints each and the
 cost per entry served against the first length's (target: at most 2): the list query serves every entry; the
 page and the embed show a list past LETTERS_FROM one initial letter at a time, so they serve that letter's.
 Exit status 1 when a per-entry ratio passes 2.
@@ -29,7 +30,7 @@ from registry.db import Database, utcnow
 from registry.migrations import upgrade
 from registry.subprocessors import service as drafts
 from registry.versions import service as versions
-from schema.pages.public import by_letter
+from registry.subprocessors.index import index
 
 AUTH = [(b"authorization", b"Bearer not-a-token")]
 CEILING = 2.0
@@ -68,13 +69,25 @@ async def build(url: str, *, count: int, edits: int) -> None:
         await db.dispose()
 
 
-def embed_query() -> str:
-    """The query string of embed.js's read, taken from the script itself so that the two cannot drift apart."""
+def embed_queries() -> dict[str, str]:
+    """embed.js's queries by variable name, taken from the script itself so that the two cannot drift apart.
+
+    A query there is string literals joined by `+` with the constants declared before it (HISTORY_LENGTH, INDEX).
+    """
     script = (Path(__file__).resolve().parent.parent / "schema/pages/static/embed.js").read_text()
-    history = re.search(r"var HISTORY_LENGTH = (\d+);", script).group(1)
-    statement = script.split("var QUERY =", 1)[1].split(";", 1)[0].replace("HISTORY_LENGTH", f'"{history}"')
-    return urlencode({"query": "".join(re.findall(r'"([^"]*)"', statement)),
-                      "variables": json.dumps({"language": "DA"})})
+    part = r'\s*(?:"((?:[^"\\]|\\.)*)"|([A-Z_]+)|(\d+))\s*(?:\+|$)'
+    constants: dict[str, str] = {}
+    for name, expression in re.findall(r"^  var ([A-Z_]+) = (.*?);$", script, re.M | re.S):
+        parts = re.findall(part, expression)
+        if re.fullmatch(f"(?:{part})+", expression) and all(not v or v in constants for _, v, _ in parts):
+            constants[name] = "".join(text.replace('\\"', '"') + constants.get(variable, "") + number
+                                      for text, variable, number in parts)
+    return {name: query for name, query in constants.items() if name.endswith("QUERY")}
+
+
+def embed_query() -> str:
+    """The query string of embed.js's first read (the list's default letter, the services and the history)."""
+    return urlencode({"query": embed_queries()["QUERY"], "variables": json.dumps({"language": "DA"})})
 
 
 async def get(app, path: str, query: str = "", headers: tuple = ()) -> bytes:
@@ -119,7 +132,7 @@ async def measure(url: str, repeats: int) -> dict:
 
 def served(count: int) -> dict:
     """Entries each read serves: the whole list; on the page and in the embed, past LETTERS_FROM, the first letter's."""
-    shown = len(by_letter(sorted(entries(count), key=lambda entry: entry.name.casefold()), None)["entries"])
+    shown = len(index(sorted(entries(count), key=lambda entry: entry.name.casefold()), None).entries)
     return {"list cached": count, "list uncached": count, "page": shown, "embed cached": shown, "embed uncached": shown}
 
 

@@ -86,11 +86,15 @@
   };
   var t = TEXTS[lang];
 
-  var QUERY = "query RegistryEmbed($language: Language!) {" +
-    " subprocessors(language: $language) { name legalEntity purpose countries transferMechanism services website }" +
+  // The list as the registry's own page shows it: whole up to 100 entries, else one initial letter at a time,
+  // so a long list costs the embed one letter's entries (the first, then each letter the reader picks).
+  var INDEX = "subprocessorIndex(language: $language, letter: $letter) { total letters letter" +
+    " subprocessors { name legalEntity purpose countries transferMechanism services website } }";
+  var QUERY = "query RegistryEmbed($language: Language!, $letter: String) { " + INDEX +
     " subprocessorServices" +
     " registryVersions(first: " + HISTORY_LENGTH + ") { edges { node { number status publishedAt effectiveAt" +
     " objectionDeadline note withdrawalReason changes { kind name field before after } } } } }";
+  var LETTER_QUERY = "query RegistryEmbedLetter($language: Language!, $letter: String) { " + INDEX + " }";
   // Whether the registry offers Mutation.subscribe(input: ...), and the input type's name, asked of the schema.
   var MUTATIONS_QUERY = "query RegistryEmbedMutations { __type(name: \"Mutation\") {" +
     " fields { name args { name type { name ofType { name } } } } } }";
@@ -165,11 +169,6 @@
 
   // --- sections ----------------------------------------------------------------------------------------
 
-  // A long list (a large processor's) is shown one initial letter at a time, as the registry's own page does.
-  var LETTERS_FROM = 100;
-
-  function initial(entry) { return entry.name.charAt(0).toUpperCase(); }
-
   function listRows(subprocessors) {
     return subprocessors.map(function (entry) {
       var safeSite = entry.website && /^https?:\/\//i.test(entry.website);
@@ -184,34 +183,43 @@
     });
   }
 
-  function letterPicker(subprocessors, body) {
-    var letters = subprocessors.map(initial).filter(function (letter, index, all) { return all.indexOf(letter) === index; }).sort();
+  function letterPicker(index, body) {
     var status = el("p", { "class": "spr-showing", role: "status" }, []);
-    var buttons = letters.map(function (letter) {
+    var asked = index.letter;
+    var buttons = index.letters.map(function (letter) {
       var button = el("button", { type: "button", "aria-pressed": "false" }, [letter]);
-      button.addEventListener("click", function () { show(letter); });
+      button.addEventListener("click", function () { choose(letter); });
       return button;
     });
-    function show(letter) {
-      var chosen = subprocessors.filter(function (entry) { return initial(entry) === letter; });
-      body.replaceChildren.apply(body, listRows(chosen));
-      buttons.forEach(function (button) { button.setAttribute("aria-pressed", String(button.textContent === letter)); });
-      status.textContent = t.showing.replace("{shown}", chosen.length).replace("{total}", subprocessors.length)
-        .replace("{letter}", letter);
+    function show(shown) {
+      body.replaceChildren.apply(body, listRows(shown.subprocessors));
+      buttons.forEach(function (button) { button.setAttribute("aria-pressed", String(button.textContent === shown.letter)); });
+      status.textContent = t.showing.replace("{shown}", shown.subprocessors.length).replace("{total}", shown.total)
+        .replace("{letter}", shown.letter);
     }
-    show(letters[0]);
+    function choose(letter) {
+      asked = letter;
+      get(LETTER_QUERY, { language: lang.toUpperCase(), letter: letter }).then(function (result) {
+        var shown = result.data && result.data.subprocessorIndex;
+        if (!shown) { throw new Error("no index"); }
+        if (letter === asked) { show(shown); }  // a slower answer to an earlier click must not replace this one
+      }).catch(function () {
+        if (letter === asked) { status.replaceChildren(t.failed, link(pageUrl, t.failedLink), "."); }
+      });
+    }
+    show(index);
     return [el("nav", { "class": "spr-letters", "aria-label": t.letters }, buttons), status];
   }
 
-  function listSection(subprocessors) {
+  function listSection(index) {
     var section = el("section", { "class": "spr-list" }, [heading(t.list)]);
-    if (!subprocessors.length) { section.appendChild(el("p", {}, [t.noList])); return section; }
+    if (!index.total) { section.appendChild(el("p", {}, [t.noList])); return section; }
     var head = el("tr", {}, [t.name, t.purpose, t.countries, t.mechanism, t.services].map(function (label) {
       return el("th", { scope: "col" }, [label]);
     }));
-    var body = el("tbody", {}, subprocessors.length > LETTERS_FROM ? [] : listRows(subprocessors));
-    if (subprocessors.length > LETTERS_FROM) {
-      letterPicker(subprocessors, body).forEach(function (part) { section.appendChild(part); });
+    var body = el("tbody", {}, listRows(index.subprocessors));
+    if (index.letter !== null) {
+      letterPicker(index, body).forEach(function (part) { section.appendChild(part); });
     }
     section.appendChild(el("table", {}, [el("thead", {}, [head]), body]));
     return section;
@@ -404,7 +412,7 @@
         if (!result.data) { throw new Error("no data"); }
         var versions = result.data.registryVersions.edges.map(function (edge) { return edge.node; });
         var built = sections.map(function (name) {
-          if (name === "list") { return listSection(result.data.subprocessors); }
+          if (name === "list") { return listSection(result.data.subprocessorIndex); }
           if (name === "pending") { return pendingSection(versions); }
           if (name === "history") { return historySection(versions); }
           return subscribeSection(results[1], result.data.subprocessorServices || []);
