@@ -164,9 +164,11 @@ class PublishedVersions:
             return None
         top = timeline.latest if before_number is None else min(before_number - 1, timeline.latest)
         numbers = list(range(top, max(top - limit, 0), -1))
+        kept = sum(_size(self.rows[number]) for number in numbers if number in self.rows)
         missing = sum(number not in self.rows for number in numbers)
-        if missing * self.last_size > self.max_entries:
-            # It would not stay: the database reads a page without its lists, which a history does not show.
+        if kept + missing * self.last_size > self.max_entries:
+            # It would not stay (reading the missing lists would drop some of the page's own, at every read):
+            # the database reads a page without its lists, which a history does not show.
             return None
         rows = await self._rows(numbers)
         if len(rows) != len(numbers):

@@ -217,3 +217,19 @@ async def test_the_lists_of_more_versions_than_the_memory_holds_are_all_given(db
     # Then every list is given, each the version's own, and the memory still keeps at most 30 entries
     assert sorted(lists) == list(range(1, 11)) and all(len(lists[n]) == n for n in lists)
     assert sum(len(row.entries) for row in memory.rows.values()) <= 30
+
+
+async def test_a_page_the_memory_cannot_hold_beside_what_it_keeps_is_left_to_the_database_without_lists(db):
+    # Given 12 versions (version n lists n), a memory bounded to 40 entries, and the newest three (33) kept in it
+    await grow(db, to=12)
+    memory = PublishedVersions(db, stamp_for(db), max_entries=40)
+    assert len((await memory.page(limit=3, before_number=None))[0]) == 3
+
+    # When a page of the newest four (42 entries) is asked for three times, as a history of 20 at 1,000 entries is
+    with counting(db) as statements:
+        pages = [await memory.page(limit=4, before_number=None) for _ in range(3)]
+
+    # Then each is left to the database (which reads a history without its lists) instead of reading a list the
+    # memory would drop another for, and the memory keeps what it held
+    assert pages == [None] * 3 and not [s for s in statements if "registry_version" in s], statements
+    assert sorted(memory.rows) == [10, 11, 12]
