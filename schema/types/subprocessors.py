@@ -60,15 +60,13 @@ class SubprocessorIndex:
 def subprocessor_index(view: VersionView | None, language: Language, published: PublishedVersions | None,
                        letter: str | None) -> SubprocessorIndex:
     """The index of a version's list for the letter asked for; a letter's entries built once per language."""
-    if view is None or published is None:
-        shown = index(sorted(view.entries(), key=lambda entry: entry.name.casefold()) if view else [], letter)
-    else:
+    if view is not None and published is not None:
         shown = published.index(view.version, letter)
-
-    def build(_row=None) -> list[Subprocessor]:
-        return [Subprocessor.from_entry(entry, language) for entry in shown.entries]
-    subprocessors = published.derived(view.version, (SubprocessorIndex, language, shown.letter), build) \
-        if view and published else build()
+        subprocessors = published.derived(view.version, (SubprocessorIndex, language, shown.letter), lambda _row: [
+            Subprocessor.from_entry(entry, language) for entry in shown.entries])
+    else:
+        shown = index(sorted(view.entries(), key=lambda entry: entry.name.casefold()) if view else [], letter)
+        subprocessors = [Subprocessor.from_entry(entry, language) for entry in shown.entries]
     return SubprocessorIndex(total=shown.total, letters=shown.letters, letter=shown.letter, subprocessors=subprocessors)
 
 
