@@ -325,16 +325,21 @@ async def test_the_embed_shows_a_long_list_one_initial_letter_at_a_time(db, regi
     await publish_long_list(db)
 
     # When a reader opens the website with the embed, then picks L
+    answers = []
+    page.on("response", lambda response: answers.append(response) if "/graphql" in response.url else None)
     await page.goto(website.origin)
     embed = page.locator("#subprocessors .spr-embed[data-state=ready]")
     letters = embed.get_by_role("navigation", name="Sub-processors by initial letter")
     await expect(letters.get_by_role("button", name="A")).to_have_attribute("aria-pressed", "true")
     first = await embed.locator(".spr-list tbody tr th").all_inner_texts()
+    lists = [data["subprocessorIndex"]["subprocessors"] if "subprocessorIndex" in data else data["subprocessors"]
+             for data in [(await answer.json())["data"] for answer in answers] if "__type" not in data]
     await letters.get_by_role("button", name="L").click()
 
     # Then each view (L's once the registry has answered for it) holds only that letter's entries and says how
     # many of how many it shows
     assert first and all(name.upper().startswith("A") for name in first)
+    assert lists and {len(entries) for entries in lists} == {len(first)}  # only that letter travelled
     await expect(letters.get_by_role("button", name="L")).to_have_attribute("aria-pressed", "true")
     shown = await embed.locator(".spr-list tbody tr th").all_inner_texts()
     assert sorted(shown) == sorted(e.name for e in long_list(COUNT) if e.name.upper().startswith("L"))
