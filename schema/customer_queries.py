@@ -135,11 +135,11 @@ class CustomerQuery:
             own = await objections.list_objections(session=session, customer_id=customer_id, limit=OWN_OBJECTIONS)
             # Published version rows come from this process's memory, the customer's own from the database; a full
             # page of objections may have left some out, so then the standing reads those it needs itself.
+            current = await effective_number(published, db, now)
             standing = await standings.customer_standing(
                 session=session, customer_id=customer_id, now=now, agreements=agreements[customer_id],
                 notices=notices, objections=own if len(own) < OWN_OBJECTIONS else None,
-                rows=lambda numbers: rows_by_number(published, db, numbers))
-        current = await effective_number(published, db, now)
+                rows=lambda numbers: rows_by_number(published, db, numbers), in_effect=current)
         pending = []
         for item in standing.open_versions:
             view = VersionView(item.version, item.version.status(now=now, effective_number=current))

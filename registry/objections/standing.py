@@ -73,8 +73,9 @@ AUTHORISED = (select(RegistryVersion.number).where(
 
 async def customer_standing(*, session: AsyncSession, customer_id: int, now: datetime | None = None,
                             agreements: list[Agreement] | None = None, notices: list[CustomerNotice] | None = None,
-                            objections: list[Objection] | None = None, rows: VersionRows | None = None) -> CustomerStanding:
-    """The customer's standing; each of `agreements`, `notices`, `objections` (all theirs) and `rows` spares a read."""
+                            objections: list[Objection] | None = None, rows: VersionRows | None = None,
+                            in_effect: int | None = None) -> CustomerStanding:
+    """The customer's standing; `agreements`, `notices`, `objections` (all theirs), `rows` and `in_effect` spare reads."""
     now = now or utcnow()
     if agreements is None:
         terms = await customer_terms(session=session, customer_id=customer_id)
@@ -111,12 +112,25 @@ async def customer_standing(*, session: AsyncSession, customer_id: int, now: dat
         if window.opens and not binds:
             open_versions.append(VersionForCustomer(version=version, window=window, objection=objection,
                                                     authorised=first_held_back is None))
-    number = (await session.exec(AUTHORISED, params={
-        "now": now, "up_to": MAX_INTEGER if first_held_back is None else first_held_back - 1})).one_or_none()
-    authorised = (await rows([number]))[number] if number is not None else None
+    authorised = await _authorised(session, rows, now=now, first_held_back=first_held_back, in_effect=in_effect)
     entries = [e for e in (authorised.entries if authorised else []) if serves(e, terms.services)]
     return CustomerStanding(authorised=authorised, entries=entries, open_versions=open_versions,
                             services=terms.services)
+
+
+async def _authorised(session: AsyncSession, rows: VersionRows, *, now: datetime, first_held_back: int | None,
+                      in_effect: int | None) -> RegistryVersion | None:
+    """The newest version in effect before the first held back: what the customer's list rests on."""
+    if in_effect is not None:
+        # Effective times never fall with the number, so every version below one not yet binding (which is at
+        # least the oldest pending) is in effect: the one just below it, unless withdrawn, is the answer.
+        candidate = in_effect if first_held_back is None or in_effect < first_held_back else first_held_back - 1
+        row = (await rows([candidate])).get(candidate) if candidate > 0 else None
+        if row is not None and row.withdrawn_at is None and row.effective_at <= now:
+            return row
+    number = (await session.exec(AUTHORISED, params={
+        "now": now, "up_to": MAX_INTEGER if first_held_back is None else first_held_back - 1})).one_or_none()
+    return (await rows([number]))[number] if number is not None else None
 
 
 def _rows_reader(session: AsyncSession) -> VersionRows:
