@@ -1,4 +1,5 @@
-"""The registry database the benchmark reads: the demo list as version 1, then 499 backdated edits, all in effect.
+"""The registry database the benchmark reads: the demo list as version 1, then 499 backdated edits, all in effect;
+and the emptied, freshly seeded database the mail and webhook benchmarks start each run from.
 
 With `customer=True` also a customer whose list rests on version 500: version 501 (in effect, an addition)
 is held back by their open objection, and version 502 (pending, a new sub-processor and a move out of the
@@ -7,6 +8,7 @@ EEA) is announced to them and still open to objection; both notices are on recor
 
 from datetime import timedelta
 
+from sqlalchemy import text
 from sqlmodel import select
 
 from registry.auth import service as auth
@@ -14,6 +16,7 @@ from registry.auth.models import Role
 from registry.customers import service as customers
 from registry.customers.models import Customer
 from registry.db import Database, utcnow
+from registry.models import load_all
 from registry.objections import service as objections
 from registry.seed import office2go
 from registry.seed.service import seed_demo
@@ -112,3 +115,20 @@ async def customer_token(url: str) -> str:
             return await auth.create_token(session=session, name=CONTACT, role=Role.CUSTOMER, customer_id=customer_id)
     finally:
         await db.dispose()
+
+
+async def fresh_demo(url: str) -> Database:
+    """Empty every table of the migrated database at `url`, then seed the demo list as version 1."""
+    db = Database(url)
+    tables = [table.name for table in reversed(load_all().sorted_tables)]
+    async with db.engine.begin() as connection:
+        if db.dialect == "postgresql":
+            # Not DELETE: its dead rows would bloat the tables and indexes run after run, and autovacuum
+            # would clean them up in the middle of a later fan-out.
+            await connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY"))
+        else:
+            for table in tables:
+                await connection.execute(text(f"DELETE FROM {table}"))
+    async with db.transaction() as session:
+        await seed_demo(session=session, min_notice_days=MIN_NOTICE_DAYS)
+    return db

@@ -39,25 +39,12 @@ def _chosen(i: int, share: float) -> list[str] | None:
 
 
 async def _prepare(url: str, subscribers: int, chosen_share: float = 0.0):
-    from sqlalchemy import insert, text
+    from sqlalchemy import insert
 
+    from bench.build_db import fresh_demo
     from notifications.subscriptions.models import Subscription, SubscriptionStatus
-    from registry.db import Database
-    from registry.models import load_all
-    from registry.seed.service import seed_demo
 
-    db = Database(url)
-    tables = [table.name for table in reversed(load_all().sorted_tables)]
-    async with db.engine.begin() as connection:
-        if db.dialect == "postgresql":
-            # Not DELETE: its dead rows would bloat the tables and indexes run after run, and autovacuum
-            # would clean them up in the middle of a later fan-out.
-            await connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY"))
-        else:
-            for table in tables:
-                await connection.execute(text(f"DELETE FROM {table}"))
-    async with db.transaction() as session:
-        await seed_demo(session=session, min_notice_days=30)
+    db = await fresh_demo(url)
     now = datetime.now(UTC)
     for start in range(0, subscribers, 1000):  # in chunks, so setup does not set the peak RSS
         rows = [{"email": f"subscriber{i}@example.dk", "language": "da" if i % 3 else "en",

@@ -37,25 +37,14 @@ async def receiver_app(scope, receive, send):
 
 
 async def _prepare(url: str):
-    from sqlalchemy import text
-
+    from bench.build_db import fresh_demo
     from registry.customers import service as customers
-    from registry.db import Database, utcnow
+    from registry.db import utcnow
     from registry.migrations import upgrade
-    from registry.models import load_all
-    from registry.seed.service import seed_demo
 
     await asyncio.to_thread(upgrade, url)
-    db = Database(url)
-    tables = [table.name for table in reversed(load_all().sorted_tables)]
-    async with db.engine.begin() as connection:
-        if db.dialect == "postgresql":
-            await connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY"))
-        else:
-            for table in tables:
-                await connection.execute(text(f"DELETE FROM {table}"))
+    db = await fresh_demo(url)
     async with db.transaction() as session:
-        await seed_demo(session=session, min_notice_days=30)
         customer, _ = await customers.create_customer(session=session, actor="bench", name="Kunde A/S", cvr=None,
                                                       contacts=[])
     return db, customer.id, utcnow

@@ -24,9 +24,10 @@ from schema.cache_state import CacheState, RegistryStamp
 from schema.media import negotiate
 
 # Root fields whose answers are a function of the published versions and the clock alone.
+# subprocessorServices reads the list in effect and the announced ones: the website embed asks for it.
 CACHEABLE_ROOT_FIELDS = frozenset({
-    "subprocessors", "subprocessor", "registryVersions", "registryVersion", "registryDiff", "organisation",
-    "__typename",
+    "subprocessors", "subprocessor", "subprocessorServices", "registryVersions", "registryVersion", "registryDiff",
+    "organisation", "__typename",
 })
 MAX_BYTES = 64 * 1024 * 1024  # REGISTRY_CACHE_MAX_BYTES; a stranger can vary the query text, so bytes are bounded
 ENTRY_OVERHEAD_BYTES = 512  # the Entry, its etag, headers and dict slot, roughly

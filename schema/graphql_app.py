@@ -55,7 +55,7 @@ class RegistryGraphQL(GraphQL):
         self.db = db
         self.settings = settings
         self.turns = Turns()
-        self.published = PublishedVersions(db, stamp_for(db), max_versions=settings.published_memory_versions)
+        self.published = PublishedVersions(db, stamp_for(db), max_entries=settings.published_memory_entries)
         self.cache = ResponseCache(self._execute, stamp=stamp_for(db), max_age=settings.http_max_age,
                                    max_bytes=settings.cache_max_bytes, coalesce=settings.cache_coalesce)
         self.ide_html = graphiql_html(self.graphql_ide_html) if self.graphql_ide else None

@@ -47,8 +47,11 @@ class Timeline:
 class PublishedVersions:
     """One app's memory of the published versions; every method answers None when it cannot answer from it."""
 
-    def __init__(self, db: Database, stamp: RegistryStamp | None, *, max_versions: int) -> None:
-        self.db, self.stamp, self.max_versions = db, stamp, max_versions
+    def __init__(self, db: Database, stamp: RegistryStamp | None, *, max_entries: int) -> None:
+        self.db, self.stamp, self.max_entries = db, stamp, max_entries
+        self.held = 0  # entries in the rows kept: what the memory costs grows with them, not with the versions
+        self.last_size = 0  # entries of the row read last: what a row not read yet is likely to hold
+        self.forgotten = 0  # times the changeable rows were dropped: a row read across one may be out of date
         self.timeline: Timeline | None = None
         self.rows: OrderedDict[int, RegistryVersion] = OrderedDict()  # least recently used first
         self.final: set[int] = set()  # rows nothing can change any more
@@ -92,34 +95,48 @@ class PublishedVersions:
         return timeline, pending
 
     def _forget_changeable(self) -> None:
+        self.forgotten += 1
         for number in [n for n in self.rows if n not in self.final]:
-            del self.rows[number]
-            self.made.pop(number, None)
+            self._forget(number)
 
     def _keep(self, row: RegistryVersion, *, final: bool) -> None:
+        if row.number in self.rows:
+            self._forget(row.number)
         self.rows[row.number] = row
-        self.rows.move_to_end(row.number)
+        self.last_size = _size(row)
+        self.held += self.last_size
         if final:
             self.final.add(row.number)
-        while len(self.rows) > self.max_versions:
-            number, _ = self.rows.popitem(last=False)
-            self.final.discard(number)
-            self.made.pop(number, None)
+        # Least recently used first; a list larger than the whole bound is not kept at all.
+        while self.held > self.max_entries:
+            self._forget(next(iter(self.rows)))
+
+    def _forget(self, number: int) -> None:
+        self.held -= _size(self.rows.pop(number))
+        self.final.discard(number)
+        self.made.pop(number, None)
 
     async def _rows(self, numbers: list[int]) -> dict[int, RegistryVersion]:
+        """The rows asked for that exist: kept ones, and those read now (kept as far as the bound allows)."""
         missing = [n for n in numbers if n not in self.rows]
+        read: dict[int, RegistryVersion] = {}
         if missing:
-            read_at = utcnow()
+            read_at, forgotten = utcnow(), self.forgotten
             async with self.db.session() as session:
-                rows = await versions.versions_by_number(session=session, numbers=missing)
-            for row in rows:
+                read = {row.number: row for row in await versions.versions_by_number(session=session, numbers=missing)}
+            for row in read.values():
                 # In effect or withdrawn when read: nothing can change it any more (only pending ones are withdrawn).
-                self._keep(row, final=row.withdrawn_at is not None or row.effective_at <= read_at)
+                final = row.withdrawn_at is not None or row.effective_at <= read_at
+                # A pending row read while the revision moved may be withdrawn already: it answers the request
+                # that read it (sent before the move) and is not kept for later ones.
+                if final or forgotten == self.forgotten:
+                    self._keep(row, final=final)
         found = {}
         for number in numbers:
-            row = self.rows.get(number)
-            if row is not None:
+            if number in self.rows:
                 self.rows.move_to_end(number)
+            row = self.rows.get(number) or read.get(number)
+            if row is not None:
                 found[number] = row
         return found
 
@@ -158,6 +175,10 @@ class PublishedVersions:
             return None
         top = timeline.latest if before_number is None else min(before_number - 1, timeline.latest)
         numbers = list(range(top, max(top - limit, 0), -1))
+        missing = sum(number not in self.rows for number in numbers)
+        if missing * self.last_size > self.max_entries:
+            # It would not stay: the database reads a page without its lists, which a history does not show.
+            return None
         rows = await self._rows(numbers)
         if len(rows) != len(numbers):
             return None  # numbers with gaps: not a history this memory knows how to page
@@ -191,6 +212,10 @@ class PublishedVersions:
             self.diffs.popitem(last=False)
         return changes
 
+    async def lists(self, numbers: list[int]) -> dict[int, list[dict]]:
+        """Those versions' lists (kept as far as the bound allows): a list never changes, even when withdrawn."""
+        return {number: row.entries for number, row in (await self._rows(numbers)).items()}
+
     def derived(self, row: RegistryVersion, key: Hashable, make: Callable[[RegistryVersion], T]) -> T:
         """make(row), computed once per key while the row is kept (answers built from it never change)."""
         if self.rows.get(row.number) is not row:
@@ -203,6 +228,14 @@ class PublishedVersions:
     def entries_of(self, row: RegistryVersion) -> list[SubprocessorEntry]:
         """The row's list, decoded once while the row is kept."""
         return self.derived(row, "entries", lambda r: VersionView(r, None).entries())
+
+    def entries_by_name(self, row: RegistryVersion) -> list[SubprocessorEntry]:
+        """The row's list in the order readers look names up, sorted once while the row is kept."""
+        return self.derived(row, "by name", lambda r: sorted(self.entries_of(r), key=lambda e: e.name.casefold()))
+
+
+def _size(row: RegistryVersion) -> int:
+    return max(len(row.entries), 1)
 
 
 async def effective_view(published: PublishedVersions | None, db: Database, at: datetime | None) -> VersionView | None:
@@ -231,6 +264,14 @@ async def effective_number(published: PublishedVersions | None, db: Database, at
         return remembered[1]
     async with db.session() as session:
         return await versions.effective_number(session=session, at=at)
+
+
+async def effective_and_pending(published: PublishedVersions | None, db: Database,
+                                now: datetime) -> tuple[VersionView | None, list[RegistryVersion]]:
+    """The version in effect at `now` (effective_view) and those announced then, whose lists name the known services."""
+    current = await effective_view(published, db, now)
+    async with db.session() as session:
+        return current, await versions.pending_versions(session=session, now=now)
 
 
 async def numbered_view(published: PublishedVersions | None, db: Database, number: int) -> VersionView | None:

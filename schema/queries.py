@@ -7,11 +7,11 @@ from strawberry.types import Info
 
 from registry.agreement import service as agreements
 from registry.audit import service as audit
-from registry.db import is_stored_number
+from registry.db import is_stored_number, utcnow
 from registry.subprocessors import service as drafts
 from registry.versions import service as versions
 from schema.pagination import decode_cursor, page_size
-from schema.published import effective_view
+from schema.published import effective_and_pending, effective_view
 from schema.permissions import IsAdmin
 from schema.types.agreement import AgreementTemplate, Organisation
 from schema.types.audit import AUDIT_CURSOR, AuditEntry, AuditEntryConnection
@@ -74,8 +74,8 @@ class RegistryQuery:
         "The services the list in effect and the announced versions name, sorted: what subscribe(services:) "
         "and /feed.atom?service= accept."))
     async def subprocessor_services(self, info: Info) -> list[str]:
-        async with info.context.db.session() as session:
-            return await versions.known_services(session=session)
+        current, pending = await effective_and_pending(info.context.published, info.context.db, utcnow())
+        return versions.services_named(current=current.version if current else None, pending=pending)
 
     @strawberry.field(description="Published versions, newest first.")
     async def registry_versions(self, info: Info, first: int | None = None,

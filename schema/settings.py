@@ -21,8 +21,10 @@ class AppSettings(NotificationSettings):
     max_query_tokens: int = 2000
     max_query_aliases: int = 15
     max_page_size: int = 100
-    # How many published versions each API process keeps read in memory (schema/published.py), lists included.
-    published_memory_versions: int = Field(default=2000, ge=1)
+    # How many sub-processor entries, summed over the published versions it keeps, each API process holds read in
+    # memory (schema/published.py): about 3 KB each with what is built from them. Counted in entries, not versions,
+    # because a large processor's version holds a thousand of them.
+    published_memory_entries: int = Field(default=20_000, ge=1)
     # What one GraphQL operation may cost (schema/cost.py: fields times the lists around them), checked before
     # it runs so a stranger cannot block the server with nested pages; tokens of admins and customers get more.
     query_cost_anonymous: int = Field(default=10_000, ge=1)

@@ -13,7 +13,9 @@ from schema import cache_state, published
 from schema.app import create_app
 from schema.cache import ResponseCache
 from schema.cache_state import close_stamp, stamp_for
+from bench.large_list import embed_query
 from tests.conftest import GraphQLClient
+from tests.support.sql_statements import counting
 
 LIST = "{ subprocessors { slug name } }"
 HISTORY = "{ registryVersions(first: 5) { edges { node { number status } } } }"
@@ -142,6 +144,25 @@ async def test_get_answers_carry_an_etag_and_revalidate_to_304(seeded, client, g
 
     assert changed.status_code == 200 and changed.headers["etag"] != etag
     assert statuses(changed.json()) == {2: "PENDING", 1: "EFFECTIVE"}
+
+
+async def test_the_website_embeds_read_is_answered_from_the_cache_and_names_a_new_service_after_a_publish(
+        seeded, client, db, gql, admin_token):
+    # Given the embed's one read (list, services, history), asked as embed.js asks it
+    embed = f"/graphql?{embed_query()}"
+    assert "Hosting" not in (await client.get(embed)).json()["data"]["subprocessorServices"]
+
+    # When it is asked again, then after an admin announces a sub-processor for the service Hosting
+    with counting(db) as statements:
+        again = await client.get(embed)
+    saved = await gql(SAVE, {"input": NEW_ENTRY | {"services": ["Hosting"]}}, token=admin_token)
+    assert saved["data"]["saveSubprocessorDraft"]["userErrors"] == []
+    assert (await gql(PUBLISH, {"note": "Hosting moves to Hetzner."}, token=admin_token))["data"]["publishVersion"]
+    after = await client.get(embed)
+
+    # Then the repeat came from the shared cache without SQL, and the next read names the new service
+    assert again.status_code == 200 and "etag" in again.headers and statements == []
+    assert "Hosting" in after.json()["data"]["subprocessorServices"]
 
 
 async def test_browsers_may_keep_an_answer_only_until_the_next_version_takes_effect(seeded, db, settings, gql,

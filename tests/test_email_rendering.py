@@ -1,12 +1,15 @@
 """Every kind of email renders in both languages into a message a mail client can read."""
 
+import re
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 
 import pytest
+from markupsafe import escape
 
 from notifications.outbox.models import Notification, NotificationKind
 from notifications.rendering.render import build_message, render_bodies
+from registry import labels
 from schema.settings import AppSettings
 from registry.versions.models import RegistryVersion
 
@@ -90,6 +93,18 @@ def test_a_notice_to_a_customer_names_them_escaped_and_carries_their_object_link
     html = message.get_body(preferencelist=("html",)).get_content()
     assert "Kunde <Ø> & @@OBJECT_URL@@" in text and "Kunde &lt;Ø&gt; &amp; @@OBJECT_URL@@" in html
     assert text.count("/objections/new?token=") == 1
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+@pytest.mark.parametrize("kind", [NotificationKind.INCIDENT_NOTICE, NotificationKind.INCIDENT_UPDATE])
+def test_an_incident_email_gives_each_fact_under_the_label_the_customer_page_uses(kind, language):
+    bodies = render_bodies(kind=kind, language=language, version=None, settings=AppSettings(), payload=PAYLOAD)
+    text, html = "".join(bodies.text), "".join(bodies.html)
+    for key, value in PAYLOAD["facts"].items():
+        words = labels.label("incident", key, language)
+        # a long fact (nature, consequences, measures) starts on the line after its label
+        assert f"{words}: {value}\n" in text or f"{words}:\n{value}\n" in text, key
+        assert re.search(f"{re.escape(words)}</th><td[^>]*>{re.escape(str(escape(value)))}</td>", html), key
 
 
 def test_worker_logs_are_one_json_object_per_line():

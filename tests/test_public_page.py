@@ -95,6 +95,24 @@ async def test_change_in_effect_shows_countries_mechanism_and_services(seeded, c
     assert "Germany, Finland" in row and "Within the EU/EEA" in row and "Hosting" in row and "Unknown" not in row
 
 
+async def test_the_history_names_an_added_sub_processors_facts_in_place_in_effect_or_announced(seeded, client):
+    # Given Hetzner added in effect, then Stripe added and announced
+    await publish(seeded, note="Hetzner tilføjet.", add=[HETZNER], min_notice_days=0, notice_days=0)
+    await publish(seeded, note="Stripe tilføjet.", add=[{"slug": "stripe", "name": "Stripe", "countries": ["IE", "US"],
+                                                         "purpose_da": "Betalinger", "purpose_en": "Payments",
+                                                         "legal_entity": "Stripe Payments Europe Ltd"}])
+
+    # When a reader opens the page in English twice (the second from what the server remembers)
+    pages = [(await client.get("/subprocessors?lang=en")).text for _ in range(2)]
+
+    # Then the history gives each addition's facts (from the version's list), not only its name
+    for html in pages:
+        history = section(html, "history")
+        stripe, hetzner = history.split("Version 2", 1)
+        assert "Stripe Payments Europe Ltd" in stripe and "Payments" in stripe and "Ireland, United States" in stripe
+        assert "Server hosting" in hetzner and "Germany, Finland" in hetzner
+
+
 async def test_removal_alone_opens_no_objection_window(seeded, client):
     await publish(seeded, note="Kaspersky udfases.", remove=["kaspersky"])
 

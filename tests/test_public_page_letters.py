@@ -17,7 +17,7 @@ async def publish_long_list(db) -> None:
 
 
 async def test_a_long_list_is_shown_by_initial_letter_with_every_letter_a_link(db, client):
-    # Given a list of 120 sub-processors in effect: the demo's 17 and 103 whose names begin with L
+    # Given a list of 120 sub-processors in effect: the demo's 17 and 103 whose names begin with every letter
     await publish_long_list(db)
 
     # When a reader opens the page, then asks for D in English

@@ -8,7 +8,7 @@ from registry.db import Database, utcnow
 from registry.subprocessors import service as drafts
 from registry.versions import service as versions
 from schema.cache_state import stamp_for
-from schema.published import PublishedVersions
+from schema.published import PublishedVersions, effective_view
 from tests.support.graphql_documents import NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT
 from tests.support.sql_statements import counting
 
@@ -48,6 +48,25 @@ async def test_list_and_history_reads_cost_the_same_at_3_and_60_versions(db, gql
     assert large == small, (small, large)
     # The first read after a publish: the cache's re-read of the state (2), the history's timeline (4), a page (1).
     assert all(count <= 7 for count in large)
+
+
+async def page_statements(db: Database, client) -> int:
+    with counting(db) as statements:
+        assert (await client.get("/subprocessors")).status_code == 200
+    return len(statements)
+
+
+async def test_the_public_page_costs_the_same_at_3_and_60_versions_and_a_repeat_reads_no_list(db, client):
+    # Given histories of 3, then 60 versions, each adding one sub-processor (each presented in place)
+    await grow(db, to=3)
+    small = [await page_statements(db, client) for _ in range(2)]
+    await grow(db, to=60)
+    large = [await page_statements(db, client) for _ in range(2)]
+
+    # Then the page costs the same, and a repeat reads only the announced versions and the history without its
+    # lists (a version and its number in effect): the list in effect and the lists it presents come from memory
+    assert large == small, (small, large)
+    assert large[1] == 3
 
 
 async def test_a_repeated_public_read_costs_no_statement_and_an_admin_read_always_reaches_the_database(
@@ -155,17 +174,46 @@ async def test_a_page_of_a_versions_audience_and_its_proof_of_notice_costs_the_s
         small, large)
 
 
-async def test_the_published_memory_never_holds_more_versions_than_its_bound_and_still_answers_right(db):
-    # Given 12 published versions and a process memory bounded to 4 (REGISTRY_PUBLISHED_MEMORY_VERSIONS)
+async def test_the_published_memory_never_holds_more_entries_than_its_bound_and_still_answers_right(db):
+    # Given 12 published versions, version n listing n sub-processors, and a process memory bounded to 30 entries
+    # (REGISTRY_PUBLISHED_MEMORY_ENTRIES): the lists of two or three of them at most
     await grow(db, to=12)
-    memory = PublishedVersions(db, stamp_for(db), max_versions=4)
+    memory = PublishedVersions(db, stamp_for(db), max_entries=30)
 
-    # When every version is read one by one, then a page longer than the bound
-    read = [(await memory.version(number))[0].version.number for number in range(1, 13)]
+    # When every version is read one by one, newest first and again oldest first, then a page of 10
+    read = [(await memory.version(number))[0] for number in [*range(12, 0, -1), *range(1, 13)]]
     page = await memory.page(limit=10, before_number=None)
 
-    # Then each read was the version asked for, the memory kept at most 4 with what it built from them,
-    # and the longer page is left to the database rather than growing the memory past its bound
-    assert read == list(range(1, 13))
-    assert len(memory.rows) <= 4 and len(memory.made) <= 4 and len(memory.final) <= 4
+    # Then each read was the version asked for with its whole list, the memory never held more than 30 entries
+    # (what it built from them included), and the page that would not fit is left to the database
+    assert [(view.version.number, len(view.entries())) for view in read] == [
+        (number, number) for number in [*range(12, 0, -1), *range(1, 13)]]
+    kept = sum(len(row.entries) for row in memory.rows.values())
+    assert kept <= 30 and memory.held == kept and set(memory.made) <= set(memory.rows), (kept, memory.held)
     assert page is None
+
+
+async def test_a_list_larger_than_the_whole_memory_is_read_but_not_kept(db):
+    # Given 12 versions and a memory bounded to 5 entries, less than version 12 lists
+    await grow(db, to=12)
+    memory = PublishedVersions(db, stamp_for(db), max_entries=5)
+
+    # When the version in effect (12) is read three times
+    reads = [await effective_view(memory, db, None) for _ in range(3)]
+
+    # Then every read answers it in full, and the memory keeps nothing rather than pass its bound
+    assert [(view.version.number, len(view.entries())) for view in reads] == [(12, 12)] * 3
+    assert memory.held == 0 and not memory.rows
+
+
+async def test_the_lists_of_more_versions_than_the_memory_holds_are_all_given(db):
+    # Given 12 published versions (version n lists n) and a process memory bounded to 30 entries
+    await grow(db, to=12)
+    memory = PublishedVersions(db, stamp_for(db), max_entries=30)
+
+    # When the public page asks for the lists of 10 of them (to present what each added)
+    lists = await memory.lists(list(range(1, 11)))
+
+    # Then every list is given, each the version's own, and the memory still keeps at most 30 entries
+    assert sorted(lists) == list(range(1, 11)) and all(len(lists[n]) == n for n in lists)
+    assert sum(len(row.entries) for row in memory.rows.values()) <= 30

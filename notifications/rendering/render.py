@@ -48,6 +48,7 @@ def environment() -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                       finalize=_finalize)
     env.filters["local"] = lambda iso, language: labels.local_time(datetime.fromisoformat(iso), language)
+    env.globals["label"] = labels.label
     return env
 
 

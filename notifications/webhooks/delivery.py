@@ -45,6 +45,8 @@ CONCURRENT_ENDPOINTS = 8
 # What is read of an endpoint's answer: enough for a verification echo, never a stranger's whole body.
 MAX_ANSWER_BYTES = 4096
 MAX_PAUSE_SECONDS = 3600.0
+# Enough for any pause to reach MAX_PAUSE_SECONDS (2 ** 64 times a nanosecond is centuries).
+MAX_DOUBLINGS = 64
 USER_AGENT = "subprocessor-registry-webhooks/1"
 
 
@@ -121,15 +123,20 @@ class WebhookSender:
                 return
             started = time.perf_counter()
             try:
-                status = await self._post(row, versions.get(row.payload["data"].get("versionNumber")), batch)
-            except (httpx.HTTPError, RegistryError, Rejected) as error:
+                # httpx bounds each read on its own, so an answer trickled a byte at a time would never end:
+                # the setting promises a bound on the whole delivery, and the lease counts on it.
+                async with asyncio.timeout(self.settings.webhook_timeout_seconds):
+                    status = await self._post(row, versions.get(row.payload["data"].get("versionNumber")), batch)
+            except (httpx.HTTPError, RegistryError, Rejected, TimeoutError) as error:
                 status = getattr(error, "status", None)
                 failures += 1
-                self._failed(row, batch, error=str(error) or type(error).__name__, status=status,
+                self._failed(row, batch, error=self._reason(error), status=status,
                              latency=time.perf_counter() - started)
                 if failures >= self.settings.webhook_circuit_failures:
-                    pause = min(MAX_PAUSE_SECONDS, self.settings.circuit_pause_seconds
-                                * 2 ** (failures - self.settings.webhook_circuit_failures))
+                    # Capped: a float times 2 ** 1024 overflows, so an endpoint that had failed a thousand
+                    # times in a row (six weeks of hourly tries) failed every batch it was in, never paused.
+                    doublings = min(failures - self.settings.webhook_circuit_failures, MAX_DOUBLINGS)
+                    pause = min(MAX_PAUSE_SECONDS, self.settings.circuit_pause_seconds * 2 ** doublings)
                     batch.circuits[row.endpoint_id] = (failures, utcnow() + timedelta(seconds=pause))
                     batch.released += [other.id for other in rows[index + 1:]]
                     log.warning("webhook endpoint failing; paused", extra={"endpoint": row.endpoint_id,
@@ -171,6 +178,12 @@ class WebhookSender:
                 raise Rejected('The answer did not echo the challenge as {"challenge": "…"}.', answer.status_code)
             batch.verified.add(row.endpoint_id)
         return answer.status_code
+
+    def _reason(self, error: Exception) -> str:
+        """What the delivery log says of a failed attempt; httpx's timeouts carry no words of their own."""
+        if isinstance(error, (TimeoutError, httpx.TimeoutException)):
+            return f"Timed out: no complete answer within {self.settings.webhook_timeout_seconds:g} s."
+        return str(error) or type(error).__name__
 
     def _failed(self, row: LeasedDelivery, batch: Batch, *, error: str, status: int | None, latency: float) -> None:
         attempts = row.attempts + 1

@@ -111,6 +111,11 @@ def present_changes(*, changes: list[Change] | list[dict], entries: list[dict], 
     return PresentedChanges(language=language, added=added, changed=changed, removed=removed)
 
 
+def needs_entries(changes: list[Change] | list[dict]) -> bool:
+    """Whether present_changes needs the list after these changes: only an added entry's facts come from it."""
+    return any((c.kind if isinstance(c, Change) else ChangeKind(c["kind"])) is ChangeKind.ADDED for c in changes)
+
+
 def present_version(version: RegistryVersion, language: str) -> PresentedChanges:
     """A published version's change set in `language`."""
     return present_changes(changes=version.changes, entries=version.entries, language=language)

@@ -110,14 +110,19 @@ async def pending_versions(*, session: AsyncSession, now: datetime | None = None
     )))
 
 
-async def known_services(*, session: AsyncSession, now: datetime | None = None) -> list[str]:
-    """The services the list in effect and the announced versions name, in the order people read them."""
-    now = now or utcnow()
-    current = await effective_version(session=session, at=now)
-    lists = [current.version] if current else []
-    lists += await pending_versions(session=session, now=now)
+def services_named(*, current: RegistryVersion | None, pending: list[RegistryVersion]) -> list[str]:
+    """The known services: those the list in effect and the announced versions name, in the order people read them."""
+    lists = ([current] if current else []) + pending
     named = {service for version in lists for entry in version.entries for service in entry.get("services") or ()}
     return sorted(named, key=lambda service: (service.casefold(), service))
+
+
+async def known_services(*, session: AsyncSession, now: datetime | None = None) -> list[str]:
+    """The services the list in effect and the announced versions name (services_named), read from the database."""
+    now = now or utcnow()
+    current = await effective_version(session=session, at=now)
+    return services_named(current=current.version if current else None,
+                          pending=await pending_versions(session=session, now=now))
 
 
 async def chosen_services(*, session: AsyncSession, services: list[str], now: datetime | None = None) -> list[str]:

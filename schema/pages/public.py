@@ -12,9 +12,11 @@ from registry.db import utcnow
 from registry.errors import ErrorCode, RegistryError
 from registry.text import check_fields
 from registry.versions import service as versions
+from registry.versions.presentation import needs_entries, present_changes
 from schema.feed import feed_path
 from schema.pages import form_token, i18n
 from schema.pages.templating import templates
+from schema.published import effective_and_pending
 
 HISTORY_LENGTH = 100
 # A longer list is shown one initial letter at a time, as a reader looks a name up; a shorter one whole
@@ -58,15 +60,20 @@ async def subprocessors_page(request: Request) -> Response:
     """The list in effect, the announced changes, the history with its diffs, and the subscribe form."""
     language = i18n.language_of(request.query_params.get("lang"))
     now = utcnow()
+    published = request.app.state.published
+    current, pending = await effective_and_pending(published, request.app.state.db, now)
     async with request.app.state.db.session() as session:
-        current = await versions.effective_version(session=session, at=now)
-        pending = await versions.pending_versions(session=session, now=now)
-        history = await versions.list_versions(session=session, limit=HISTORY_LENGTH, now=now)
-        services = await versions.known_services(session=session, now=now)
-    entries = sorted(current.entries(), key=lambda entry: entry.name.casefold()) if current else []
+        # The history shows changes, not lists: a thousand entries a version is most of what reading it costs.
+        history = await versions.list_versions(session=session, limit=HISTORY_LENGTH, now=now, with_entries=False)
+    in_place = [view.version for view in history if len(view.version.changes) <= HISTORY_CHANGES]
+    lists = await published.lists([version.number for version in in_place if needs_entries(version.changes)])
+    presented = {version.number: present_changes(changes=version.changes, entries=lists.get(version.number, []),
+                                                 language=language) for version in in_place}
+    services = versions.services_named(current=current.version if current else None, pending=pending)
+    entries = published.entries_by_name(current.version) if current else []
     return _with_form(request, "subprocessors.html", language, {
         "current": current.version if current else None, "pending": pending, "history": history, "email": "",
-        "history_changes": HISTORY_CHANGES, "services": services,
+        "presented": presented, "services": services,
         "service_feeds": [(service, feed_path(language=language, service=service)) for service in services],
         **by_letter(entries, request.query_params.get("letter"))})
 
