@@ -26,6 +26,9 @@ from tests.support.graphql_documents import NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAF
 
 POSTGRES_URL = os.environ.get("REGISTRY_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 START_POSTGRES = "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
+# One Chromium for the whole run: a test module that imports the fixture gets a browser of its own, kept open to
+# the end of the session (twelve of them, each a launch and a few hundred MB).
+pytest_plugins = ["tests.support.browsing"]
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
