@@ -15,10 +15,11 @@ from registry.objections import standing as standings
 from registry.objections.models import ObjectionStatus as DomainObjectionStatus
 from registry.objections.standing import CustomerForVersion
 from registry.objections.windows import changes_for
-from registry.subprocessors.models import SubprocessorEntry
 from registry.versions import service as versions
 from registry.versions.models import Change as DomainChange
+from registry.versions.models import RegistryVersion as VersionRow
 from registry.versions.service import VersionView
+from schema.published import effective_number, rows_by_number
 from schema.pagination import Connection, decode_cursor, page_size
 from schema.permissions import IsAdmin, IsCustomer
 from schema.types.common import Language
@@ -32,7 +33,7 @@ from schema.types.customers import (
 )
 from schema.types.legal_requirements import CustomerLegalRequirement
 from schema.types.notifications import NotificationStatus
-from schema.types.subprocessors import Subprocessor
+from schema.types.subprocessors import Subprocessor, served_subprocessors
 from schema.types.versions import Change, RegistryVersion
 
 
@@ -40,7 +41,8 @@ from schema.types.versions import Change, RegistryVersion
 class CustomerView:
     customer: Customer
     authorised_version: int | None = strawberry.field(description="The version the customer's list rests on.")
-    authorised_entries: strawberry.Private[list[dict]]
+    authorised: strawberry.Private[VersionRow | None]
+    services: strawberry.Private[list[str]]
     pending_changes: list[PendingChange]
     notices: list[CustomerNoticeRecord]
     objections: list[Objection]
@@ -56,8 +58,10 @@ class CustomerView:
         return [CustomerIncident.from_domain(item) for item in found]
 
     @strawberry.field(description="The sub-processors the customer has authorised, for their services.")
-    def authorised_subprocessors(self, language: Language = Language.DA) -> list[Subprocessor]:
-        return [Subprocessor.from_entry(SubprocessorEntry.model_validate(e), language) for e in self.authorised_entries]
+    def authorised_subprocessors(self, info: Info, language: Language = Language.DA) -> list[Subprocessor]:
+        if self.authorised is None:
+            return []
+        return served_subprocessors(self.authorised, self.services, language, info.context.published)
 
     @strawberry.field(description=("Legal requirements to process outside the agreement that you were told of, "
                                    "newest first, with your deadline to object."))
@@ -88,6 +92,7 @@ class VersionAudienceEntry:
 
 
 CUSTOMER_CURSOR = "customer"
+OWN_OBJECTIONS = 100  # the most `me` lists
 OBJECTION_CURSOR = "objection"
 
 
@@ -109,10 +114,11 @@ class VersionAudienceEntryConnection(Connection[VersionAudienceEntry]):
     pass
 
 
-async def load_customers(session, ids: list[int]) -> dict[int, Customer]:
-    """Customers with their contacts and agreements: three queries for any number of them."""
+async def load_customers(session, ids: list[int], agreements: dict | None = None) -> dict[int, Customer]:
+    """Customers with their contacts and agreements (unless read already): three queries for any number of them."""
     contacts = await customers.contacts_of(session=session, customer_ids=ids)
-    agreements = await customers.agreements_of(session=session, customer_ids=ids)
+    if agreements is None:
+        agreements = await customers.agreements_of(session=session, customer_ids=ids)
     return {row.id: Customer.from_domain(row, contacts[row.id], agreements[row.id])
             for row in await customers.customers_by_id(session=session, customer_ids=ids)}
 
@@ -121,13 +127,19 @@ async def load_customers(session, ids: list[int]) -> dict[int, Customer]:
 class CustomerQuery:
     @strawberry.field(permission_classes=[IsCustomer], description="The calling customer's own view.")
     async def me(self, info: Info) -> CustomerView:
-        customer_id, now = info.context.principal.customer_id, utcnow()
-        async with info.context.db.session() as session:
-            customer = (await load_customers(session, [customer_id]))[customer_id]
-            standing = await standings.customer_standing(session=session, customer_id=customer_id, now=now)
+        customer_id, now, published, db = info.context.principal.customer_id, utcnow(), info.context.published, info.context.db
+        async with db.session() as session:
+            agreements = await customers.agreements_of(session=session, customer_ids=[customer_id])
+            customer = (await load_customers(session, [customer_id], agreements=agreements))[customer_id]
             notices = await customers.notices_of(session=session, customer_ids=[customer_id])
-            own = await objections.list_objections(session=session, customer_id=customer_id)
-            current = await versions.effective_number(session=session, at=now)
+            own = await objections.list_objections(session=session, customer_id=customer_id, limit=OWN_OBJECTIONS)
+            # Published version rows come from this process's memory, the customer's own from the database; a full
+            # page of objections may have left some out, so then the standing reads those it needs itself.
+            current = await effective_number(published, db, now)
+            standing = await standings.customer_standing(
+                session=session, customer_id=customer_id, now=now, agreements=agreements[customer_id],
+                notices=notices, objections=own if len(own) < OWN_OBJECTIONS else None,
+                rows=lambda numbers: rows_by_number(published, db, numbers), in_effect=current)
         pending = []
         for item in standing.open_versions:
             view = VersionView(item.version, item.version.status(now=now, effective_number=current))
@@ -137,7 +149,7 @@ class CustomerQuery:
                                                      can_object=item.window.accepts_objection(now),
                                                      concerned=concerned))
         return CustomerView(customer=customer, customer_id=customer_id, authorised_version=standing.authorised and standing.authorised.number,
-                            authorised_entries=standing.entries, pending_changes=pending,
+                            authorised=standing.authorised, services=standing.services, pending_changes=pending,
                             notices=[CustomerNoticeRecord.from_domain(n) for n in notices],
                             objections=[Objection.from_domain(o) for o in own])
 

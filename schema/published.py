@@ -144,14 +144,26 @@ class PublishedVersions:
     def _view(self, row: RegistryVersion, timeline: Timeline, now: datetime) -> VersionView:
         return VersionView(row, row.status(now=now, effective_number=timeline.effective_number(now)))
 
-    async def effective(self, at: datetime | None) -> tuple[VersionView | None] | None:
-        """The version in effect at `at` (default now), wrapped in a 1-tuple; None when memory cannot tell."""
-        now = utcnow()
-        at = at or now
+    async def rows_of(self, numbers: list[int]) -> dict[int, RegistryVersion] | None:
+        """The rows of those numbers that exist, kept as the other reads keep them; None when memory cannot tell."""
+        if await self.current_timeline() is None:
+            return None
+        return await self._rows(numbers)
+
+    async def effective_number(self, at: datetime) -> tuple[Timeline, int | None] | None:
+        """The timeline and the number of the version in effect at `at`; None when memory cannot tell."""
         timeline = await self.current_timeline()
         if timeline is None or not timeline.covers(at):
             return None
-        number = timeline.effective_number(at)
+        return timeline, timeline.effective_number(at)
+
+    async def effective(self, at: datetime | None) -> tuple[VersionView | None] | None:
+        """The version in effect at `at` (default now), wrapped in a 1-tuple; None when memory cannot tell."""
+        now = utcnow()
+        known = await self.effective_number(at or now)
+        if known is None:
+            return None
+        timeline, number = known
         if number is None:
             return (None,)
         row = (await self._rows([number])).get(number)
@@ -244,6 +256,25 @@ async def effective_view(published: PublishedVersions | None, db: Database, at: 
         return remembered[0]
     async with db.session() as session:
         return await versions.effective_version(session=session, at=at)
+
+
+async def rows_by_number(published: PublishedVersions | None, db: Database,
+                         numbers: list[int]) -> dict[int, RegistryVersion]:
+    """Version rows by number: from memory when it can tell, else from the database."""
+    remembered = await published.rows_of(numbers) if published else None
+    if remembered is not None:
+        return remembered
+    async with db.session() as session:
+        return {row.number: row for row in await versions.versions_by_number(session=session, numbers=numbers)}
+
+
+async def effective_number(published: PublishedVersions | None, db: Database, at: datetime) -> int | None:
+    """The number of the version in effect at `at`: from memory when it can tell, else from the database."""
+    remembered = await published.effective_number(at) if published else None
+    if remembered is not None:
+        return remembered[1]
+    async with db.session() as session:
+        return await versions.effective_number(session=session, at=at)
 
 
 async def effective_and_pending(published: PublishedVersions | None, db: Database,

@@ -1,6 +1,7 @@
 """Every database test runs twice: on SQLite and on the PostgreSQL server at 127.0.0.1:5432.
 
-PostgreSQL is never skipped: if it cannot be reached the run fails and says how to start it.
+PostgreSQL is never skipped: if it cannot be reached the run fails and says how to start it. Under pytest-xdist
+each worker has a PostgreSQL database and SQLite files of its own (tmp_path_factory is per worker).
 """
 
 import asyncio
@@ -26,6 +27,9 @@ from tests.support.graphql_documents import NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAF
 
 POSTGRES_URL = os.environ.get("REGISTRY_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 START_POSTGRES = "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
+# One Chromium for the whole run: a test module that imports the fixture gets a browser of its own, kept open to
+# the end of the session (twelve of them, each a launch and a few hundred MB).
+pytest_plugins = ["tests.support.browsing"]
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -34,10 +38,37 @@ def database_url(request, tmp_path_factory) -> str:
     if request.param == "sqlite":
         url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('sqlite') / 'registry.db'}"
     else:
-        url = POSTGRES_URL
+        url = _own_postgres(POSTGRES_URL)
         _reset_postgres(url)
     upgrade(url)
     return url
+
+
+def _own_postgres(url: str) -> str:
+    """Under pytest-xdist (-n N) each worker gets a database of its own beside the one named, made if missing:
+    workers sharing one would empty each other's tables mid-test."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
+        return url
+    server, name = url.rsplit("/", 1)
+    own = f"{name}_{worker}"
+    try:
+        if not asyncio.run(_on_server(url, f"SELECT 1 FROM pg_database WHERE datname = '{own}'")):
+            asyncio.run(_on_server(url, f"CREATE DATABASE {own}"))
+    except OSError as error:
+        pytest.fail(f"PostgreSQL at {url} is not reachable ({error}); start it: {START_POSTGRES}", pytrace=False)
+    return f"{server}/{own}"
+
+
+async def _on_server(url: str, statement: str) -> list:
+    """One statement outside any database's transaction (CREATE and DROP DATABASE), through the server's postgres."""
+    engine = create_async_engine(f"{url.rsplit('/', 1)[0]}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            result = await connection.execute(text(statement))
+            return result.all() if result.returns_rows else []
+    finally:
+        await engine.dispose()
 
 
 def _reset_postgres(url: str) -> None:
@@ -181,17 +212,8 @@ def scratch_url(database_url, tmp_path):
     if database_url.startswith("sqlite"):
         yield f"sqlite+aiosqlite:///{tmp_path / 'scratch.db'}"
         return
-    server, name = database_url.rsplit("/", 1)
-
-    async def run(statement: str) -> None:
-        engine = create_async_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-        try:
-            async with engine.connect() as connection:
-                await connection.execute(text(statement))
-        finally:
-            await engine.dispose()
-
-    asyncio.run(run(f"DROP DATABASE IF EXISTS {name}_scratch"))
-    asyncio.run(run(f"CREATE DATABASE {name}_scratch"))
-    yield f"{server}/{name}_scratch"
-    asyncio.run(run(f"DROP DATABASE {name}_scratch WITH (FORCE)"))
+    name = f"{database_url.rsplit('/', 1)[1]}_scratch"
+    asyncio.run(_on_server(database_url, f"DROP DATABASE IF EXISTS {name}"))
+    asyncio.run(_on_server(database_url, f"CREATE DATABASE {name}"))
+    yield f"{database_url}_scratch"
+    asyncio.run(_on_server(database_url, f"DROP DATABASE {name} WITH (FORCE)"))

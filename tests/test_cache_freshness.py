@@ -138,7 +138,9 @@ async def _killing_listeners(db: Database, kill: bool):
         while not stop.is_set():
             async with db.engine.begin() as connection:
                 killed += (await connection.execute(text(
-                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = :name"),
+                    # Only this database's: other runs on the same server have LISTEN connections of their own.
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = :name "
+                    "AND datname = current_database()"),
                     {"name": STAMP_APPLICATION_NAME})).scalar_one()
             await asyncio.sleep(0.1)
         return killed

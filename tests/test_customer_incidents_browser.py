@@ -11,7 +11,7 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from tests.conftest import make_customer
-from tests.support.browsing import artifact, browser  # noqa: F401 - the fixture
+from tests.support.browsing import artifact
 from tests.support.incidents import recorded_incident
 from tests.support.live import LiveRegistry, free_socket
 from tests.support.notify_helpers import deliver
@@ -44,7 +44,7 @@ async def notified(seeded, smtp, mail_settings) -> dict:
 
 
 async def test_the_notice_link_opens_the_incident_in_words_to_confirm_and_download(
-        seeded, notified, registry, browser: Browser, tmp_path):  # noqa: F811
+        seeded, notified, registry, browser: Browser, tmp_path):
     context = await browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = await context.new_page()
     seen = notified["id"]

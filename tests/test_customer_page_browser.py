@@ -5,7 +5,7 @@ from playwright.async_api import expect
 from registry.auth.service import customer_access_token
 from tests.support.graphql_documents import nodes
 from tests.conftest import notified_customer
-from tests.support.browsing import artifact, browser, page, write_and_send_by_keyboard  # noqa: F401 - fixtures
+from tests.support.browsing import artifact, write_and_send_by_keyboard
 from tests.support.live import registry  # noqa: F401 - fixture
 from tests.support.tokens import forged
 

@@ -35,7 +35,8 @@ def versions_loaded() -> Iterator[list[int]]:
 
 
 async def cost(db, gql, token: str) -> tuple[int, int]:
-    """The statements `me` sends and the version rows it reads."""
+    """The statements a repeated `me` sends and the version rows it reads from the database."""
+    await gql(ME, token=token)  # the first read after a publish also reads the timeline and the new rows
     with versions_loaded() as rows:
         statements = await statements_for(db, gql, ME, token=token)
     return statements, len(rows)
@@ -72,7 +73,33 @@ async def test_me_costs_the_same_statements_at_5_and_25_versions_and_answers_the
     # Then `me` sends the same statements and reads the same version rows, and the customer still stands on version 4 with version 5 open
     # (every later version waits behind it)
     assert large == small, (small, large)
+    # the token, the customer, their contacts, agreements, notices and objections, and the versions still open to
+    # them; every version row, and the one their list rests on, comes from the process's memory
+    assert large == (7, 0)
     assert before["authorisedVersion"] == after["authorisedVersion"] == 4
     assert before["pendingChanges"] == after["pendingChanges"] == [
         {"version": {"number": 5}, "canObject": True, "changes": [{"slug": "vendor-5"}]}]
     assert len(after["notices"]) == 24
+
+
+async def test_me_rests_on_the_version_below_a_withdrawn_one_when_the_next_is_held_back(db, gql):
+    # Given a customer who accepted long ago and was told of versions 2 to 5 the day each was published, then
+    # version 6 withdrawn while pending and version 7 (in effect now) announced to them only yesterday
+    async with db.transaction() as session:
+        await seed_demo(session=session, min_notice_days=30, now=START)
+    customer = await make_customer(db, "Kunde A", contacts=[("dpo@kunde-a.dk", "da")], accepted_at=START)
+    token = await make_token(db, Role.CUSTOMER, "kunde-a", customer_id=customer)
+    await grow(db, to=6)
+    async with db.transaction() as session:
+        await versions.withdraw_version(session=session, actor="test", number=6, reason="Fejl",
+                                        now=START + timedelta(days=7))
+    await grow(db, to=7)
+    await tell(db, customer, numbers=range(2, 8), recently=7)
+
+    # When they read `me` twice (the second from the process's memory of the versions)
+    first, again = [(await gql(ME, token=token))["data"]["me"] for _ in range(2)]
+
+    # Then their list rests on version 5, the newest in effect below the held-back 7, not on the withdrawn 6
+    assert first == again
+    assert again["authorisedVersion"] == 5
+    assert [p["version"]["number"] for p in again["pendingChanges"]] == [7]

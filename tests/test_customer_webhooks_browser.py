@@ -4,7 +4,6 @@ from playwright.async_api import expect
 
 from registry.auth.service import customer_access_token
 from tests.conftest import notified_customer
-from tests.support.browsing import browser, page  # noqa: F401 - fixtures
 from tests.support.live import registry  # noqa: F401 - fixture
 from tests.support.stand_ins import public_dns
 

@@ -11,7 +11,6 @@ import pytest
 
 from registry.db import Database
 from schema.settings import AppSettings
-from tests.support.browsing import browser, page  # noqa: F401 - fixtures
 from tests.support.live import HostPage, LiveRegistry, free_socket
 
 TOKEN = "Bearer admin-token-that-must-not-stay"

@@ -9,7 +9,7 @@ from registry.auth.service import customer_access_token
 from registry.db import utcnow
 from registry.legal_requirements import service as legal_requirements
 from tests.conftest import make_customer
-from tests.support.browsing import artifact, browser, page, write_and_send_by_keyboard  # noqa: F401 - fixtures
+from tests.support.browsing import artifact, write_and_send_by_keyboard
 from tests.support.live import registry  # noqa: F401 - fixture
 
 BASIS = 'Hvidvaskloven § 26 <img src=x onerror="document.title=1">'

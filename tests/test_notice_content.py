@@ -15,7 +15,7 @@ from playwright.async_api import expect
 
 from registry import labels
 from tests.conftest import make_customer
-from tests.support.browsing import ARTIFACTS, browser  # noqa: F401 - fixture
+from tests.support.browsing import ARTIFACTS
 from tests.support.graphql_documents import PUBLISH, SAVE_DRAFT, nodes
 from tests.support.live import LiveRegistry, free_socket
 from tests.support.notify_helpers import add_confirmed, deliver
@@ -95,7 +95,7 @@ async def opens_in(url: str, language: str) -> None:
 
 
 async def test_every_reader_gets_every_fact_in_words_and_links_in_their_language(
-        seeded, gql, admin_token, smtp, mail_settings, live, browser):  # noqa: F811 - fixture
+        seeded, gql, admin_token, smtp, mail_settings, live, browser):
     # Given a subscriber and a customer's notice contact in each language
     await add_confirmed(seeded, ("abonnent@example.dk", "da"), ("subscriber@example.com", "en"),
                         ("dpo@kunde.dk", "da"), ("dpo@customer.example", "en"))

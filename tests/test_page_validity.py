@@ -23,7 +23,7 @@ from registry.legal_requirements import service as legal_requirements
 from registry.objections.links import objection_link_token
 from registry.versions import service as versions
 from tests.conftest import notified_customer
-from tests.support.browsing import ARTIFACTS, browser  # noqa: F401 - the fixture
+from tests.support.browsing import ARTIFACTS
 from tests.support.live import LiveRegistry, free_socket
 from tests.support.publishing import ADMIN, HETZNER, publish
 from tests.support.validity import axe_violations, nu_errors
@@ -100,7 +100,7 @@ async def test_every_page_passes_the_nu_html_checker(pages, registry, tmp_path):
     assert nu_errors(html, tmp_path) == {}
 
 
-async def test_every_page_has_no_axe_core_violation(pages, registry, browser: Browser):  # noqa: F811
+async def test_every_page_has_no_axe_core_violation(pages, registry, browser: Browser):
     # The pages forbid every script (CSP); the test lets its own axe-core in, as a browser extension would.
     context = await browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = await context.new_page()
@@ -117,7 +117,7 @@ async def test_every_page_has_no_axe_core_violation(pages, registry, browser: Br
 
 
 async def test_version_page_in_the_browser_shows_its_facts_and_leads_to_its_neighbours(pages, registry,
-                                                                                      browser: Browser):  # noqa: F811
+                                                                                      browser: Browser):
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await context.new_page()
     await page.goto(registry.url + "/subprocessors/versions/3?lang=en")

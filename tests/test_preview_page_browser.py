@@ -2,7 +2,7 @@
 
 from playwright.async_api import expect
 
-from tests.support.browsing import artifact, browser, page  # noqa: F401 - fixtures
+from tests.support.browsing import artifact
 from tests.support.live import registry  # noqa: F401 - fixture
 from tests.support.notify_helpers import add_confirmed
 from tests.test_draft_preview import HETZNER_INPUT, SAVE

@@ -15,7 +15,7 @@ from playwright.async_api import Page, expect
 from registry.db import Database
 from schema.settings import AppSettings
 from schema.schema import build_schema
-from tests.support.browsing import artifact, browser, page  # noqa: F401 - fixtures
+from tests.support.browsing import artifact
 from tests.support.live import HostPage, LiveRegistry, free_socket
 from tests.support.publishing import HETZNER, publish
 from tests.support.stand_ins import subscriptions  # noqa: F401 - the fixture

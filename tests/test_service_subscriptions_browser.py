@@ -11,7 +11,6 @@ from playwright.async_api import Browser, expect
 
 from registry.db import Database
 from schema.settings import AppSettings
-from tests.support.browsing import browser, page  # noqa: F401 - the fixtures
 from tests.support.live import HostPage, LiveRegistry, free_socket
 from tests.support.notify_helpers import subscription
 from tests.support.publishing import HETZNER, publish
@@ -42,7 +41,7 @@ async def registry(seeded: Database, settings: AppSettings, website: HostPage) -
         yield server
 
 
-async def test_a_visitor_ticks_a_service_in_the_page_form_by_keyboard(seeded, registry, page):  # noqa: F811
+async def test_a_visitor_ticks_a_service_in_the_page_form_by_keyboard(seeded, registry, page):
     await page.goto(f"{registry.url}/subprocessors?lang=en")
     form = page.locator("form.subscribe")
     await form.get_by_label("Email address").fill("kunde@example.dk")
@@ -63,7 +62,7 @@ async def test_a_visitor_ticks_a_service_in_the_page_form_by_keyboard(seeded, re
 
 
 async def test_a_refused_choice_shows_the_form_again_with_the_choices_kept_and_passes_axe(
-        seeded, registry, browser: Browser):  # noqa: F811
+        seeded, registry, browser: Browser):
     # The Nu HTML checker reads this page, and the page with the form, in test_page_validity.py (one java run).
     context = await browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = await context.new_page()
@@ -86,7 +85,7 @@ async def test_a_refused_choice_shows_the_form_again_with_the_choices_kept_and_p
 
 
 async def test_the_embed_offers_the_services_and_subscribes_with_the_choice(seeded, registry, website,
-                                                                           browser: Browser):  # noqa: F811
+                                                                           browser: Browser):
     context = await browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = await context.new_page()
     await page.goto(website.origin)

@@ -4,13 +4,12 @@ import httpx
 from playwright.async_api import expect
 
 from notifications.subscriptions.models import SubscriptionStatus
-from tests.support.browsing import browser, page  # noqa: F401 - the fixtures
 from tests.support.live import LiveRegistry, free_socket
 from tests.support.notify_helpers import SUBSCRIBE, link, subscription
 from tests.support.waiting import until
 
 
-async def test_a_reader_confirms_from_the_emailed_link_with_one_click(db, settings, smtp, page):  # noqa: F811
+async def test_a_reader_confirms_from_the_emailed_link_with_one_click(db, settings, smtp, page):
     live_settings = settings.model_copy(update={"smtp_url": smtp.url, "inprocess_worker": True,
                                                 "worker_poll_seconds": 0.1})
     with LiveRegistry(live_settings, free_socket()) as live:

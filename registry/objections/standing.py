@@ -1,19 +1,24 @@
 """What each customer has authorised, and where every customer stands towards a version."""
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, bindparam, or_
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from registry.customers.models import Agreement, AgreementStatus, CustomerNotice
-from registry.db import utcnow
+from registry.db import MAX_INTEGER, utcnow
 from registry.errors import ErrorCode, RegistryError
 from registry.objections.models import Objection
 from registry.objections.terms import Terms, customer_terms, terms_of
 from registry.objections.windows import Window, customer_window, serves
+from registry.versions import service as versions_service
 from registry.versions.models import RegistryVersion
+
+# Published version rows by number; a reader may hand in its own memory of them (they never change once in effect).
+VersionRows = Callable[[list[int]], Awaitable[dict[int, RegistryVersion]]]
 
 
 @dataclass(frozen=True)
@@ -36,7 +41,7 @@ class CustomerStanding:
     services: list[str]  # the services the customer's active agreements cover; empty means all
 
 
-def _unsettled(*, customer_id: int, terms: Terms, now: datetime):
+def _unsettled():
     """Versions that might not bind the customer yet; every version left out binds them.
 
     A version binds once in effect if it took effect before the customer's first acceptance, or if its
@@ -44,37 +49,60 @@ def _unsettled(*, customer_id: int, terms: Terms, now: datetime):
     closes no sooner than the notice period after the notice; a day's margin covers the calendar's
     summer-time hour. So a reader's cost follows what is still open, not the length of the history.
     """
+    customer_id, now = bindparam("customer_id"), bindparam("now")
     notice = select(CustomerNotice.version_number).where(CustomerNotice.customer_id == customer_id,
                                                         CustomerNotice.version_number == RegistryVersion.number)
-    recent = notice.where(CustomerNotice.sent_at > now - timedelta(days=terms.notice_days + 1))
+    recent = notice.where(CustomerNotice.sent_at > bindparam("recent_since"))
     objected = select(Objection.id).where(Objection.customer_id == customer_id,
                                           Objection.version_number == RegistryVersion.number)
-    return (select(RegistryVersion).where(RegistryVersion.withdrawn_at.is_(None), or_(
+    return (select(RegistryVersion.number).where(RegistryVersion.withdrawn_at.is_(None), or_(
         RegistryVersion.effective_at > now,
-        and_(RegistryVersion.effective_at > terms.accepted_at, or_(
+        and_(RegistryVersion.effective_at > bindparam("accepted_at"), or_(
             objected.exists(),
             and_(RegistryVersion.material.is_(True), or_(~notice.exists(), recent.exists())))),
     )).order_by(RegistryVersion.number))
 
 
-async def customer_standing(*, session: AsyncSession, customer_id: int, now: datetime | None = None) -> CustomerStanding:
-    """The customer's authorised list (filtered to their services) and the versions not yet binding them."""
+# Built once with parameters: composing these per read cost `me` more CPU than running them.
+UNSETTLED = _unsettled()
+# Every version before the first held back binds: the customer's list is the newest of them.
+AUTHORISED = (select(RegistryVersion.number).where(
+    RegistryVersion.withdrawn_at.is_(None), RegistryVersion.effective_at <= bindparam("now"),
+    RegistryVersion.number <= bindparam("up_to")).order_by(RegistryVersion.number.desc()).limit(1))
+
+
+async def customer_standing(*, session: AsyncSession, customer_id: int, now: datetime | None = None,
+                            agreements: list[Agreement] | None = None, notices: list[CustomerNotice] | None = None,
+                            objections: list[Objection] | None = None, rows: VersionRows | None = None,
+                            in_effect: int | None = None) -> CustomerStanding:
+    """The customer's standing; `agreements`, `notices`, `objections` (all theirs), `rows` and `in_effect` spare reads."""
     now = now or utcnow()
-    terms = await customer_terms(session=session, customer_id=customer_id)
+    if agreements is None:
+        terms = await customer_terms(session=session, customer_id=customer_id)
+    else:
+        terms = terms_of([a for a in agreements if a.status == AgreementStatus.ACTIVE])
     if terms is None:
         return CustomerStanding(authorised=None, entries=[], open_versions=[], services=[])
-    versions = (await session.exec(_unsettled(customer_id=customer_id, terms=terms, now=now))).all()
-    numbers = [version.number for version in versions]
-    notices = {n.version_number: n.sent_at for n in (await session.exec(select(CustomerNotice).where(
-        CustomerNotice.customer_id == customer_id, CustomerNotice.version_number.in_(numbers)))).all()}
-    objections = {o.version_number: o for o in (await session.exec(select(Objection).where(
-        Objection.customer_id == customer_id, Objection.version_number.in_(numbers)))).all()}
+    if rows is None:
+        rows = _rows_reader(session)
+    numbers = list((await session.exec(UNSETTLED, params={
+        "customer_id": customer_id, "now": now, "accepted_at": terms.accepted_at,
+        "recent_since": now - timedelta(days=terms.notice_days + 1)})).all())
+    if notices is None:
+        notices = list((await session.exec(select(CustomerNotice).where(
+            CustomerNotice.customer_id == customer_id, CustomerNotice.version_number.in_(numbers)))).all())
+    sent = {n.version_number: n.sent_at for n in notices}
+    if objections is None:
+        objections = list((await session.exec(select(Objection).where(
+            Objection.customer_id == customer_id, Objection.version_number.in_(numbers)))).all())
+    objected = {o.version_number: o for o in objections if o.version_number is not None}
+    found = await rows(numbers) if numbers else {}
     first_held_back: int | None = None
     open_versions: list[VersionForCustomer] = []
-    for version in versions:
+    for version in (found[number] for number in numbers):
         window = customer_window(version=version, services=terms.services, notice_days=terms.notice_days,
-                                 notified_at=notices.get(version.number))
-        objection = objections.get(version.number)
+                                 notified_at=sent.get(version.number))
+        objection = objected.get(version.number)
         accepted_with_agreement = version.effective_at <= terms.accepted_at
         binds = version.effective_at <= now and (
             accepted_with_agreement or (window.has_closed(now) and not (objection and objection.blocks())))
@@ -84,16 +112,31 @@ async def customer_standing(*, session: AsyncSession, customer_id: int, now: dat
         if window.opens and not binds:
             open_versions.append(VersionForCustomer(version=version, window=window, objection=objection,
                                                     authorised=first_held_back is None))
-    # Every version before the first held back binds: the customer's list is the newest of them.
-    authorised_query = (select(RegistryVersion).where(RegistryVersion.withdrawn_at.is_(None),
-                                                      RegistryVersion.effective_at <= now)
-                        .order_by(RegistryVersion.number.desc()).limit(1))
-    if first_held_back is not None:
-        authorised_query = authorised_query.where(RegistryVersion.number < first_held_back)
-    authorised = (await session.exec(authorised_query)).one_or_none()
+    authorised = await _authorised(session, rows, now=now, first_held_back=first_held_back, in_effect=in_effect)
     entries = [e for e in (authorised.entries if authorised else []) if serves(e, terms.services)]
     return CustomerStanding(authorised=authorised, entries=entries, open_versions=open_versions,
                             services=terms.services)
+
+
+async def _authorised(session: AsyncSession, rows: VersionRows, *, now: datetime, first_held_back: int | None,
+                      in_effect: int | None) -> RegistryVersion | None:
+    """The newest version in effect before the first held back: what the customer's list rests on."""
+    if in_effect is not None:
+        # Effective times never fall with the number, so every version below one not yet binding (which is at
+        # least the oldest pending) is in effect: the one just below it, unless withdrawn, is the answer.
+        candidate = in_effect if first_held_back is None or in_effect < first_held_back else first_held_back - 1
+        row = (await rows([candidate])).get(candidate) if candidate > 0 else None
+        if row is not None and row.withdrawn_at is None and row.effective_at <= now:
+            return row
+    number = (await session.exec(AUTHORISED, params={
+        "now": now, "up_to": MAX_INTEGER if first_held_back is None else first_held_back - 1})).one_or_none()
+    return (await rows([number]))[number] if number is not None else None
+
+
+def _rows_reader(session: AsyncSession) -> VersionRows:
+    async def read(numbers: list[int]) -> dict[int, RegistryVersion]:
+        return {row.number: row for row in await versions_service.versions_by_number(session=session, numbers=numbers)}
+    return read
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,10 @@
 import strawberry
 
 from registry import labels
+from registry.objections.windows import serves
 from registry.subprocessors.index import index
 from registry.subprocessors.models import SubprocessorEntry
+from registry.versions.models import RegistryVersion as RegistryVersionRow
 from registry.versions.service import VersionView
 from schema.published import PublishedVersions
 from schema.types.common import Language, TransferMechanism
@@ -45,6 +47,14 @@ def subprocessors_of(view: VersionView, language: Language, published: Published
         return [Subprocessor.from_entry(entry, language) for entry in view.entries()]
     return published.derived(view.version, (Subprocessor, language), lambda row: [
         Subprocessor.from_entry(entry, language) for entry in published.entries_of(row)])
+
+
+def served_subprocessors(row: RegistryVersionRow, services: list[str], language: Language,
+                         published: PublishedVersions | None) -> list[Subprocessor]:
+    """The part of a version's list used for these services, from the list built once per language."""
+    every = subprocessors_of(VersionView(row, None), language, published)
+    # The built list keeps the row's order, so each entry pairs with its stored form, which `serves` reads.
+    return [subprocessor for raw, subprocessor in zip(row.entries, every, strict=True) if serves(raw, services)]
 
 
 @strawberry.type(description=(
