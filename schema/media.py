@@ -4,10 +4,13 @@ application/graphql-response+json lets a client tell a request that never ran (4
 with errors (200); application/json answers 200 to both, as clients written before the spec expect.
 """
 
+from functools import lru_cache
+
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 
 
+@lru_cache(maxsize=256)  # clients send a handful of Accept headers; a stranger's many only cycle the 256
 def negotiate(accept: str | None) -> str:
     """The media type to answer a request with this Accept header in."""
     best, best_rank = JSON, (0.0, 0)
