@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from registry.db import Database, is_stored_number, utcnow
-from registry.subprocessors.index import ListIndex, by_initial, index
+from registry.subprocessors.index import ListIndex, by_initial, by_name, index
 from registry.subprocessors.models import SubprocessorEntry
 from registry.versions import service as versions
 from registry.versions.models import Change, RegistryVersion
@@ -234,7 +234,7 @@ class PublishedVersions:
 
     def entries_by_name(self, row: RegistryVersion) -> list[SubprocessorEntry]:
         """The row's list in the order readers look names up, sorted once while the row is kept."""
-        return self.derived(row, "by name", lambda r: sorted(self.entries_of(r), key=lambda e: e.name.casefold()))
+        return self.derived(row, "by name", lambda r: by_name(self.entries_of(r)))
 
     def entries_by_initial(self, row: RegistryVersion) -> dict[str, list[SubprocessorEntry]]:
         """The row's list by name, grouped by initial letter once while the row is kept."""

@@ -71,3 +71,28 @@ async def test_a_letter_with_a_control_character_is_refused(seeded, gql):
 
 async def test_no_list_in_effect_is_an_empty_index(db, gql):
     assert await index(gql, letter="A") == {"total": 0, "letters": [], "letter": None, "subprocessors": []}
+
+
+def test_letters_and_names_follow_the_danish_alphabet_with_ae_oe_aa_after_z():
+    # Given a long list whose names start with A, Z, Æ, Ø and Å, in no order
+    from dataclasses import dataclass
+
+    from registry.subprocessors.index import LETTERS_FROM, by_name, index
+
+    @dataclass
+    class Entry:
+        name: str
+
+    names = ["Åbo Data", "Zendesk", "Ørsted IT", "Ærø Hosting", "Atlassian", "ålborg sky", "Ærlig Mail"]
+    entries = [Entry(name) for name in names * (LETTERS_FROM // len(names) + 1)]
+
+    # When it is put in reading order and a reader asks for Æ
+    ordered = by_name(entries)
+    shown = index(ordered, "æ")
+
+    # Then the letters run A, Z, Æ, Ø, Å as a Danish reader looks them up (code points would put Å before Æ),
+    # the names in that order too, case ignored, and Æ shows its two names
+    assert shown.letters == ["A", "Z", "Æ", "Ø", "Å"]
+    assert list(dict.fromkeys(entry.name for entry in ordered)) == [
+        "Atlassian", "Zendesk", "Ærlig Mail", "Ærø Hosting", "Ørsted IT", "Åbo Data", "ålborg sky"]
+    assert shown.letter == "Æ" and {entry.name for entry in shown.entries} == {"Ærlig Mail", "Ærø Hosting"}

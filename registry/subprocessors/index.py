@@ -29,6 +29,20 @@ class ListIndex(Generic[N]):
     total: int
 
 
+# Danish readers find Æ, Ø and Å after Z, in that order (Ä and Ö with Æ and Ø); code points would put Å first.
+_DANISH_ORDER = str.maketrans({"æ": "z{", "ä": "z{", "ø": "z|", "ö": "z|", "å": "z}"})
+
+
+def reading_order(name: str) -> str:
+    """The key that sorts names as the list is read: case ignored, A to Z, then Æ, Ø, Å."""
+    return name.casefold().translate(_DANISH_ORDER)
+
+
+def by_name(entries: Sequence[N]) -> list[N]:
+    """The entries in reading order of their names."""
+    return sorted(entries, key=lambda entry: reading_order(entry.name))
+
+
 def initial(entry: Named) -> str:
     """The letter an entry is found under: its name's first character, upper case."""
     return entry.name[:1].upper()
@@ -39,7 +53,7 @@ def by_initial(entries: Sequence[N]) -> dict[str, list[N]]:
     groups: dict[str, list[N]] = {}
     for entry in entries:
         groups.setdefault(initial(entry), []).append(entry)
-    return {letter: groups[letter] for letter in sorted(groups)}
+    return {letter: groups[letter] for letter in sorted(groups, key=reading_order)}
 
 
 def index(entries: Sequence[N], asked: str | None, groups: dict[str, list[N]] | None = None) -> ListIndex[N]:

@@ -6,6 +6,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from registry.db import utcnow
+from registry.subprocessors.index import by_name
 from registry.versions import service as versions
 from schema.pages import i18n
 from schema.pages.public import render_page
@@ -37,7 +38,7 @@ async def version_page(request: Request) -> Response:
             latest = await versions.list_versions(session=session, limit=1, with_entries=False)
     if view is None:
         return not_found(request, message=i18n.texts(language).version_not_found.format(number=number))
-    entries = sorted(view.entries(), key=lambda entry: entry.name.casefold())
+    entries = by_name(view.entries())
     return render_page(request, "version.html", language, {
         "view": view, "version": view.version, "entries": entries,
         "has_next": bool(latest) and latest[0].version.number > number})

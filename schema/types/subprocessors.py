@@ -4,7 +4,7 @@ import strawberry
 
 from registry import labels
 from registry.objections.windows import serves
-from registry.subprocessors.index import index
+from registry.subprocessors.index import by_name, index
 from registry.subprocessors.models import SubprocessorEntry
 from registry.versions.models import RegistryVersion as RegistryVersionRow
 from registry.versions.service import VersionView
@@ -75,7 +75,7 @@ def subprocessor_index(view: VersionView | None, language: Language, published: 
         subprocessors = published.derived(view.version, (SubprocessorIndex, language, shown.letter), lambda _row: [
             Subprocessor.from_entry(entry, language) for entry in shown.entries])
     else:
-        shown = index(sorted(view.entries(), key=lambda entry: entry.name.casefold()) if view else [], letter)
+        shown = index(by_name(view.entries()) if view else [], letter)
         subprocessors = [Subprocessor.from_entry(entry, language) for entry in shown.entries]
     return SubprocessorIndex(total=shown.total, letters=shown.letters, letter=shown.letter, subprocessors=subprocessors)
 
