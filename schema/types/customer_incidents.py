@@ -11,6 +11,7 @@ from notifications.incidents import facts_in_words
 from registry import labels
 from registry.incidents.service import CustomerIncident as DomainCustomerIncident
 from schema.types.common import Language
+from schema.types.incidents import IncidentFacts
 from schema.types.presented import PresentedFact
 
 # The order the facts are read in: the email's order, then the customer's own notice.
@@ -38,17 +39,7 @@ class IncidentInWords:
 
 
 @strawberry.type(description="A personal data breach that affects you, as you were notified of it.")
-class CustomerIncident:
-    id: int
-    nature: str
-    subject_categories: list[str] = strawberry.field(description="Categories of data subjects concerned.")
-    subjects_approx: int | None = strawberry.field(description="Approximate number of data subjects; null: unknown.")
-    record_categories: list[str] = strawberry.field(description="Categories of personal data records concerned.")
-    records_approx: int | None = strawberry.field(description="Approximate number of records; null: unknown.")
-    consequences: str = strawberry.field(description="Likely consequences of the breach.")
-    measures: str = strawberry.field(description="Measures taken or proposed.")
-    contact_point: str
-    became_aware_at: datetime = strawberry.field(description="When the processor became aware of the breach.")
+class CustomerIncident(IncidentFacts):
     notice_sent_at: datetime | None = strawberry.field(description=(
         "When your notice left for the first of your contacts (the mail server's 250 reply); null until then."))
     acknowledged_at: datetime | None = strawberry.field(
@@ -73,13 +64,7 @@ class CustomerIncident:
 
     @classmethod
     def from_domain(cls, found: DomainCustomerIncident) -> "CustomerIncident":
-        incident, notice = found.incident, found.notice
-        return cls(id=incident.id, nature=incident.nature, subject_categories=incident.subject_categories,
-                   subjects_approx=incident.subjects_approx, record_categories=incident.record_categories,
-                   records_approx=incident.records_approx, consequences=incident.consequences,
-                   measures=incident.measures, contact_point=incident.contact_point,
-                   became_aware_at=incident.became_aware_at, notice_sent_at=notice.sent_at,
-                   acknowledged_at=notice.acknowledged_at,
-                   updates=[CustomerIncidentUpdate(id=u.id, text=u.text, created_at=u.created_at)
-                            for u in found.updates],
-                   found=found)
+        return super().from_domain(
+            found.incident, notice_sent_at=found.notice.sent_at, acknowledged_at=found.notice.acknowledged_at,
+            updates=[CustomerIncidentUpdate(id=u.id, text=u.text, created_at=u.created_at) for u in found.updates],
+            found=found)

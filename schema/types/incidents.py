@@ -47,10 +47,11 @@ class IncidentNotice:
                    acknowledged_at=notice.acknowledged_at, hours_to_notice=incidents.hours_to_notice(incident, notice))
 
 
-@strawberry.type(description="A personal data breach with the facts GDPR Art. 33(3) names. Admins only.")
-class Incident(FromDomain):
+@strawberry.type(description="The facts of a personal data breach that GDPR Art. 33(3) names.")
+class IncidentFacts(FromDomain):
+    """What the admins' Incident and the customer's CustomerIncident both carry, named as the domain names it."""
+
     id: int
-    status: IncidentStatus
     nature: str
     subject_categories: list[str] = strawberry.field(description="Categories of data subjects concerned.")
     subjects_approx: int | None = strawberry.field(description="Approximate number of data subjects; null: unknown.")
@@ -59,7 +60,12 @@ class Incident(FromDomain):
     consequences: str = strawberry.field(description="Likely consequences of the breach.")
     measures: str = strawberry.field(description="Measures taken or proposed.")
     contact_point: str
-    became_aware_at: datetime
+    became_aware_at: datetime = strawberry.field(description="When the processor became aware of the breach.")
+
+
+@strawberry.type(description="A personal data breach with the facts GDPR Art. 33(3) names. Admins only.")
+class Incident(IncidentFacts):
+    status: IncidentStatus
     services: list[str] = strawberry.field(description="The services the affected customers were chosen by.")
     created_at: datetime
     created_by: str
