@@ -36,8 +36,11 @@ def _demo_entries() -> list:
             for raw in office2go()["subprocessors"]]
 
 
-async def build(url: str, *, count: int, customer: bool = False) -> str:
-    """Bring the migrated database at `url` to `count` published versions (and the customer's two after them)."""
+async def build(url: str, *, count: int, customer: bool = False, entries: list | None = None) -> str:
+    """Bring the migrated database at `url` to `count` published versions (and the customer's two after them).
+
+    Version 1 lists `entries` (default the demo's 17); each later one edits two of them.
+    """
     db = Database(url)
     total = count + 2 if customer else count
     try:
@@ -49,7 +52,7 @@ async def build(url: str, *, count: int, customer: bool = False) -> str:
             raise SystemExit(f"{url} holds {latest} versions, not 0 or {total}: give the benchmark an empty database")
         # Each version is published a day after the last; every one is in effect long before today.
         start = utcnow() - timedelta(days=count + MIN_NOTICE_DAYS + 30)
-        entries = _demo_entries()
+        entries = entries or _demo_entries()
         async with db.transaction() as session:
             await drafts.replace_draft(session=session, actor=ACTOR, entries=entries)
             await versions.publish_version(session=session, actor=ACTOR, min_notice_days=MIN_NOTICE_DAYS,

@@ -19,17 +19,15 @@ import re
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.build_db import ACTOR, MIN_NOTICE_DAYS, _demo_entries
+from bench import build_db
+from bench.build_db import _demo_entries
 from bench.queries import LIST
 from bench.uncached_cpu import call
-from registry.db import Database, utcnow
 from registry.migrations import upgrade
 from registry.subprocessors import service as drafts
-from registry.versions import service as versions
 from registry.subprocessors.index import index
 
 AUTH = [(b"authorization", b"Bearer not-a-token")]
@@ -50,23 +48,8 @@ def entries(count: int) -> list:
 
 
 async def build(url: str, *, count: int, edits: int) -> None:
-    db = Database(url)
-    try:
-        start = utcnow() - timedelta(days=edits + MIN_NOTICE_DAYS + 30)
-        listed = entries(count)
-        async with db.transaction() as session:
-            await drafts.replace_draft(session=session, actor=ACTOR, entries=listed)
-            await versions.publish_version(session=session, actor=ACTOR, min_notice_days=MIN_NOTICE_DAYS,
-                                           note="Listen.", now=start)
-        for number in range(2, edits + 2):
-            async with db.transaction() as session:
-                for index in (number % count, (number + 5) % count):
-                    entry = listed[index].model_copy(update={"services": [f"Tjeneste {number}"]})
-                    await drafts.save_draft_entry(session=session, actor=ACTOR, entry=entry)
-                await versions.publish_version(session=session, actor=ACTOR, min_notice_days=MIN_NOTICE_DAYS,
-                                               note=f"Edit {number}.", now=start + timedelta(days=number))
-    finally:
-        await db.dispose()
+    """Version 1 lists `count` sub-processors; `edits` later versions change two of them each."""
+    await build_db.build(url, count=edits + 1, entries=entries(count))
 
 
 def embed_queries() -> dict[str, str]:
