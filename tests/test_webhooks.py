@@ -354,3 +354,34 @@ async def test_two_workers_claim_disjoint_deliveries(db, settings, customer, rec
     # Then the second skipped the locked rows instead of waiting for them or taking them too
     assert len(held) == 3 and len(other) == 3  # the verification request and the two events left
     assert not {row.id for row in held} & {row.id for row in other}
+
+
+async def test_an_objection_to_a_legal_requirement_names_the_requirement_not_a_version(
+        db, settings, gql, admin_token, customer, receiver):
+    # Given a customer's verified endpoint for objection updates, and a legal requirement they were told of
+    from notifications.webhooks.payloads import chat_lines
+    from tests.support.graphql_documents import FILE_OBJECTION, NOTIFY_LEGAL_REQUIREMENT, RECORD_LEGAL_REQUIREMENT
+    from tests.test_legal_requirements import requirement_input
+
+    _, token = customer
+    await register(gql, token, receiver, events=["OBJECTION_UPDATED"])
+    await deliver(db, settings)
+    recorded = await gql(RECORD_LEGAL_REQUIREMENT, {"input": requirement_input()}, token=admin_token)
+    assert recorded["data"]["recordLegalRequirement"]["userErrors"] == [], recorded
+    requirement_id = recorded["data"]["recordLegalRequirement"]["legalRequirement"]["id"]
+    await gql(NOTIFY_LEGAL_REQUIREMENT, {"id": requirement_id}, token=admin_token)
+
+    # When the customer objects to it
+    filed = await gql(FILE_OBJECTION, {"input": {"reason": "Vi svarer selv", "legalRequirementId": requirement_id}},
+                      token=token)
+    assert filed["data"]["fileObjection"]["userErrors"] == [], filed
+    await deliver(db, settings)
+
+    # Then their endpoint hears which requirement the objection is against, and a chat message says it in words
+    payload = receiver.received[-1].json
+    assert payload["type"] == "objection.updated"
+    assert (payload["data"]["legalRequirementId"], payload["data"]["versionNumber"]) == (requirement_id, None)
+    headline, lines, _ = chat_lines(payload=payload, version=None, language="en", organisation="Office2go ApS")
+    assert headline == (f"Your objection to the legal requirement of case {requirement_id} to process outside the "
+                        "data processing agreement at Office2go ApS was updated.")
+    assert lines == ["Status: Received"]

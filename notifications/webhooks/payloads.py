@@ -12,6 +12,7 @@ from registry.objections.terms import Terms
 from registry.objections.windows import customer_window
 from registry.versions.models import Change, RegistryVersion
 from registry.versions.presentation import present_version
+from notifications.rendering.texts import OBJECTED_TO
 from notifications.webhooks.models import VERIFICATION, BodyFormat, EventType
 
 
@@ -58,7 +59,8 @@ def version_data(*, version: RegistryVersion, terms: Terms | None, public_url: s
 
 def objection_data(*, objection) -> dict:
     """An objection's state as its customer sees it."""
-    return {"objectionId": objection.id, "versionNumber": objection.version_number, "status": objection.status,
+    return {"objectionId": objection.id, "versionNumber": objection.version_number,
+            "legalRequirementId": objection.legal_requirement_id, "status": objection.status,
             "outcome": objection.outcome, "note": objection.resolution_note,
             "filedAt": _instant(objection.filed_at), "acknowledgedAt": _instant(objection.acknowledged_at),
             "resolvedAt": _instant(objection.resolved_at), "withdrawnAt": _instant(objection.withdrawn_at)}
@@ -69,7 +71,7 @@ _HEADLINES = {
            EventType.VERSION_EFFECTIVE: "Version {n} af {org}s liste over underdatabehandlere er trådt i kraft.",
            EventType.VERSION_WITHDRAWN: "{org} har trukket version {n} af listen over underdatabehandlere tilbage. "
                                         "Den træder ikke i kraft.",
-           EventType.OBJECTION_UPDATED: "Din indsigelse mod version {n} hos {org} er opdateret.",
+           EventType.OBJECTION_UPDATED: "Jeres indsigelse mod {subject} hos {org} er opdateret.",
            EventType.INCIDENT_NOTIFIED: "{org} har meddelt en hændelse.",
            EventType.INCIDENT_UPDATED: "{org} har opdateret en hændelse.",
            VERIFICATION: "Bekræftelseskode til jeres webhook hos {org}: {code}. Skriv den på jeres kundeside, "
@@ -78,7 +80,7 @@ _HEADLINES = {
            EventType.VERSION_EFFECTIVE: "Version {n} of {org}'s list of sub-processors has taken effect.",
            EventType.VERSION_WITHDRAWN: "{org} withdrew version {n} of its list of sub-processors. "
                                         "It will not take effect.",
-           EventType.OBJECTION_UPDATED: "Your objection to version {n} at {org} was updated.",
+           EventType.OBJECTION_UPDATED: "Your objection to {subject} at {org} was updated.",
            EventType.INCIDENT_NOTIFIED: "{org} notified an incident.",
            EventType.INCIDENT_UPDATED: "{org} updated an incident.",
            VERIFICATION: "Verification code for your webhook at {org}: {code}. Enter it on your customer page "
@@ -94,13 +96,22 @@ def _parse(moment: str | None) -> datetime | None:
     return datetime.fromisoformat(moment.replace("Z", "+00:00")) if moment else None
 
 
+def _objected_to(data: dict, language: str) -> str | None:
+    """What an objection is against, in words: a version, or a legal requirement's case (notifications' one text)."""
+    if data.get("legalRequirementId") is not None:
+        return OBJECTED_TO[language]["legal"].format(number=data["legalRequirementId"])
+    if data.get("versionNumber") is not None:
+        return OBJECTED_TO[language]["version"].format(number=data["versionNumber"])
+    return None
+
+
 def chat_lines(*, payload: dict, version: RegistryVersion | None, language: str,
                organisation: str) -> tuple[str, list[str], str | None]:
     """A message in words: the headline, the lines below it, and a link to open (or None)."""
     data, event = payload["data"], payload["type"]
     words = _WORDS[language]
     headline = _HEADLINES[language].get(event, event).format(
-        org=organisation, n=data.get("versionNumber"), code=data.get("challenge"))
+        org=organisation, n=data.get("versionNumber"), code=data.get("challenge"), subject=_objected_to(data, language))
     lines: list[str] = []
     if event in (EventType.VERSION_PUBLISHED, EventType.VERSION_EFFECTIVE):
         lines.append(f"{words['effective']}: {labels.local_time(_parse(data['effectiveAt']), language)}")
