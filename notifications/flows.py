@@ -33,10 +33,11 @@ from registry.versions.models import RegistryVersion
 
 
 async def publish_and_notify(*, session: AsyncSession, settings: NotificationSettings, actor: str, note: str,
-                             min_notice_days: int, notice_days: int | None = None,
+                             notice_days: int | None = None,
                              effective_at: datetime | None = None, now: datetime | None = None) -> RegistryVersion:
     """Publish the draft as the next version and queue its notice to every confirmed subscriber and webhook."""
-    version = await versions.publish_version(session=session, actor=actor, note=note, min_notice_days=min_notice_days,
+    version = await versions.publish_version(session=session, actor=actor, note=note,
+                                             min_notice_days=settings.min_notice_days,
                                              notice_days=notice_days, effective_at=effective_at, now=now)
     await audience.enqueue_version_notices(session=session, version=version, kind=NotificationKind.VERSION_PUBLISHED,
                                          now=now)
@@ -59,8 +60,7 @@ async def publish_or_request(*, session: AsyncSession, settings: NotificationSet
     """Publish the draft now, or, when REGISTRY_PUBLISH_APPROVALS asks for approvals, request it with its preview."""
     if not settings.publish_approvals:
         return PublishOutcome(version=await publish_and_notify(
-            session=session, settings=settings, actor=actor, note=note, min_notice_days=settings.min_notice_days,
-            notice_days=notice_days, effective_at=effective_at, now=now))
+            session=session, settings=settings, actor=actor, note=note, notice_days=notice_days, effective_at=effective_at, now=now))
     # The preview checks the request as publishing would (note, changes, notice), so a bad one is refused now.
     preview = await preview_draft(session=session, settings=settings, note=note, notice_days=notice_days,
                                   effective_at=effective_at, now=now)
@@ -78,7 +78,7 @@ async def approve_and_publish(*, session: AsyncSession, settings: NotificationSe
         return PublishOutcome(request=request)
     # Published by the admin whose approval completed it; the request keeps who asked and who approved.
     version = await publish_and_notify(session=session, settings=settings, actor=actor, note=request.note,
-                                       min_notice_days=settings.min_notice_days, notice_days=request.notice_days,
+                                       notice_days=request.notice_days,
                                        effective_at=request.effective_at, now=now)
     request = await publish_requests.record_published(session=session, actor=actor, request=request, version=version,
                                                       now=now)

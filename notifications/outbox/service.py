@@ -29,13 +29,12 @@ from registry.errors import ErrorCode, RegistryError
 
 
 async def enqueue_subscription_email(*, session: AsyncSession, subscription_id: int, to_address: str, language: str,
-                                     kind: NotificationKind, now: datetime | None = None,
-                                     priority: NotificationPriority = NotificationPriority.NORMAL) -> None:
+                                     kind: NotificationKind, now: datetime | None = None) -> None:
     """Queue a confirmation or manage email to one subscriber."""
     now = now or utcnow()
     session.add(Notification(kind=kind, subscription_id=subscription_id, to_address=to_address,
-                             language=language, created_at=now, next_attempt_at=now, priority=priority))
-    await doorbell.ring(session=session, urgent=priority == NotificationPriority.URGENT)
+                             language=language, created_at=now, next_attempt_at=now))
+    await doorbell.ring(session=session)
 
 
 async def enqueue_direct(*, session: AsyncSession, kind: NotificationKind, to_address: str, language: str,

@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from registry.audit import service as audit
 from registry.calendar import utc_instant
 from registry.customers.models import Agreement, AgreementStatus, Customer
+from registry.customers.validation import normalise_services
 from registry.db import utcnow
 from registry.errors import ErrorCode, Problem, RegistryError
 from registry.legal_requirements.models import AffectedCustomer, LegalRequirement
@@ -42,7 +43,7 @@ async def _chosen_customers(session: AsyncSession, services: list[str], customer
                                 ErrorCode.INVALID, "customerIds")
     chosen = set()
     if services:
-        wanted = {s.strip() for s in services}
+        wanted = set(normalise_services(services))
         active = (await session.exec(select(Agreement).where(Agreement.status == AgreementStatus.ACTIVE))).all()
         for agreement in active:
             if not agreement.services or wanted & set(agreement.services):
@@ -177,25 +178,24 @@ class CustomerForRequirement:
 
 
 async def requirement_audience(*, session: AsyncSession, requirement: LegalRequirement, limit: int,
-                               after_customer_id: int | None = None,
-                               customer_id: int | None = None) -> list[CustomerForRequirement]:
-    """The customers a requirement concerns, by id (`limit` after `after_customer_id`, or just one), with their
-    window (from their agreements' notice period and when their notice left) and objection."""
+                               after_customer_id: int | None = None) -> list[CustomerForRequirement]:
+    """The customers a requirement concerns, by id (`limit` after `after_customer_id`), with their window (from
+    their agreements' notice period and when their notice left) and objection."""
     query = (select(AffectedCustomer).where(AffectedCustomer.legal_requirement_id == requirement.id)
              .order_by(AffectedCustomer.customer_id).limit(limit))
     if after_customer_id is not None:
         query = query.where(AffectedCustomer.customer_id > after_customer_id)
-    if customer_id is not None:
-        query = query.where(AffectedCustomer.customer_id == customer_id)
     affected = list((await session.exec(query)).all())
     ids = [a.customer_id for a in affected]
-    agreements = (await session.exec(select(Agreement).where(
-        Agreement.status == AgreementStatus.ACTIVE, Agreement.customer_id.in_(ids)))).all()
+    agreements: dict[int, list[Agreement]] = {}
+    for agreement in (await session.exec(select(Agreement).where(
+            Agreement.status == AgreementStatus.ACTIVE, Agreement.customer_id.in_(ids)))).all():
+        agreements.setdefault(agreement.customer_id, []).append(agreement)
     objections = {o.customer_id: o for o in (await session.exec(select(Objection).where(
         Objection.legal_requirement_id == requirement.id, Objection.customer_id.in_(ids)))).all()}
     audience = []
     for row in affected:
-        terms: Terms | None = terms_of([a for a in agreements if a.customer_id == row.customer_id])
+        terms: Terms | None = terms_of(agreements.get(row.customer_id, []))
         # A customer whose agreements all ended has nothing left to object under: no window.
         window = requirement_window(requirement=requirement, affected=terms is not None,
                                     notice_days=terms.notice_days if terms else 0, notified_at=row.sent_at)
