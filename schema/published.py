@@ -117,12 +117,19 @@ class PublishedVersions:
         self.final.discard(number)
         self.made.pop(number, None)
 
+    def _fits(self, numbers: list[int]) -> bool:
+        """Whether these rows would stay together: otherwise reading the missing ones would drop some of the
+        others (the version in effect, say) at every read, and read them again at the next."""
+        kept = sum(_size(self.rows[number]) for number in numbers if number in self.rows)
+        missing = sum(number not in self.rows for number in numbers)
+        return kept + missing * self.last_size <= self.max_entries
+
     async def _rows(self, numbers: list[int]) -> dict[int, RegistryVersion]:
-        """The rows asked for that exist: kept ones, and those read now (kept as far as the bound allows)."""
+        """The rows asked for that exist: kept ones, and those read now (kept when they fit, see _fits)."""
         missing = [n for n in numbers if n not in self.rows]
         read: dict[int, RegistryVersion] = {}
         if missing:
-            read_at, forgotten = utcnow(), self.forgotten
+            keep, read_at, forgotten = self._fits(numbers), utcnow(), self.forgotten
             async with self.db.session() as session:
                 read = {row.number: row for row in await versions.versions_by_number(session=session, numbers=missing)}
             for row in read.values():
@@ -130,8 +137,10 @@ class PublishedVersions:
                 final = row.withdrawn_at is not None or row.effective_at <= read_at
                 # A pending row read while the revision moved may be withdrawn already: it answers the request
                 # that read it (sent before the move) and is not kept for later ones.
-                if final or forgotten == self.forgotten:
+                if keep and (final or forgotten == self.forgotten):
                     self._keep(row, final=final)
+                else:
+                    self.last_size = _size(row)
         found = {}
         for number in numbers:
             if number in self.rows:
@@ -176,11 +185,8 @@ class PublishedVersions:
             return None
         top = timeline.latest if before_number is None else min(before_number - 1, timeline.latest)
         numbers = list(range(top, max(top - limit, 0), -1))
-        kept = sum(_size(self.rows[number]) for number in numbers if number in self.rows)
-        missing = sum(number not in self.rows for number in numbers)
-        if kept + missing * self.last_size > self.max_entries:
-            # It would not stay (reading the missing lists would drop some of the page's own, at every read):
-            # the database reads a page without its lists, which a history does not show.
+        if not self._fits(numbers):
+            # The database reads a page without its lists, which a history does not show.
             return None
         rows = await self._rows(numbers)
         if len(rows) != len(numbers):
@@ -216,7 +222,7 @@ class PublishedVersions:
         return changes
 
     async def lists(self, numbers: list[int]) -> dict[int, list[dict]]:
-        """Those versions' lists (kept as far as the bound allows): a list never changes, even when withdrawn."""
+        """Those versions' lists (kept when they fit): a list never changes, even when withdrawn."""
         return {number: row.entries for number, row in (await self._rows(numbers)).items()}
 
     def derived(self, row: RegistryVersion, key: Hashable, make: Callable[[RegistryVersion], T]) -> T:

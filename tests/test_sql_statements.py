@@ -206,17 +206,22 @@ async def test_a_list_larger_than_the_whole_memory_is_read_but_not_kept(db):
     assert memory.held == 0 and not memory.rows
 
 
-async def test_the_lists_of_more_versions_than_the_memory_holds_are_all_given(db):
-    # Given 12 published versions (version n lists n) and a process memory bounded to 30 entries
+async def test_the_lists_of_more_versions_than_the_memory_holds_are_all_given_and_the_version_in_effect_stays(db):
+    # Given 12 published versions (version n lists n), a process memory bounded to 30 entries, and the version
+    # in effect (12) read into it
     await grow(db, to=12)
     memory = PublishedVersions(db, stamp_for(db), max_entries=30)
+    await effective_view(memory, db, None)
+    await effective_view(memory, db, None)
 
-    # When the public page asks for the lists of 10 of them (to present what each added)
-    lists = await memory.lists(list(range(1, 11)))
+    # When the public page asks, twice, for the lists of 10 of them (to present what each added)
+    lists = [await memory.lists(list(range(1, 11))) for _ in range(2)]
 
-    # Then every list is given, each the version's own, and the memory still keeps at most 30 entries
-    assert sorted(lists) == list(range(1, 11)) and all(len(lists[n]) == n for n in lists)
+    # Then every list is given, each the version's own, the memory keeps at most 30 entries, and the version in
+    # effect is still among them: lists that cannot stay together do not push it out at every page view
+    assert all(sorted(given) == list(range(1, 11)) and all(len(given[n]) == n for n in given) for given in lists)
     assert sum(len(row.entries) for row in memory.rows.values()) <= 30
+    assert 12 in memory.rows
 
 
 async def test_a_page_the_memory_cannot_hold_beside_what_it_keeps_is_left_to_the_database_without_lists(db):
