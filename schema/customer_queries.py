@@ -47,8 +47,6 @@ class CustomerView:
     notices: list[CustomerNoticeRecord]
     objections: list[Objection]
 
-    customer_id: strawberry.Private[int]
-
     @strawberry.field(description=(
         "Personal data breaches that affect the customer and that they have been notified of, newest first, "
         "with every update and when their own notice left; read only when asked for."))
@@ -68,7 +66,7 @@ class CustomerView:
     async def legal_requirements(self, info: Info) -> list[CustomerLegalRequirement]:
         now = utcnow()
         async with info.context.db.session() as session:
-            own = await legal_requirements.customer_requirements(session=session, customer_id=self.customer_id)
+            own = await legal_requirements.customer_requirements(session=session, customer_id=self.customer.id)
         return [CustomerLegalRequirement.from_domain(requirement, standing, now) for requirement, standing in own]
 
 
@@ -148,7 +146,7 @@ class CustomerQuery:
             pending.append(PendingChange.from_domain(item, RegistryVersion.from_view(view), changes,
                                                      can_object=item.window.accepts_objection(now),
                                                      concerned=concerned))
-        return CustomerView(customer=customer, customer_id=customer_id, authorised_version=standing.authorised and standing.authorised.number,
+        return CustomerView(customer=customer, authorised_version=standing.authorised and standing.authorised.number,
                             authorised=standing.authorised, services=standing.services, pending_changes=pending,
                             notices=[CustomerNoticeRecord.from_domain(n) for n in notices],
                             objections=[Objection.from_domain(o) for o in own])

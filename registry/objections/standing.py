@@ -36,9 +36,13 @@ class CustomerStanding:
     """What a customer has authorised, and the versions still open to them."""
 
     authorised: RegistryVersion | None
-    entries: list[dict]
     open_versions: list[VersionForCustomer]
     services: list[str]  # the services the customer's active agreements cover; empty means all
+
+    @property
+    def entries(self) -> list[dict]:
+        """The authorised list's entries that serve the customer (derived: `me` builds its own from memory)."""
+        return [e for e in (self.authorised.entries if self.authorised else []) if serves(e, self.services)]
 
 
 def _unsettled():
@@ -82,7 +86,7 @@ async def customer_standing(*, session: AsyncSession, customer_id: int, now: dat
     else:
         terms = terms_of([a for a in agreements if a.status == AgreementStatus.ACTIVE])
     if terms is None:
-        return CustomerStanding(authorised=None, entries=[], open_versions=[], services=[])
+        return CustomerStanding(authorised=None, open_versions=[], services=[])
     if rows is None:
         rows = _rows_reader(session)
     numbers = list((await session.exec(UNSETTLED, params={
@@ -113,9 +117,7 @@ async def customer_standing(*, session: AsyncSession, customer_id: int, now: dat
             open_versions.append(VersionForCustomer(version=version, window=window, objection=objection,
                                                     authorised=first_held_back is None))
     authorised = await _authorised(session, rows, now=now, first_held_back=first_held_back, in_effect=in_effect)
-    entries = [e for e in (authorised.entries if authorised else []) if serves(e, terms.services)]
-    return CustomerStanding(authorised=authorised, entries=entries, open_versions=open_versions,
-                            services=terms.services)
+    return CustomerStanding(authorised=authorised, open_versions=open_versions, services=terms.services)
 
 
 async def _authorised(session: AsyncSession, rows: VersionRows, *, now: datetime, first_held_back: int | None,
