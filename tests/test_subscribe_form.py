@@ -5,8 +5,10 @@ same signature, so these tests pin down what the form sends it and how the form 
 """
 
 import re
+from urllib.parse import urlencode
 
 import httpx
+import pytest
 
 from registry.errors import ErrorCode, RegistryError
 from tests.support.stand_ins import subscriptions  # noqa: F401 - the fixture
@@ -107,3 +109,23 @@ async def test_page_sets_a_strict_form_cookie_and_is_neither_shared_cached_nor_f
     assert response.headers["cache-control"] == "private, no-cache"
     policy = response.headers["content-security-policy"]
     assert "script-src 'none'" in policy and "frame-ancestors 'none'" in policy and "form-action 'self'" in policy
+
+
+@pytest.mark.parametrize("chosen", [101, 200])
+async def test_a_form_with_more_services_than_any_list_names_is_refused_in_words_and_asks_nothing(
+        seeded, client, subscriptions, chosen):
+    # Given a form token, and a post choosing 101 services (the form's bound is 100), or so many that the form
+    # has more fields than it can (110)
+    token = await form_token(client, "en")
+    body = [("token", token), ("lang", "en"), ("email", "kunde@example.dk")] + [
+        ("services", f"S{i}") for i in range(chosen)]
+
+    # When it is posted
+    response = await client.post("/subscribe?lang=en", content=urlencode(body),
+                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+    # Then it is refused as too many services (not as an expired form), with the form to try again, and the
+    # subscriptions service is never asked
+    assert response.status_code == 422
+    assert "choose at most 100 services" in response.text and re.search(r'name="token" value="[^"]+"', response.text)
+    assert subscriptions.calls == []

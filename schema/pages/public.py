@@ -9,7 +9,7 @@ from starlette.routing import Route
 from notifications.subscriptions import service as subscriptions
 from registry.agreement import service as agreements
 from registry.db import utcnow
-from registry.errors import ErrorCode, RegistryError
+from registry.errors import ErrorCode, Problem, RegistryError
 from registry.subprocessors.index import index
 from registry.text import check_fields
 from registry.versions import service as versions
@@ -108,7 +108,13 @@ def _client(request: Request) -> str:
 async def subscribe(request: Request) -> Response:
     """POST /subscribe: ask for a double opt-in subscription; every valid address gets the same answer."""
     settings = request.app.state.settings
-    fields = parse_fields(await request.body(), max_fields=_MAX_FORM_FIELDS + _MAX_SERVICES_CHOSEN) or {}
+    fields = parse_fields(await request.body(), max_fields=_MAX_FORM_FIELDS + _MAX_SERVICES_CHOSEN)
+    if fields is None or len(fields.get("services", [])) > _MAX_SERVICES_CHOSEN:
+        # Unreadable, or more than the form can hold: nothing of it is used.
+        language = i18n.language_of(request.query_params.get("lang"))
+        problem = Problem(f"The form could not be read: choose at most {_MAX_SERVICES_CHOSEN} services.",
+                          ErrorCode.INVALID, "services")
+        return await _refused(request, language, [problem], email="", email_language=language, chosen=[])
     form = {name: values[0] for name, values in fields.items()}
     chosen = fields.get("services", [])
     language = i18n.language_of(form.get("lang"))
@@ -123,14 +129,21 @@ async def subscribe(request: Request) -> Response:
                                                      language=email_language, client=_client(request),
                                                      services=chosen)
     except RegistryError as error:
-        limited = any(problem.code == ErrorCode.RATE_LIMITED for problem in error.problems)
-        async with request.app.state.db.session() as session:
-            services = await versions.known_services(session=session)
-        return _with_form(request, "subscribe_failed.html", language,
-                          {"problems": error.problems, "email": email, "email_language": email_language,
-                           "services": services, "chosen_services": chosen},
-                          status_code=429 if limited else 422)
+        return await _refused(request, language, error.problems, email=email, email_language=email_language,
+                              chosen=chosen)
     return render_page(request, "message.html", language, {"kind": "inbox"})
+
+
+async def _refused(request: Request, language: str, problems: list[Problem], *, email: str, email_language: str,
+                   chosen: list[str]) -> Response:
+    """The form again with what was wrong: 429 when it was the rate limit, else 422."""
+    limited = any(problem.code == ErrorCode.RATE_LIMITED for problem in problems)
+    async with request.app.state.db.session() as session:
+        services = await versions.known_services(session=session)
+    return _with_form(request, "subscribe_failed.html", language,
+                      {"problems": problems, "email": email, "email_language": email_language,
+                       "services": services, "chosen_services": chosen},
+                      status_code=429 if limited else 422)
 
 
 routes = [
