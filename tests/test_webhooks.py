@@ -1,6 +1,7 @@
 """Signed webhooks to a real receiver: verification first, the same webhook-id on every retry, dead-letter,
 redrive, a per-endpoint circuit breaker, secret rotation with an overlap, and who may do what."""
 
+import asyncio
 from datetime import datetime, timedelta
 
 import pytest
@@ -8,7 +9,7 @@ from sqlmodel import select
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from notifications.webhooks import service
-from notifications.webhooks.models import WebhookDelivery
+from notifications.webhooks.models import WebhookDelivery, WebhookEndpoint
 from registry.auth.models import Role
 from tests.conftest import make_customer, make_token
 from tests.support.graphql_documents import NEW_SUBPROCESSOR, PUBLISH, SAVE_DRAFT, WITHDRAW, nodes
@@ -385,3 +386,36 @@ async def test_an_objection_to_a_legal_requirement_names_the_requirement_not_a_v
     assert headline == (f"Your objection to the legal requirement of case {requirement_id} to process outside the "
                         "data processing agreement at Office2go ApS was updated.")
     assert lines == ["Status: Received"]
+
+
+async def test_a_customer_has_at_most_ten_endpoints_even_when_two_registrations_race(db, settings, customer,
+                                                                                    monkeypatch):
+    # Given a customer with 9 endpoints
+    from registry.errors import RegistryError
+    from tests.support.stand_ins import public_dns
+
+    public_dns(monkeypatch)
+
+    customer_id, _ = customer
+
+    async def register_one(index: int):
+        async with db.transaction() as session:
+            return await service.register_endpoint(
+                session=session, settings=settings, actor="test", customer_id=customer_id,
+                url=f"https://hooks.example.test/{index}", event_types=["version.published"])
+
+    for index in range(9):
+        await register_one(index)
+
+    # When two more registrations arrive at once, then a twelfth after them
+    raced = await asyncio.gather(register_one(9), register_one(10), return_exceptions=True)
+    with pytest.raises(RegistryError) as twelfth:
+        await register_one(11)
+
+    # Then one of the two is taken and the other refused as over the bound, as is the twelfth, and 10 are kept
+    refused = [result for result in raced if isinstance(result, RegistryError)]
+    assert len(refused) == 1 and refused[0].problems[0].code == "RATE_LIMITED", raced
+    assert twelfth.value.problems[0].field == "url" and "at most 10" in twelfth.value.problems[0].message
+    async with db.session() as session:
+        kept = (await session.exec(select(WebhookEndpoint).where(WebhookEndpoint.customer_id == customer_id))).all()
+    assert len(kept) == 10

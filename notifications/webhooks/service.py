@@ -4,7 +4,7 @@ import asyncio
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, text, update
+from sqlalchemy import func, or_, text, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -76,10 +76,11 @@ async def register_endpoint(*, session: AsyncSession, settings: NotificationSett
     url = url.strip()
     event_types = sorted(set(event_types))
     await _check(url=url, event_types=event_types, language=language, settings=settings)
-    if await customers.get_customer(session=session, customer_id=customer_id) is None:
+    # The customer's row held, so two registrations at once cannot both count 9 and make 11.
+    if await customers.get_customer(session=session, customer_id=customer_id, for_update=True) is None:
         raise RegistryError.one("No such customer.", ErrorCode.NOT_FOUND, "customerId")
-    count = len((await session.exec(select(WebhookEndpoint.id).where(
-        WebhookEndpoint.customer_id == customer_id, WebhookEndpoint.removed_at.is_(None)))).all())
+    count = (await session.exec(select(func.count()).select_from(WebhookEndpoint).where(
+        WebhookEndpoint.customer_id == customer_id, WebhookEndpoint.removed_at.is_(None)))).one()
     if count >= MAX_ENDPOINTS_PER_CUSTOMER:
         raise RegistryError.one(f"A customer may have at most {MAX_ENDPOINTS_PER_CUSTOMER} webhook endpoints.",
                                 ErrorCode.RATE_LIMITED, "url")

@@ -69,9 +69,9 @@ async def create_customer(*, session: AsyncSession, actor: str, name: str, cvr: 
     return customer, rows
 
 
-async def get_customer(*, session: AsyncSession, customer_id: int) -> Customer | None:
-    """One customer by id."""
-    return await session.get(Customer, customer_id)
+async def get_customer(*, session: AsyncSession, customer_id: int, for_update: bool = False) -> Customer | None:
+    """One customer by id; `for_update` holds their row until the transaction ends (a per-customer count checked)."""
+    return await session.get(Customer, customer_id, with_for_update=for_update)
 
 
 async def customers_by_id(*, session: AsyncSession, customer_ids: list[int]) -> list[Customer]:
