@@ -112,7 +112,12 @@ class Worker:
 
     async def run_once(self) -> int:
         """Claim one batch of webhooks and one of mail and deliver them; returns how many rows it claimed."""
-        return await self.webhooks.run_once() + await self.run_mail_once()
+        try:
+            posted = await self.webhooks.run_once()
+        except Exception:  # noqa: BLE001 - a failed webhook round must not hold back the mail (breach notices)
+            log.exception("webhook round failed")
+            posted = 0
+        return posted + await self.run_mail_once()
 
     async def run_mail_once(self) -> int:
         """Claim one batch of mail and deliver it; returns how many rows it claimed."""

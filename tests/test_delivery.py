@@ -432,3 +432,28 @@ async def test_database_connections_dropped_mid_fan_out_neither_lose_nor_repeat_
     ids = smtp.sink.message_ids()
     assert len(ids) == 40 and len(set(ids)) == 40
     assert {n.status for n in await notifications(seeded)} == {NotificationStatus.SENT}
+
+
+async def test_a_failing_webhook_round_does_not_hold_back_the_mail(seeded, gql, admin_token, smtp, mail_settings,
+                                                                  monkeypatch):
+    # Given a notice queued, and a webhook round that fails (a database hiccup, a payload it cannot read)
+    from notifications.webhooks.delivery import WebhookSender
+
+    async def failing(self):
+        raise RuntimeError("webhook round broke")
+
+    monkeypatch.setattr(WebhookSender, "run_once", failing)
+    await add_confirmed(seeded, ("kunde@example.dk", "da"))
+    await publish_change(gql, admin_token)
+
+    # When the worker takes one round
+    worker = Worker(db=seeded, settings=mail_settings)
+    try:
+        claimed = await worker.run_once()
+    finally:
+        await worker.transport.close()
+
+    # Then the mail of that round still went out
+    [notice] = await notifications(seeded)
+    assert claimed == 1 and notice.status == NotificationStatus.SENT
+    assert len(smtp.sink.to("kunde@example.dk")) == 1
