@@ -58,12 +58,9 @@ async def build(url: str, *, count: int, customer: bool = False, entries: list |
             await versions.publish_version(session=session, actor=ACTOR, min_notice_days=MIN_NOTICE_DAYS,
                                            note="Listen over underdatabehandlere fra databehandleraftalen.", now=start)
         for number in range(2, count + 1):
-            async with db.transaction() as session:
-                for index in (number % len(entries), (number + 5) % len(entries)):
-                    entry = entries[index].model_copy(update={"services": [f"Tjeneste {number}"]})
-                    await drafts.save_draft_entry(session=session, actor=ACTOR, entry=entry)
-                await versions.publish_version(session=session, actor=ACTOR, min_notice_days=MIN_NOTICE_DAYS,
-                                               note=f"Benchmark edit {number}.", now=start + timedelta(days=number))
+            edited = [entries[index].model_copy(update={"services": [f"Tjeneste {number}"]})
+                      for index in (number % len(entries), (number + 5) % len(entries))]
+            await _publish(db, entries=edited, note=f"Benchmark edit {number}.", now=start + timedelta(days=number))
         if customer:
             await _customer(db, entries)
         return f"built {total} versions"

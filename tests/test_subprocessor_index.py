@@ -1,5 +1,6 @@
 """subprocessorIndex: the list in effect as the public page and the embed show it, a long one a letter at a time."""
 
+from registry.subprocessors.index import reading_order
 from tests.test_public_page import rows
 from tests.test_public_page_letters import COUNT, long_list, publish_long_list
 
@@ -8,7 +9,7 @@ INDEX = """query($letter: String, $language: Language! = DA) { subprocessorIndex
 
 
 def by_name(names: list[str]) -> list[str]:
-    return sorted(names, key=str.casefold)
+    return sorted(names, key=reading_order)
 
 
 async def index(gql, **variables) -> dict:
