@@ -81,7 +81,7 @@ async def _enqueue(db, settings, customer_id: int, events: int) -> list[bytes]:
         data = payloads.version_data(version=version, terms=None, public_url=settings.public_url)
         for _ in range(events):
             await service.enqueue_event(session=session, event_type=EventType.VERSION_PUBLISHED,
-                                        customer_id=customer_id, data=data)
+                                        customer_ids=[customer_id], data=data)
     body = json.dumps(payloads.envelope(event_type=EventType.VERSION_PUBLISHED, data=data, at=utcnow()),
                       ensure_ascii=False, separators=(",", ":")).encode()
     return [body] * events

@@ -83,18 +83,15 @@ async def enqueue_incident_events(*, session: AsyncSession, incident: Incident,
     event = EventType.INCIDENT_NOTIFIED if update is None else EventType.INCIDENT_UPDATED
     data = {"incidentId": incident.id, "becameAwareAt": incident.became_aware_at.isoformat(),
             "notifiedAt": incident.notified_at.isoformat() if incident.notified_at else None,
-            "nature": incident.nature, "subjectsApprox": incident.subjects_approx,
+            "nature": incident.nature, "subjectCategories": incident.subject_categories,
+            "subjectsApprox": incident.subjects_approx, "recordCategories": incident.record_categories,
             "recordsApprox": incident.records_approx, "consequences": incident.consequences,
-            "measures": incident.measures, "contactPoint": incident.contact_point,
-            "title": incident.nature, "summary": update.text if update is not None else incident.measures}
+            "measures": incident.measures, "contactPoint": incident.contact_point}
     if update is not None:
         data |= {"updateId": update.id, "updateAt": update.created_at.isoformat(), "updateText": update.text}
     affected = (await incidents.affected_of(session=session, incident_ids=[incident.id]))[incident.id]
-    queued = 0
-    for row in affected:
-        queued += await webhooks.enqueue_event(session=session, event_type=event, customer_id=row.customer_id,
-                                               data=data, now=now)
-    return queued
+    return await webhooks.enqueue_event(session=session, event_type=event, data=data, now=now,
+                                        customer_ids=[row.customer_id for row in affected])
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ TIMEOUT = 2.0
 async def queue_incidents(db, customer_id: int, count: int) -> None:
     async with db.transaction() as session:
         for number in range(count):
-            await service.enqueue_event(session=session, event_type=INCIDENT, customer_id=customer_id,
+            await service.enqueue_event(session=session, event_type=INCIDENT, customer_ids=[customer_id],
                                         data={"title": f"Hændelse {number}"})
 
 

@@ -340,10 +340,10 @@ async def test_two_workers_claim_disjoint_deliveries(db, settings, customer, rec
         endpoint.verified_at = endpoint.created_at
         session.add(endpoint)
         await session.flush()
-        await service.enqueue_event(session=session, event_type="incident.notified", customer_id=None,
+        await service.enqueue_event(session=session, event_type="incident.notified", customer_ids=None,
                                     data={"title": "Test"})
         for _ in range(4):
-            await service.enqueue_event(session=session, event_type="incident.notified", customer_id=customer_id,
+            await service.enqueue_event(session=session, event_type="incident.notified", customer_ids=[customer_id],
                                         data={"title": "Test"})
 
     # When one worker holds a claim of three (its transaction still open) and another claims meanwhile
@@ -419,3 +419,40 @@ async def test_a_customer_has_at_most_ten_endpoints_even_when_two_registrations_
     async with db.session() as session:
         kept = (await session.exec(select(WebhookEndpoint).where(WebhookEndpoint.customer_id == customer_id))).all()
     assert len(kept) == 10
+
+
+async def test_a_breach_reaches_the_affected_customers_endpoints_with_every_art_33_fact(
+        db, settings, gql, customer, receiver):
+    # Given the customer's verified endpoint for incidents, and another customer's, who is not affected
+    from notifications.webhooks.payloads import chat_lines
+    from tests.support.incidents import recorded_incident
+
+    customer_id, token = customer
+    await register(gql, token, receiver, events=["INCIDENT_NOTIFIED", "INCIDENT_UPDATED"])
+    other = await make_customer(db, "Kunde B A/S", contacts=[("dpo@kunde-b.dk", "da")])
+    with WebhookReceiver() as others:
+        await register(gql, await make_token(db, Role.CUSTOMER, "kunde-b", customer_id=other), others,
+                       events=["INCIDENT_NOTIFIED"])
+        await deliver(db, settings)
+        verifications = len(receiver.received)
+
+        # When a breach affecting only the first is notified, and updated
+        incident_id = await recorded_incident(db, nature="Uautoriseret adgang til e-mail",
+                                              customer_ids=[customer_id], updates=("Adgangen er lukket",))
+        await deliver(db, settings)
+    assert len(others.received) == 1  # its verification only
+
+    # Then exactly the affected customer's endpoint hears of both, with every Art. 33(3) fact, and a chat message
+    # gives the nature and, for the update, its text
+    notified, updated = (message.json for message in receiver.received[verifications:])
+    assert (notified["type"], updated["type"]) == ("incident.notified", "incident.updated")
+    assert notified["data"]["incidentId"] == incident_id
+    assert {key: notified["data"][key] for key in ("nature", "subjectCategories", "recordCategories",
+                                                   "subjectsApprox", "recordsApprox", "consequences", "measures",
+                                                   "contactPoint")} == {
+        "nature": "Uautoriseret adgang til e-mail", "subjectCategories": ["Medarbejdere", "Kunder"],
+        "recordCategories": ["Kontaktoplysninger"], "subjectsApprox": 1200, "recordsApprox": None,
+        "consequences": "Risiko for phishing", "measures": "Adgangskoder nulstillet",
+        "contactPoint": "DPO, dpo@office2go.test"}
+    _, lines, _ = chat_lines(payload=updated, version=None, language="en", organisation="Office2go ApS")
+    assert lines == ["Nature of the breach: Uautoriseret adgang til e-mail", "Update: Adgangen er lukket"]

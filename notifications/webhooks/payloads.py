@@ -87,9 +87,9 @@ _HEADLINES = {
                          "and messages start arriving here."},
 }
 _WORDS = {"da": {"effective": "Træder i kraft", "deadline": "Jeres frist for indsigelse", "open": "Se versionen",
-                 "status": "Status", "summary": "Beskrivelse"},
+                 "status": "Status", "update": "Opdatering"},
           "en": {"effective": "Takes effect", "deadline": "Your deadline to object", "open": "See the version",
-                 "status": "Status", "summary": "Summary"}}
+                 "status": "Status", "update": "Update"}}
 
 
 def _parse(moment: str | None) -> datetime | None:
@@ -120,7 +120,10 @@ def chat_lines(*, payload: dict, version: RegistryVersion | None, language: str,
     if event == EventType.OBJECTION_UPDATED:
         lines.append(f"{words['status']}: {labels.label('objection_status', data['status'], language)}")
     if event in (EventType.INCIDENT_NOTIFIED, EventType.INCIDENT_UPDATED):
-        lines += [f"{words['summary']}: {data[key]}" for key in ("title", "summary") if data.get(key)]
+        # The nature, then what is new: an update's text, or on the first notice the measures taken.
+        shown = (("nature", labels.label("incident", "nature", language)), ("updateText", words["update"])
+                 if data.get("updateText") else ("measures", labels.label("incident", "measures", language)))
+        lines += [f"{label}: {data[key]}" for key, label in shown if data.get(key)]
     if version is not None and event != EventType.OBJECTION_UPDATED:
         lines += present_version(version, language).lines()
     link = data.get("url")

@@ -2,6 +2,7 @@
 
 import asyncio
 import secrets
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, text, update
@@ -169,22 +170,24 @@ async def _queue(session: AsyncSession, endpoint: WebhookEndpoint, event_type: s
     await doorbell.ring(session=session)
 
 
-async def _listening(session: AsyncSession, event_type: str, customer_id: int | None) -> list[WebhookEndpoint]:
+async def _listening(session: AsyncSession, event_type: str,
+                     customer_ids: Collection[int] | None) -> list[WebhookEndpoint]:
     query = select(WebhookEndpoint).where(WebhookEndpoint.removed_at.is_(None), WebhookEndpoint.verified_at.is_not(None))
-    if customer_id is not None:
-        query = query.where(WebhookEndpoint.customer_id == customer_id)
+    if customer_ids is not None:
+        query = query.where(WebhookEndpoint.customer_id.in_(list(customer_ids)))
     return [endpoint for endpoint in (await session.exec(query.order_by(WebhookEndpoint.id))).all()
             if event_type in endpoint.event_types]
 
 
-async def enqueue_event(*, session: AsyncSession, event_type: str, customer_id: int | None, data: dict,
+async def enqueue_event(*, session: AsyncSession, event_type: str, customer_ids: Collection[int] | None, data: dict,
                         now: datetime | None = None) -> int:
-    """Queue an event to every verified endpoint that asked for it: one customer's, or every customer's (None).
+    """Queue an event to every verified endpoint that asked for it: those customers', or every customer's (None).
 
-    Call it in the transaction that makes the event happen; returns how many deliveries were queued.
+    Call it in the transaction that makes the event happen; one query finds the endpoints, however many customers.
+    Returns how many deliveries were queued.
     """
     now = now or utcnow()
-    endpoints = await _listening(session, event_type, customer_id)
+    endpoints = await _listening(session, event_type, customer_ids)
     for endpoint in endpoints:
         await _queue(session, endpoint, event_type, data, now=now)
     return len(endpoints)
@@ -223,7 +226,7 @@ async def enqueue_version_events(*, session: AsyncSession, settings: Notificatio
 async def enqueue_objection_event(*, session: AsyncSession, objection, now: datetime | None = None) -> int:
     """Tell the objecting customer's endpoints where their objection stands."""
     return await enqueue_event(session=session, event_type=EventType.OBJECTION_UPDATED,
-                               customer_id=objection.customer_id, data=payloads.objection_data(objection=objection),
+                               customer_ids=[objection.customer_id], data=payloads.objection_data(objection=objection),
                                now=now)
 
 
