@@ -10,13 +10,19 @@ from schema.types.common import FromDomain
 from schema.types.customers import Customer, Objection
 
 
-@strawberry.type(description="A requirement of EU or national law to process a customer's data outside the agreement.")
-class LegalRequirement(FromDomain):
+@strawberry.type(description="What a requirement of law to process outside the agreement says.")
+class LegalRequirementFacts(FromDomain):
+    """What the admins' LegalRequirement and the customer's CustomerLegalRequirement both carry."""
+
     id: int
     legal_basis: str = strawberry.field(description="The law that requires it.")
     authority: str = strawberry.field(description="The authority requiring the processing.")
     processing: str = strawberry.field(description="What processing the law requires.")
     starts_at: datetime = strawberry.field(description="When the processing is planned to start.")
+
+
+@strawberry.type(description="A requirement of EU or national law to process a customer's data outside the agreement.")
+class LegalRequirement(LegalRequirementFacts):
     recorded_at: datetime
     notified_at: datetime | None = strawberry.field(
         description="When the notices to the affected customers were queued; null until then.")
@@ -42,12 +48,7 @@ class LegalRequirementAudienceEntry:
 
 
 @strawberry.type(description="A legal requirement the customer was told of, and their window to object to it.")
-class CustomerLegalRequirement:
-    id: int
-    legal_basis: str
-    authority: str
-    processing: str
-    starts_at: datetime
+class CustomerLegalRequirement(LegalRequirementFacts):
     notified_at: datetime | None = strawberry.field(description="When the notice first reached you; null: not yet.")
     deadline: datetime | None = strawberry.field(description="Your last moment to object; null until notified.")
     can_object: bool
@@ -57,8 +58,7 @@ class CustomerLegalRequirement:
     def from_domain(cls, requirement: DomainRequirement, standing: CustomerForRequirement,
                     now: datetime) -> "CustomerLegalRequirement":
         window = standing.window
-        return cls(id=requirement.id, legal_basis=requirement.legal_basis, authority=requirement.authority,
-                   processing=requirement.processing, starts_at=requirement.starts_at,
-                   notified_at=window.notified_at, deadline=window.closes_at,
-                   can_object=window.accepts_objection(now),
-                   objection=Objection.from_domain(standing.objection) if standing.objection else None)
+        return super().from_domain(
+            requirement, notified_at=window.notified_at, deadline=window.closes_at,
+            can_object=window.accepts_objection(now),
+            objection=Objection.from_domain(standing.objection) if standing.objection else None)
