@@ -45,7 +45,7 @@ class CustomerView:
     services: strawberry.Private[list[str]]
     pending_changes: list[PendingChange]
     notices: list[CustomerNoticeRecord]
-    objections: list[Objection]
+    objections: list[Objection] = strawberry.field(description="Your objections, the 100 newest, newest first.")
 
     @strawberry.field(description=(
         "Personal data breaches that affect the customer and that they have been notified of, newest first, "
@@ -62,7 +62,7 @@ class CustomerView:
         return served_subprocessors(self.authorised, self.services, language, info.context.published)
 
     @strawberry.field(description=("Legal requirements to process outside the agreement that you were told of, "
-                                   "newest first, with your deadline to object."))
+                                   "the 100 newest, newest first, with your deadline to object."))
     async def legal_requirements(self, info: Info) -> list[CustomerLegalRequirement]:
         now = utcnow()
         async with info.context.db.session() as session:
