@@ -33,6 +33,7 @@ class Doorbell:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._rung = asyncio.Event()
+        self._webhooks_rung = asyncio.Event()  # the worker's webhook loop waits on its own, so neither misses one
         self._urgent = False
         self._connection: asyncpg.Connection | None = None
 
@@ -53,31 +54,37 @@ class Doorbell:
         if payload == URGENT:
             self._urgent = True
 
-    async def wait(self, stop: asyncio.Event, seconds: float) -> bool:
-        """Wait until mail is queued (True), `stop` is set or `seconds` pass; a ring since the last wait counts."""
+    async def wait(self, stop: asyncio.Event, seconds: float, *, webhooks: bool = False) -> bool:
+        """Wait until mail (or, for the webhook loop, anything) is queued (True), `stop` is set or `seconds`
+        pass; a ring since the last wait counts."""
         await self._listen()
-        waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._rung.wait())]
+        bell = self._webhooks_rung if webhooks else self._rung
+        waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(bell.wait())]
         try:
             await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
         finally:
             for waiting in waits:
                 waiting.cancel()
-        rung = self._rung.is_set()
-        self._rung.clear()
+        rung = bell.is_set()
+        bell.clear()
         return rung
+
+    def _notice(self) -> None:
+        self._rung.set()
+        self._webhooks_rung.set()
 
     async def _listen(self) -> None:
         if self.db.dialect != "postgresql" or self.listening:
             return
         try:
-            connection = await listen(dsn=self.db.listen_dsn, channel=OUTBOX_CHANNEL, on_notice=self._rung.set,
+            connection = await listen(dsn=self.db.listen_dsn, channel=OUTBOX_CHANNEL, on_notice=self._notice,
                                       on_payload=self._heard)
         except (OSError, TimeoutError, asyncpg.PostgresError) as error:
             log.warning("cannot listen for queued mail; polling", extra={"error": str(error)})
             return
         self._connection = connection
         # Mail queued while no one listened would wait out a poll: look once more right away.
-        self._rung.set()
+        self._notice()
         self._urgent = True
 
     async def close(self) -> None:

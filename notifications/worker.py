@@ -74,6 +74,9 @@ class Worker:
         """Deliver until `stop` is set; an idle queue is polled, a tripped circuit waits out its pause."""
         log.info("worker started", extra={"owner": self.owner})
         await self.doorbell.start()  # a busy worker hears of urgent mail too
+        # Webhooks go in a loop of their own: a slow endpoint (up to half a lease plus the webhook timeout a
+        # round) must not hold back the mail, breach notices included, nor a mail batch the webhooks.
+        posting = asyncio.create_task(self._post_webhooks(stop))
         next_reminders = 0.0
         try:
             while not stop.is_set():
@@ -81,21 +84,28 @@ class Worker:
                     if time.monotonic() >= next_reminders:
                         await self.queue_reminders()
                         next_reminders = time.monotonic() + REMIND_EVERY_SECONDS
-                    handled = await self.run_once()
+                    handled = await self.run_mail_once()
                 except Exception:  # noqa: BLE001 - a database hiccup must not end delivery for good
                     log.exception("delivery round failed")
                     handled = 0
                 if self.circuit.is_open:
-                    # Mail waits out its pause; webhooks, which do not need the mail server, go on meanwhile.
                     await set_within(stop, min(self.circuit.remaining(), self.settings.worker_poll_seconds))
                 elif handled == 0:
                     await self.doorbell.wait(stop, self.settings.worker_poll_seconds)
         finally:
+            # A round cut short leaves its rows leased: they go again, under the same webhook-id, after the lease.
+            posting.cancel()
+            await asyncio.gather(posting, return_exceptions=True)
             await self.claims.release_ahead()
             await self.transport.close()
             await self.webhooks.close()
             await self.doorbell.close()
             log.info("worker stopped", extra={"owner": self.owner})
+
+    async def _post_webhooks(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            if await self._webhook_round() == 0:
+                await self.doorbell.wait(stop, self.settings.worker_poll_seconds, webhooks=True)
 
     async def queue_reminders(self) -> int:
         """Queue the reminders now due; returns how many customers get one."""
@@ -112,12 +122,14 @@ class Worker:
 
     async def run_once(self) -> int:
         """Claim one batch of webhooks and one of mail and deliver them; returns how many rows it claimed."""
+        return await self._webhook_round() + await self.run_mail_once()
+
+    async def _webhook_round(self) -> int:
         try:
-            posted = await self.webhooks.run_once()
-        except Exception:  # noqa: BLE001 - a failed webhook round must not hold back the mail (breach notices)
+            return await self.webhooks.run_once()
+        except Exception:  # noqa: BLE001 - a failed webhook round must hold back neither the mail nor later rounds
             log.exception("webhook round failed")
-            posted = 0
-        return posted + await self.run_mail_once()
+            return 0
 
     async def run_mail_once(self) -> int:
         """Claim one batch of mail and deliver it; returns how many rows it claimed."""

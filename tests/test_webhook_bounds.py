@@ -220,3 +220,36 @@ async def test_failures_count_in_a_row_a_delivery_between_them_starts_again(db, 
     assert [r.answered for r in receiver.of_type(INCIDENT)] == [503, 503, 200] * 2
     [endpoint] = await endpoints(gql, token)
     assert (endpoint["failures"], endpoint["pausedUntil"]) == (0, None)
+
+
+async def test_a_slow_webhook_round_does_not_hold_back_the_mail(
+        seeded, admin_token, gql, settings, customer, receiver, smtp, mail_settings):
+    # Given a verified endpoint that holds each answer 5 s (inside a 10 s timeout) with an event due for it,
+    # and a change notice due for a subscriber
+    import asyncio
+    import time
+
+    from notifications.worker import Worker
+    from tests.support.notify_helpers import add_confirmed, publish_change
+    from tests.support.waiting import until
+
+    mail_settings = mail_settings.model_copy(update={"webhook_timeout_seconds": 10.0})
+    customer_id, token = customer
+    await verified(gql, token, seeded, mail_settings, receiver)
+    receiver.delay = 5.0
+    await queue_incidents(seeded, customer_id, 1)
+    await add_confirmed(seeded, ("kunde@example.dk", "da"))
+    await publish_change(gql, admin_token)
+
+    # When a worker runs
+    stop, started = asyncio.Event(), time.monotonic()
+    running = asyncio.create_task(Worker(db=seeded, settings=mail_settings).run(stop))
+    try:
+        await until(lambda: smtp.sink.to("kunde@example.dk"), limit_seconds=30)
+        mail_after = time.monotonic() - started
+    finally:
+        stop.set()
+        await running
+
+    # Then the mail went out while the endpoint still held its answer, not after the webhook round
+    assert mail_after < 4.0, mail_after
