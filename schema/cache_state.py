@@ -158,14 +158,18 @@ class PostgresStamp(RegistryStamp):
         # The revision the last round read. Trusted rather than the one last reloaded: between a round
         # that sees a change and the reload it causes, requests must wait for the reload, not take the old.
         self._seen: int | None = None
+        # Notices (and losses of the listener) counted; _seen is trusted only while none came after the round
+        # that read it began. A flag cleared as a round begins would trust the previous round's revision,
+        # read before the change, for as long as the new round is on the wire.
+        self._notices = 0
+        self._seen_after = -1  # _notices when the round that read _seen began
         self._connection: asyncpg.Connection | None = None
         self._listening = False
-        self._stale = True
         self._next_round: asyncio.Future | None = None
         self._runner: asyncio.Task | None = None
 
     async def _read_revision(self) -> int:
-        if self._listening and not self._stale and self._seen is not None:
+        if self._listening and self._seen_after == self._notices:
             return self._seen
         if self._next_round is None:
             self._next_round = asyncio.get_running_loop().create_future()
@@ -181,14 +185,14 @@ class PostgresStamp(RegistryStamp):
                 try:
                     if self._connection is None or self._connection.is_closed():
                         await self._connect()
-                    self._stale = False  # cleared before the read: a notice arriving during it marks it again
+                    notices = self._notices  # before the read: a notice arriving during it is not covered by it
                     value = await self._connection.fetchval(_REVISION_SQL, timeout=ROUND_TIMEOUT_SECONDS)
                 except Exception as error:  # noqa: BLE001 - handed to every waiter of this round
                     round_.set_exception(error)
                     round_.exception()  # marks it retrieved even if every waiter has gone
                     await self._drop_connection()
                 else:
-                    self._seen = value or 0
+                    self._seen, self._seen_after = value or 0, notices
                     round_.set_result(self._seen)
         finally:
             self._runner = None
@@ -201,10 +205,11 @@ class PostgresStamp(RegistryStamp):
         self._listening = True
 
     def mark_stale(self) -> None:
-        self._stale = True
+        self._notices += 1
 
     def _lost(self) -> None:
-        self._listening, self._stale = False, True
+        self._listening = False
+        self._notices += 1
 
     async def _drop_connection(self) -> None:
         connection, self._connection = self._connection, None

@@ -279,6 +279,44 @@ async def test_a_read_while_another_reload_is_under_way_waits_for_the_new_answer
     assert statuses(await second) == expected
 
 
+async def test_a_read_while_the_revision_is_being_read_again_after_a_publish_waits_for_it(seeded, gql, admin_token,
+                                                                                       monkeypatch):
+    if seeded.dialect != "postgresql":
+        pytest.skip("SQLite reads the revision afresh in every turn of the loop: no read is ever in flight")
+    # Given a cached history, and a database that is slow to answer the revision once more (a busy one)
+    assert statuses(await gql(HISTORY)) == {1: "EFFECTIVE"}
+    stamp = stamp_for(seeded)
+    reading, release = asyncio.Event(), asyncio.Event()
+
+    class SlowConnection:
+        def __init__(self, connection) -> None:
+            self.connection = connection
+
+        def __getattr__(self, name: str):
+            return getattr(self.connection, name)
+
+        async def fetchval(self, *args, **kwargs):
+            reading.set()
+            await release.wait()
+            return await self.connection.fetchval(*args, **kwargs)
+
+    monkeypatch.setattr(stamp, "_connection", SlowConnection(stamp._connection))
+    await publish_hetzner(gql, admin_token)
+    await asyncio.sleep(0.2)  # this server hears the publish's own notice before anyone reads
+
+    # When one reader's request reads the revision again, and another reader asks while that read is on the wire
+    first = asyncio.create_task(gql(HISTORY))
+    await asyncio.wait_for(reading.wait(), 10)
+    second = asyncio.create_task(gql(HISTORY))
+    await asyncio.wait({second}, timeout=1)  # it took the revision read before the publish here, and was answered
+    release.set()
+
+    # Then both see the published version
+    expected = {2: "PENDING", 1: "EFFECTIVE"}
+    assert statuses(await first) == expected
+    assert statuses(await second) == expected
+
+
 async def test_concurrent_reads_after_a_publish_run_graphql_once(seeded, settings, admin_token):
     app = create_app(settings, db=seeded)
     http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
