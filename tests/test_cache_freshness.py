@@ -34,7 +34,7 @@ class Readers:
     def __init__(self, url: str, count: int) -> None:
         self.http = httpx.AsyncClient(base_url=url, timeout=30, limits=httpx.Limits(max_connections=count))
         self.count = count
-        self.reads: list[tuple[float, float, tuple[int, str]]] = []  # (sent, received, top version)
+        self.reads: list[tuple[float, float, tuple[int, str], str]] = []  # (sent, received, top version, how)
         self.stop = False
 
     async def _loop(self, index: int) -> None:
@@ -48,7 +48,8 @@ class Readers:
             else:
                 response = await self.http.post("/graphql", json={"query": HISTORY}, headers=headers)
             top = response.json()["data"]["registryVersions"]["edges"][0]["node"]
-            self.reads.append((sent, time.monotonic(), (top["number"], top["status"])))
+            how = f"{'GET' if index % 2 else 'POST'} {'uncached' if headers else 'cached'} reader {index}"
+            self.reads.append((sent, time.monotonic(), (top["number"], top["status"]), how))
 
     async def __aenter__(self) -> "Readers":
         self.tasks = [asyncio.create_task(self._loop(index)) for index in range(self.count)]
@@ -90,10 +91,12 @@ def stale_reads(reads: list, changes: list) -> list[float]:
     """For each read sent after a change's response that still shows an older state: how late it was sent."""
     order = {(1, "EFFECTIVE"): 0} | {top: index + 1 for index, (_, top) in enumerate(changes)}
     late = []
-    for sent, _received, top in reads:
+    for sent, received, top, how in reads:
         known = sum(1 for returned, _ in changes if returned < sent)  # changes answered before this read left
         if order[top] < known:
             late.append(sent - changes[known - 1][0])
+            print(f"stale: {how} sent {(sent - changes[known - 1][0]) * 1000:.1f} ms after {changes[known - 1][1]} "
+                  f"returned, took {(received - sent) * 1000:.1f} ms, showed {top}")
     return late
 
 
