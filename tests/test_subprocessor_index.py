@@ -97,3 +97,25 @@ def test_letters_and_names_follow_the_danish_alphabet_with_ae_oe_aa_after_z():
     assert list(dict.fromkeys(entry.name for entry in ordered)) == [
         "Atlassian", "Zendesk", "Ærlig Mail", "Ærø Hosting", "Ørsted IT", "Åbo Data", "ålborg sky"]
     assert shown.letter == "Æ" and {entry.name for entry in shown.entries} == {"Ærlig Mail", "Ærø Hosting"}
+
+
+def test_a_list_is_whole_up_to_its_hundredth_entry_and_a_letter_at_a_time_from_the_hundred_and_first():
+    from dataclasses import dataclass
+
+    from registry.subprocessors.index import LETTERS_FROM, by_name, index
+
+    @dataclass
+    class Entry:
+        name: str
+
+    # Given lists of exactly LETTERS_FROM entries and of one more, under the initials A and B
+    names = [f"{'AB'[number % 2]}-service {number:03}" for number in range(LETTERS_FROM + 1)]
+    at_the_bound, past_it = by_name([Entry(name) for name in names[:-1]]), by_name([Entry(name) for name in names])
+
+    # When a reader asks for no letter
+    whole, lettered = index(at_the_bound, None), index(past_it, None)
+
+    # Then the list at the bound is shown whole; the one past it shows its first letter and names both initials
+    assert (len(whole.entries), whole.letter, whole.letters, whole.total) == (LETTERS_FROM, None, [], LETTERS_FROM)
+    assert (lettered.letter, lettered.letters, lettered.total) == ("A", ["A", "B"], LETTERS_FROM + 1)
+    assert {entry.name[0] for entry in lettered.entries} == {"A"} and len(lettered.entries) == (LETTERS_FROM + 2) // 2
