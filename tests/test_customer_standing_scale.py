@@ -42,8 +42,16 @@ async def cost(db, gql, token: str) -> tuple[int, int]:
     return statements, len(rows)
 
 
+async def customer_since_the_start(db) -> tuple[int, str]:
+    """The demo list published at START, and a customer who accepted it then: their id and token."""
+    async with db.transaction() as session:
+        await seed_demo(session=session, min_notice_days=30, now=START)
+    customer = await make_customer(db, "Kunde A", contacts=[("dpo@kunde-a.dk", "da")], accepted_at=START)
+    return customer, await make_token(db, Role.CUSTOMER, "kunde-a", customer_id=customer)
+
+
 async def tell(db, customer_id: int, *, numbers: range, recently: int | None = None) -> None:
-    """Record the customer's notice of each version the day it was published (of `recently` yesterday)."""
+    """Record the customer's notice of each version the day it was published (or, for `recently`, yesterday)."""
     async with db.transaction() as session:
         for version in await versions.versions_by_number(session=session, numbers=list(numbers)):
             sent = utcnow() - timedelta(days=1) if version.number == recently else version.published_at
@@ -55,10 +63,7 @@ async def tell(db, customer_id: int, *, numbers: range, recently: int | None = N
 async def test_me_costs_the_same_statements_at_5_and_25_versions_and_answers_the_same(db, gql):
     # Given the demo list long ago, a customer who accepted then, and 4 later versions they were told of,
     # the last only yesterday so that they can still object to it
-    async with db.transaction() as session:
-        await seed_demo(session=session, min_notice_days=30, now=START)
-    customer = await make_customer(db, "Kunde A", contacts=[("dpo@kunde-a.dk", "da")], accepted_at=START)
-    token = await make_token(db, Role.CUSTOMER, "kunde-a", customer_id=customer)
+    customer, token = await customer_since_the_start(db)
     await grow(db, to=5)
     await tell(db, customer, numbers=range(2, 6), recently=5)
     small = await cost(db, gql, token)
@@ -85,10 +90,7 @@ async def test_me_costs_the_same_statements_at_5_and_25_versions_and_answers_the
 async def test_me_rests_on_the_version_below_a_withdrawn_one_when_the_next_is_held_back(db, gql):
     # Given a customer who accepted long ago and was told of versions 2 to 5 the day each was published, then
     # version 6 withdrawn while pending and version 7 (in effect now) announced to them only yesterday
-    async with db.transaction() as session:
-        await seed_demo(session=session, min_notice_days=30, now=START)
-    customer = await make_customer(db, "Kunde A", contacts=[("dpo@kunde-a.dk", "da")], accepted_at=START)
-    token = await make_token(db, Role.CUSTOMER, "kunde-a", customer_id=customer)
+    customer, token = await customer_since_the_start(db)
     await grow(db, to=6)
     async with db.transaction() as session:
         await versions.withdraw_version(session=session, actor="test", number=6, reason="Fejl",
