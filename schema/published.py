@@ -126,7 +126,13 @@ class PublishedVersions:
 
     async def _rows(self, numbers: list[int]) -> dict[int, RegistryVersion]:
         """The rows asked for that exist: kept ones, and those read now (kept when they fit, see _fits)."""
-        missing = [n for n in numbers if n not in self.rows]
+        # Taken, and made the most recently used, before anything read now is kept: keeping may drop old rows.
+        found = {}
+        for number in numbers:
+            if number in self.rows:
+                self.rows.move_to_end(number)
+                found[number] = self.rows[number]
+        missing = [n for n in numbers if n not in found]
         read: dict[int, RegistryVersion] = {}
         if missing:
             keep, read_at, forgotten = self._fits(numbers), utcnow(), self.forgotten
@@ -141,14 +147,8 @@ class PublishedVersions:
                     self._keep(row, final=final)
                 else:
                     self.last_size = _size(row)
-        found = {}
-        for number in numbers:
-            if number in self.rows:
-                self.rows.move_to_end(number)
-            row = self.rows.get(number) or read.get(number)
-            if row is not None:
-                found[number] = row
-        return found
+        found |= read
+        return {number: found[number] for number in numbers if number in found}
 
     def _view(self, row: RegistryVersion, timeline: Timeline, now: datetime) -> VersionView:
         return VersionView(row, row.status(now=now, effective_number=timeline.effective_number(now)))

@@ -238,3 +238,19 @@ async def test_a_page_the_memory_cannot_hold_beside_what_it_keeps_is_left_to_the
     # memory would drop another for, and the memory keeps what it held
     assert pages == [None] * 3 and not [s for s in statements if "registry_version" in s], statements
     assert sorted(memory.rows) == [10, 11, 12]
+
+
+async def test_rows_read_beside_kept_ones_never_push_out_a_kept_one_that_was_asked_for(db):
+    # Given 12 versions (version n lists n), a memory bounded to 40 entries, and versions 5, 11 and 12 read into
+    # it in that order (28 entries; 5 the least recently used)
+    await grow(db, to=12)
+    memory = PublishedVersions(db, stamp_for(db), max_entries=40)
+    for number in (5, 11, 12):
+        await memory.version(number)
+
+    # When the lists of 5, 9 and 10 are asked for together (the two read now would pass the bound beside 11 and 12)
+    lists = await memory.lists([5, 9, 10])
+
+    # Then all three are given, each the version's own, and the memory still keeps no more than its bound
+    assert {number: len(entries) for number, entries in lists.items()} == {5: 5, 9: 9, 10: 10}
+    assert memory.held <= 40
