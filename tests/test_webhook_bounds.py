@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from notifications.webhooks import service
+from notifications.webhooks import payloads, service
 from notifications.webhooks.delivery import WebhookSender
 from notifications.webhooks.models import WebhookEndpoint
 from registry.db import utcnow
@@ -202,6 +202,39 @@ async def test_an_endpoint_failing_for_weeks_is_paused_for_an_hour_and_the_worke
     assert endpoint["failures"] == 2001
     assert round((paused_until(endpoint) - before).total_seconds(), -1) == 3600
     assert [d["status"] for d in incidents(endpoint)] == ["RETRYING"]
+
+
+async def test_a_delivery_the_worker_cannot_build_fails_alone_and_the_rest_of_its_batch_is_settled(
+        db, settings, gql, customer, receiver, monkeypatch):
+    # Given two verified endpoints, and two events queued to both, one of which the worker cannot build
+    customer_id, token = customer
+    with WebhookReceiver() as sound:
+        await verified(gql, token, db, settings, receiver, sound)
+        build = payloads.body_of
+
+        def body_of(*, payload, **options):
+            if payload["data"].get("title") == "Ulæselig":
+                raise KeyError("versionNumber")  # as a payload this worker cannot read would
+            return build(payload=payload, **options)
+
+        monkeypatch.setattr(payloads, "body_of", body_of)
+        async with db.transaction() as session:
+            for title in ("Ulæselig", "Læselig"):
+                await service.enqueue_event(session=session, event_type=INCIDENT, customer_ids=[customer_id],
+                                            data={"title": title})
+
+        # When one batch is sent
+        await one_batch(db, settings)
+        arrived = [each.of_type(INCIDENT) for each in (receiver, sound)]
+
+    # Then the readable event reached both and is settled as delivered; the other is a failed attempt on each,
+    # saying so, to be retried (and in the end dead-lettered), and no endpoint's circuit counts it
+    assert [[hook.json["data"]["title"] for hook in hooks] for hooks in arrived] == [["Læselig"], ["Læselig"]]
+    for endpoint in await endpoints(gql, token):
+        logged = {entry["status"]: entry for entry in incidents(endpoint)}
+        assert sorted(logged) == ["DELIVERED", "RETRYING"] and endpoint["failures"] == 0
+        assert logged["RETRYING"]["attempts"] == 1
+        assert logged["RETRYING"]["lastError"] == "Not sent: the registry could not build this delivery (KeyError)."
 
 
 async def test_failures_count_in_a_row_a_delivery_between_them_starts_again(db, settings, gql, customer, receiver):

@@ -144,6 +144,13 @@ class WebhookSender:
                     return
                 batch.circuits[row.endpoint_id] = (failures, None)
                 continue
+            except Exception as error:  # noqa: BLE001 - ours, not the endpoint's: no circuit counts it
+                # A row this worker cannot send (a payload it cannot read, say) is logged as a failed attempt,
+                # so it ends in the dead letters; raised, it would lose the whole batch's outcomes to be leased again.
+                log.exception("webhook delivery could not be sent", extra={"delivery": row.id})
+                self._failed(row, batch, error=f"Not sent: the registry could not build this delivery ({type(error).__name__}).", status=None,
+                             latency=time.perf_counter() - started)
+                continue
             failures = 0
             batch.circuits[row.endpoint_id] = (0, None)
             batch.rows.append({"id": row.id, "status": DeliveryStatus.DELIVERED, "attempts": row.attempts + 1,
