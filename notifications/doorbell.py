@@ -36,6 +36,7 @@ class Doorbell:
         self._webhooks_rung = asyncio.Event()  # the worker's webhook loop waits on its own, so neither misses one
         self._urgent = False
         self._connection: asyncpg.Connection | None = None
+        self._connecting = asyncio.Lock()  # the mail loop and the webhook loop both (re)connect: one connection
 
     @property
     def listening(self) -> bool:
@@ -76,6 +77,11 @@ class Doorbell:
     async def _listen(self) -> None:
         if self.db.dialect != "postgresql" or self.listening:
             return
+        async with self._connecting:
+            if not self.listening:  # the other loop may have connected while this one waited
+                await self._connect()
+
+    async def _connect(self) -> None:
         try:
             connection = await listen(dsn=self.db.listen_dsn, channel=OUTBOX_CHANNEL, on_notice=self._notice,
                                       on_payload=self._heard)

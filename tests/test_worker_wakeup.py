@@ -4,6 +4,7 @@ import asyncio
 
 import pytest
 
+from notifications import doorbell as doorbell_module
 from notifications.doorbell import Doorbell
 from notifications.outbox import service as outbox
 from notifications.outbox.models import NotificationKind
@@ -65,3 +66,36 @@ async def test_mail_queued_in_a_transaction_that_rolls_back_wakes_no_one(db, pos
 
     # Then only the commit rang
     assert (after_rollback, after_commit) == (False, True)
+
+
+async def listening_connections(db) -> int:
+    """Connections to this database whose last statement was a LISTEN for queued mail (a fresh look each time:
+    PostgreSQL shows one transaction a single snapshot of pg_stat_activity)."""
+    async with db.engine.connect() as connection:
+        return (await connection.exec_driver_sql(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND query LIKE 'LISTEN %registry_outbox%'")).scalar_one()
+
+
+async def test_the_mail_and_webhook_loops_starting_to_wait_at_once_open_one_listening_connection(
+        db, postgres_only, monkeypatch):
+    # Given a worker's doorbell, not yet listening
+    doorbell, stop = Doorbell(db), asyncio.Event()
+    opened, listen = [], doorbell_module.listen
+
+    async def opening(**options):
+        opened.append(await listen(**options))
+        return opened[-1]
+
+    monkeypatch.setattr(doorbell_module, "listen", opening)
+    before = await listening_connections(db)
+
+    # When its mail loop and its webhook loop both wait at the same moment, and it then stops listening
+    await asyncio.gather(doorbell.wait(stop, 0), doorbell.wait(stop, 0, webhooks=True))
+    await doorbell.close()
+
+    # Then one connection was opened, and it is closed (a second one, dropped, would be left to the garbage
+    # collector, still listening until then)
+    assert len(opened) == 1 and opened[0].is_closed()
+    await asyncio.sleep(0.2)  # the server notices the closed connection
+    assert await listening_connections(db) == before
