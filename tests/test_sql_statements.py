@@ -181,7 +181,10 @@ async def test_the_published_memory_never_holds_more_entries_than_its_bound_and_
     memory = PublishedVersions(db, stamp_for(db), max_entries=30)
 
     # When every version is read one by one, newest first and again oldest first, then a page of 10
-    read = [(await memory.version(number))[0] for number in [*range(12, 0, -1), *range(1, 13)]]
+    read, held = [], []
+    for number in [*range(12, 0, -1), *range(1, 13)]:
+        read.append((await memory.version(number))[0])
+        held.append(memory.held)
     page = await memory.page(limit=10, before_number=None)
 
     # Then each read was the version asked for with its whole list, the memory never held more than 30 entries
@@ -189,8 +192,21 @@ async def test_the_published_memory_never_holds_more_entries_than_its_bound_and_
     assert [(view.version.number, len(view.entries())) for view in read] == [
         (number, number) for number in [*range(12, 0, -1), *range(1, 13)]]
     kept = sum(len(row.entries) for row in memory.rows.values())
-    assert kept <= 30 and memory.held == kept and set(memory.made) <= set(memory.rows), (kept, memory.held)
+    assert max(held) <= 30 and memory.held == kept and set(memory.made) <= set(memory.rows), (held, kept)
     assert page is None
+
+
+async def test_the_published_memory_lets_the_least_recently_read_version_go_first(db):
+    # Given 12 versions (version n lists n) and a memory bounded to 30 entries
+    await grow(db, to=12)
+    memory = PublishedVersions(db, stamp_for(db), max_entries=30)
+
+    # When 12, 5, 12 again, 11 and 3 are read in turn (12 + 5 + 11 fit; 3 more do not)
+    for number in (12, 5, 12, 11, 3):
+        await memory.version(number)
+
+    # Then 5, read least recently, made room, and 12, read first but again since, stayed
+    assert sorted(memory.rows) == [3, 11, 12]
 
 
 async def test_a_list_larger_than_the_whole_memory_is_read_but_not_kept(db):
