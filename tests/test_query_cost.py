@@ -57,6 +57,8 @@ async def test_the_readme_the_embed_and_graphiql_stay_within_the_anonymous_budge
 
     for query, result in zip(queries, results):
         assert all(error.get("extensions", {}).get("code") != COSTLY for error in result.get("errors", [])), query
+    # The embed's and GraphiQL's queries answer cleanly (the README's second asks for a version the seed lacks)
+    assert all("errors" not in result for result in results[len(readme):]), results[len(readme):]
     embedded = results[len(readme)]["data"]
     assert embedded["subprocessorIndex"]["subprocessors"] and embedded["registryVersions"]["edges"]
 
