@@ -46,10 +46,13 @@ async def build(url: str, *, count: int, customer: bool = False, entries: list |
     try:
         async with db.session() as session:
             latest = await versions.latest_number(session=session) or 0
-        if latest == total:
-            return f"reusing {total} versions"
-        if latest:
-            raise SystemExit(f"{url} holds {latest} versions, not 0 or {total}: give the benchmark an empty database")
+            first = await versions.versions_by_number(session=session, numbers=[1])
+        listed = len(first[0].entries) if first else 0
+        if latest == total and listed == len(entries or _demo_entries()):
+            return f"reusing {total} versions of {listed} entries"
+        if latest:  # figures from another shape of registry would be given under this one's
+            raise SystemExit(f"{url} holds {latest} versions of {listed} entries, not {total} of "
+                             f"{len(entries or _demo_entries())}: give the benchmark an empty database")
         # Each version is published a day after the last; every one is in effect long before today.
         start = utcnow() - timedelta(days=count + MIN_NOTICE_DAYS + 30)
         entries = entries or _demo_entries()

@@ -49,7 +49,7 @@ def entries(count: int) -> list:
 
 async def build(url: str, *, count: int, edits: int) -> None:
     """Version 1 lists `count` sub-processors; `edits` later versions change two of them each."""
-    await build_db.build(url, count=edits + 1, entries=entries(count))
+    print(f"{url}: {await build_db.build(url, count=edits + 1, entries=entries(count))}")
 
 
 def embed_queries() -> dict[str, str]:
