@@ -1,11 +1,19 @@
 """subprocessorIndex: the list in effect as the public page and the embed show it, a long one a letter at a time."""
 
-from registry.subprocessors.index import reading_order
+from dataclasses import dataclass
+
+from registry.subprocessors import index as letters
+from registry.subprocessors.index import LETTERS_FROM, reading_order
 from tests.test_public_page import rows
 from tests.test_public_page_letters import COUNT, long_list, publish_long_list
 
 INDEX = """query($letter: String, $language: Language! = DA) { subprocessorIndex(letter: $letter, language: $language) {
   total letters letter subprocessors { name purpose } } }"""
+
+
+@dataclass
+class Entry:
+    name: str
 
 
 def by_name(names: list[str]) -> list[str]:
@@ -76,20 +84,12 @@ async def test_no_list_in_effect_is_an_empty_index(db, gql):
 
 def test_letters_and_names_follow_the_danish_alphabet_with_ae_oe_aa_after_z():
     # Given a long list whose names start with A, Z, Æ, Ø and Å, in no order
-    from dataclasses import dataclass
-
-    from registry.subprocessors.index import LETTERS_FROM, by_name, index
-
-    @dataclass
-    class Entry:
-        name: str
-
     names = ["Åbo Data", "Zendesk", "Ørsted IT", "Ærø Hosting", "Atlassian", "ålborg sky", "Ærlig Mail"]
     entries = [Entry(name) for name in names * (LETTERS_FROM // len(names) + 1)]
 
     # When it is put in reading order and a reader asks for Æ
-    ordered = by_name(entries)
-    shown = index(ordered, "æ")
+    ordered = letters.by_name(entries)
+    shown = letters.index(ordered, "æ")
 
     # Then the letters run A, Z, Æ, Ø, Å as a Danish reader looks them up (code points would put Å before Æ),
     # the names in that order too, case ignored, and Æ shows its two names
@@ -100,20 +100,13 @@ def test_letters_and_names_follow_the_danish_alphabet_with_ae_oe_aa_after_z():
 
 
 def test_a_list_is_whole_up_to_its_hundredth_entry_and_a_letter_at_a_time_from_the_hundred_and_first():
-    from dataclasses import dataclass
-
-    from registry.subprocessors.index import LETTERS_FROM, by_name, index
-
-    @dataclass
-    class Entry:
-        name: str
-
     # Given lists of exactly LETTERS_FROM entries and of one more, under the initials A and B
     names = [f"{'AB'[number % 2]}-service {number:03}" for number in range(LETTERS_FROM + 1)]
-    at_the_bound, past_it = by_name([Entry(name) for name in names[:-1]]), by_name([Entry(name) for name in names])
+    at_the_bound = letters.by_name([Entry(name) for name in names[:-1]])
+    past_it = letters.by_name([Entry(name) for name in names])
 
     # When a reader asks for no letter
-    whole, lettered = index(at_the_bound, None), index(past_it, None)
+    whole, lettered = letters.index(at_the_bound, None), letters.index(past_it, None)
 
     # Then the list at the bound is shown whole; the one past it shows its first letter and names both initials
     assert (len(whole.entries), whole.letter, whole.letters, whole.total) == (LETTERS_FROM, None, [], LETTERS_FROM)
