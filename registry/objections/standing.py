@@ -13,7 +13,7 @@ from registry.db import MAX_INTEGER, utcnow
 from registry.errors import ErrorCode, RegistryError
 from registry.objections.models import Objection
 from registry.objections.terms import Terms, customer_terms, terms_of
-from registry.objections.windows import Window, customer_window, serves
+from registry.objections.windows import Window, customer_window
 from registry.versions import service as versions_service
 from registry.versions.models import RegistryVersion
 
@@ -38,11 +38,6 @@ class CustomerStanding:
     authorised: RegistryVersion | None
     open_versions: list[VersionForCustomer]
     services: list[str]  # the services the customer's active agreements cover; empty means all
-
-    @property
-    def entries(self) -> list[dict]:
-        """The authorised list's entries that serve the customer (derived: `me` builds its own from memory)."""
-        return [e for e in (self.authorised.entries if self.authorised else []) if serves(e, self.services)]
 
 
 def _unsettled():
