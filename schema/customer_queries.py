@@ -40,7 +40,6 @@ from schema.types.versions import Change, RegistryVersion
 @strawberry.type(description="What one customer sees: their agreements, their authorised list, what is pending.")
 class CustomerView:
     customer: Customer
-    authorised_version: int | None = strawberry.field(description="The version the customer's list rests on.")
     authorised: strawberry.Private[VersionRow | None]
     services: strawberry.Private[list[str]]
     pending_changes: list[PendingChange]
@@ -54,6 +53,10 @@ class CustomerView:
         async with info.context.db.session() as session:
             found = await incidents.incidents_for_customer(session=session, customer_id=self.customer.id)
         return [CustomerIncident.from_domain(item) for item in found]
+
+    @strawberry.field(description="The version the customer's list rests on.")
+    def authorised_version(self) -> int | None:
+        return self.authorised.number if self.authorised else None
 
     @strawberry.field(description="The sub-processors the customer has authorised, for their services.")
     def authorised_subprocessors(self, info: Info, language: Language = Language.DA) -> list[Subprocessor]:
@@ -146,8 +149,7 @@ class CustomerQuery:
             pending.append(PendingChange.from_domain(item, RegistryVersion.from_view(view), changes,
                                                      can_object=item.window.accepts_objection(now),
                                                      concerned=concerned))
-        return CustomerView(customer=customer, authorised_version=standing.authorised and standing.authorised.number,
-                            authorised=standing.authorised, services=standing.services, pending_changes=pending,
+        return CustomerView(customer=customer, authorised=standing.authorised, services=standing.services, pending_changes=pending,
                             notices=[CustomerNoticeRecord.from_domain(n) for n in notices],
                             objections=[Objection.from_domain(o) for o in own])
 
