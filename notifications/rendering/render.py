@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from notifications.outbox.models import Leased, Notification, NotificationKind
 from notifications.rendering.mime import assemble, header
-from notifications.rendering.texts import OBJECTED_TO, SUBJECTS
+from notifications.rendering.texts import SUBJECTS, objected_to
 from notifications.subscriptions.tokens import TokenPurpose, make_token
 from registry import labels
 from registry.auth.service import customer_access_token
@@ -133,7 +133,7 @@ def render_bodies(*, kind: NotificationKind, language: str, version: RegistryVer
     # An objection is to a version or to a legal requirement; a requirement's own notice names its case.
     requirement = facts.get("legal_requirement") or facts.get("legal_requirement_id")
     number = context.get("number") or facts.get("version") or requirement
-    context["objected_to"] = OBJECTED_TO[language]["legal" if requirement else "version"].format(number=number)
+    context["objected_to"] = objected_to(language, requirement=requirement, version=number)
     subject_key = f"{kind}_LEGAL" if facts.get("legal_requirement") else kind
     subject = SUBJECTS[language][subject_key].format(org=settings.organisation_name, number=number)
     text, markup = (env.get_template(f"{language}/{name}.{ext}").render(context) for ext in ("txt", "html"))

@@ -42,3 +42,12 @@ OBJECTED_TO = {
     "en": {"version": "version {number} of the list of sub-processors",
            "legal": "the legal requirement of case {number} to process outside the data processing agreement"},
 }
+
+
+def objected_to(language: str, *, requirement: int | None, version: int | None) -> str | None:
+    """What an objection is against, in words: a legal requirement's case, or a version of the list."""
+    if requirement is not None:
+        return OBJECTED_TO[language]["legal"].format(number=requirement)
+    if version is not None:
+        return OBJECTED_TO[language]["version"].format(number=version)
+    return None

@@ -12,7 +12,7 @@ from registry.objections.terms import Terms
 from registry.objections.windows import customer_window
 from registry.versions.models import Change, RegistryVersion
 from registry.versions.presentation import present_version
-from notifications.rendering.texts import OBJECTED_TO
+from notifications.rendering.texts import objected_to
 from notifications.webhooks.models import VERIFICATION, BodyFormat, EventType
 
 
@@ -96,22 +96,14 @@ def _parse(moment: str | None) -> datetime | None:
     return datetime.fromisoformat(moment.replace("Z", "+00:00")) if moment else None
 
 
-def _objected_to(data: dict, language: str) -> str | None:
-    """What an objection is against, in words: a version, or a legal requirement's case (notifications' one text)."""
-    if data.get("legalRequirementId") is not None:
-        return OBJECTED_TO[language]["legal"].format(number=data["legalRequirementId"])
-    if data.get("versionNumber") is not None:
-        return OBJECTED_TO[language]["version"].format(number=data["versionNumber"])
-    return None
-
-
 def chat_lines(*, payload: dict, version: RegistryVersion | None, language: str,
                organisation: str) -> tuple[str, list[str], str | None]:
     """A message in words: the headline, the lines below it, and a link to open (or None)."""
     data, event = payload["data"], payload["type"]
     words = _WORDS[language]
     headline = _HEADLINES[language].get(event, event).format(
-        org=organisation, n=data.get("versionNumber"), code=data.get("challenge"), subject=_objected_to(data, language))
+        org=organisation, n=data.get("versionNumber"), code=data.get("challenge"), subject=objected_to(
+            language, requirement=data.get("legalRequirementId"), version=data.get("versionNumber")))
     lines: list[str] = []
     if event in (EventType.VERSION_PUBLISHED, EventType.VERSION_EFFECTIVE):
         lines.append(f"{words['effective']}: {labels.local_time(_parse(data['effectiveAt']), language)}")
