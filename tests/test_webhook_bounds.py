@@ -1,5 +1,6 @@
-"""The two webhook settings driven past their bound against a real receiver: REGISTRY_WEBHOOK_TIMEOUT_SECONDS
-bounds a whole delivery, and REGISTRY_WEBHOOK_CIRCUIT_FAILURES failures in a row pause an endpoint."""
+"""The webhook settings driven past their bound against a real receiver: REGISTRY_WEBHOOK_TIMEOUT_SECONDS
+bounds a whole delivery, a slow endpoint holds a batch at most half of REGISTRY_WORKER_LEASE_SECONDS plus that
+timeout, and REGISTRY_WEBHOOK_CIRCUIT_FAILURES failures in a row pause an endpoint."""
 
 from datetime import datetime, timedelta
 
@@ -93,15 +94,53 @@ async def test_an_answer_inside_the_timeout_is_delivered(db, settings, gql, cust
     customer_id, token = customer
     await verified(gql, token, db, settings, receiver)
 
-    # When it takes 1.4 s over an event's answer
-    setattr(receiver, slowness, TIMEOUT - 0.6)
+    # When it takes half the timeout over an event's answer (slack enough for a loaded machine)
+    setattr(receiver, slowness, TIMEOUT / 2)
     await queue_incidents(db, customer_id, 1)
     await one_batch(db, settings)
 
     # Then the event is delivered at the first attempt, the slow answer waited for
     [entry] = incidents((await endpoints(gql, token))[0])
     assert (entry["status"], entry["attempts"], entry["responseCode"]) == ("DELIVERED", 1, 200)
-    assert entry["latencyMs"] >= (TIMEOUT - 0.7) * 1000
+    assert entry["latencyMs"] >= (TIMEOUT / 2 - 0.1) * 1000
+
+
+async def test_a_slow_endpoint_holds_a_batch_at_most_half_a_lease_plus_the_timeout_the_rest_sent_later(
+        db, settings, gql, customer, receiver):
+    # Given a verified endpoint, a lease of 1 s (the least allowed) and a webhook timeout of 2 s
+    settings = settings.model_copy(update={"worker_lease_seconds": 1, "webhook_timeout_seconds": TIMEOUT})
+    customer_id, token = customer
+    await verified(gql, token, db, settings, receiver)
+    half_a_lease = settings.worker_lease_seconds / 2
+
+    # When it takes 0.8 s over each answer, longer than half the lease, and four events are queued for it
+    # (sent one after another, they would hold the batch 3.2 s, past the bound)
+    receiver.delay = 0.8
+    await queue_incidents(db, customer_id, 4)
+    before = utcnow()
+    await one_batch(db, settings)
+    held = utcnow() - before
+
+    # Then the first is sent and its answer waited for, and the batch returns inside the bound
+    sent = receiver.of_type(INCIDENT)
+    assert len(sent) == 1, [each.webhook_id for each in sent]
+    logged = list(reversed(incidents((await endpoints(gql, token))[0])))
+    assert (logged[0]["status"], logged[0]["attempts"], logged[0]["webhookId"]) == ("DELIVERED", 1, sent[0].webhook_id)
+    assert logged[0]["latencyMs"] >= (receiver.delay - 0.1) * 1000
+    assert held < timedelta(seconds=half_a_lease + TIMEOUT), held
+    # and the three not started by half a lease are left untried, not failed
+    assert [(d["status"], d["attempts"], d["lastError"]) for d in logged[1:]] == [("QUEUED", 0, None)] * 3
+
+    # When the endpoint answers at once again and the next batch is sent
+    receiver.delay = 0.0
+    await one_batch(db, settings)
+
+    # Then those three arrive in it (their lease was given back, not left to run out), at their first attempt
+    # and in the order they were queued
+    later = [each.webhook_id for each in receiver.of_type(INCIDENT)[1:]]
+    logged = list(reversed(incidents((await endpoints(gql, token))[0])))
+    assert later == [d["webhookId"] for d in logged[1:]]
+    assert [(d["status"], d["attempts"]) for d in logged] == [("DELIVERED", 1)] * 4
 
 
 async def test_the_nth_failure_in_a_row_opens_the_circuit_holding_the_rest_until_the_pause_ends(
