@@ -107,15 +107,16 @@ async def test_an_answer_inside_the_timeout_is_delivered(db, settings, gql, cust
 
 async def test_a_slow_endpoint_holds_a_batch_at_most_half_a_lease_plus_the_timeout_the_rest_sent_later(
         db, settings, gql, customer, receiver):
-    # Given a verified endpoint, a lease of 1 s (the least allowed) and a webhook timeout of 2 s
-    settings = settings.model_copy(update={"worker_lease_seconds": 1, "webhook_timeout_seconds": TIMEOUT})
+    # Given a verified endpoint, a lease of 2 s (a busy machine still claims well inside its half) and a webhook
+    # timeout of 2 s
+    settings = settings.model_copy(update={"worker_lease_seconds": 2, "webhook_timeout_seconds": TIMEOUT})
     customer_id, token = customer
     await verified(gql, token, db, settings, receiver)
     half_a_lease = settings.worker_lease_seconds / 2
 
-    # When it takes 0.8 s over each answer, longer than half the lease, and four events are queued for it
-    # (sent one after another, they would hold the batch 3.2 s, past the bound)
-    receiver.delay = 0.8
+    # When it takes 1.2 s over each answer, longer than half the lease, and four events are queued for it
+    # (sent one after another, they would hold the batch 4.8 s, past the bound of 3 s)
+    receiver.delay = 1.2
     await queue_incidents(db, customer_id, 4)
     before = utcnow()
     await one_batch(db, settings)
