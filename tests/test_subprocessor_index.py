@@ -112,3 +112,18 @@ def test_a_list_is_whole_up_to_its_hundredth_entry_and_a_letter_at_a_time_from_t
     assert (len(whole.entries), whole.letter, whole.letters, whole.total) == (LETTERS_FROM, None, [], LETTERS_FROM)
     assert (lettered.letter, lettered.letters, lettered.total) == ("A", ["A", "B"], LETTERS_FROM + 1)
     assert {entry.name[0] for entry in lettered.entries} == {"A"} and len(lettered.entries) == (LETTERS_FROM + 2) // 2
+
+
+def test_services_are_offered_in_the_order_a_danish_reader_looks_them_up():
+    from registry.versions.models import RegistryVersion
+    from registry.versions.service import services_named
+
+    # Given a list whose entries name services starting with Å, Z, Ø, a and Æ
+    named = ["Åbningstider", "Zoom-møder", "Økonomi", "abonnement", "Ærindekørsel"]
+    current = RegistryVersion(number=1, entries=[{"slug": f"s{i}", "services": [name]} for i, name in enumerate(named)])
+
+    # When the known services are listed (the subscribe form and the embed offer them in this order)
+    offered = services_named(current=current, pending=[])
+
+    # Then they run A to Z, then Æ, Ø, Å, case ignored (code points would put Å before Æ and Ø)
+    assert offered == ["abonnement", "Zoom-møder", "Ærindekørsel", "Økonomi", "Åbningstider"]

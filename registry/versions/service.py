@@ -16,6 +16,7 @@ from registry.db import utcnow
 from registry.listening import notify
 from registry.errors import ErrorCode, RegistryError
 from registry.subprocessors import service as drafts
+from registry.subprocessors.index import reading_order
 from registry.subprocessors.models import SubprocessorEntry
 from registry.versions.diff import diff_entries, is_material
 from registry.versions.hashing import content_hash, draft_hash, hash_of, version_canonical_content
@@ -114,7 +115,7 @@ def services_named(*, current: RegistryVersion | None, pending: list[RegistryVer
     """The known services: those the list in effect and the announced versions name, in the order people read them."""
     lists = ([current] if current else []) + pending
     named = {service for version in lists for entry in version.entries for service in entry.get("services") or ()}
-    return sorted(named, key=lambda service: (service.casefold(), service))
+    return sorted(named, key=lambda service: (reading_order(service), service))
 
 
 async def known_services(*, session: AsyncSession, now: datetime | None = None) -> list[str]:
