@@ -10,12 +10,13 @@ from datetime import datetime
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from notifications import doorbell
 from notifications.outbox import service as outbox
 from notifications.outbox.models import Notification, NotificationKind, NotificationPriority, NotificationStatus
 from notifications.webhooks import service as webhooks
 from notifications.webhooks.models import EventType
 from registry import labels
-from registry.customers import service as customers
+from registry.customers.models import Customer, NoticeContact
 from registry.db import utcnow
 from registry.incidents import service as incidents
 from registry.incidents.models import Incident, IncidentCustomer, IncidentStatus, IncidentUpdate
@@ -53,24 +54,24 @@ async def enqueue_incident_notices(*, session: AsyncSession, incident: Incident,
     the customer's 72 hours to report run from awareness. Returns how many were queued.
     """
     now = now or utcnow()
-    affected = (await incidents.affected_of(session=session, incident_ids=[incident.id]))[incident.id]
-    ids = [row.customer_id for row in affected]
-    contacts = await customers.contacts_of(session=session, customer_ids=ids)
-    names = {customer.id: customer.name for customer in await customers.customers_by_id(session=session,
-                                                                                        customer_ids=ids)}
-    queued = 0
-    for customer_id in ids:
-        for contact in contacts[customer_id]:
-            payload = {"incident_id": incident.id, "customer": names[customer_id],
-                       "facts": facts_in_words(incident, contact.language)}
-            if update is not None:
-                payload |= {"update_id": update.id, "update_text": update.text,
-                            "update_at": update.created_at.isoformat()}
-            await outbox.enqueue_direct(session=session, kind=kind, to_address=contact.email,
-                                        language=contact.language, payload=payload, customer_id=customer_id,
-                                        priority=NotificationPriority.URGENT, now=now)
-            queued += 1
-    return queued
+    # One read joined on the incident, not a list of its customers' ids: asyncpg takes 32,767 parameters at most.
+    contacts = (await session.exec(
+        select(NoticeContact, Customer.name)
+        .join(IncidentCustomer, IncidentCustomer.customer_id == NoticeContact.customer_id)
+        .join(Customer, Customer.id == NoticeContact.customer_id)
+        .where(IncidentCustomer.incident_id == incident.id)
+        .order_by(NoticeContact.customer_id, NoticeContact.id))).all()
+    for contact, name in contacts:
+        payload = {"incident_id": incident.id, "customer": name, "facts": facts_in_words(incident, contact.language)}
+        if update is not None:
+            payload |= {"update_id": update.id, "update_text": update.text, "update_at": update.created_at.isoformat()}
+        await outbox.enqueue_direct(session=session, kind=kind, to_address=contact.email, language=contact.language,
+                                    payload=payload, customer_id=contact.customer_id,
+                                    priority=NotificationPriority.URGENT, now=now, ring=False)
+    if contacts:
+        # Once for them all: a ring per row cost a statement each, and its autoflush an INSERT each.
+        await doorbell.ring(session=session, urgent=True)
+    return len(contacts)
 
 
 async def enqueue_incident_events(*, session: AsyncSession, incident: Incident,
@@ -89,9 +90,9 @@ async def enqueue_incident_events(*, session: AsyncSession, incident: Incident,
             "measures": incident.measures, "contactPoint": incident.contact_point}
     if update is not None:
         data |= {"updateId": update.id, "updateAt": update.created_at.isoformat(), "updateText": update.text}
-    affected = (await incidents.affected_of(session=session, incident_ids=[incident.id]))[incident.id]
-    return await webhooks.enqueue_event(session=session, event_type=event, data=data, now=now,
-                                        customer_ids=[row.customer_id for row in affected])
+    # The incident's customers as a subquery: one parameter however many, and not read a second time.
+    affected = select(IncidentCustomer.customer_id).where(IncidentCustomer.incident_id == incident.id)
+    return await webhooks.enqueue_event(session=session, event_type=event, data=data, now=now, customer_ids=affected)
 
 
 @dataclass(frozen=True)

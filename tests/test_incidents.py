@@ -5,15 +5,21 @@ import csv
 import io
 from datetime import datetime, timedelta
 
+from sqlalchemy import event
 from sqlmodel import select
 
+from notifications import flows
+from notifications.outbox.models import Notification
+from notifications.webhooks.models import WebhookDelivery, WebhookEndpoint
 from registry import labels
 from registry.auth.models import Role
+from registry.customers.models import Customer, NoticeContact
 from registry.db import utcnow
 from registry.incidents import service as incidents
 from registry.incidents.models import IncidentCustomer
 from tests.conftest import make_customer, make_token
 from tests.support.graphql_documents import nodes
+from tests.support.incidents import recorded_incident
 from tests.support.notify_helpers import deliver
 
 CREATE = """mutation($input: CreateIncidentInput!) { createIncident(input: $input) {
@@ -295,3 +301,53 @@ async def test_a_customer_reads_only_their_own_notified_incidents(seeded, gql, a
     assert [entry["id"] for entry in register] == [first]
     assert [n["customer"] for n in register[0]["notices"]] == ["Kunde C ApS"]
     assert [len(entry["notices"]) for entry in whole] == [2, 1]
+
+
+async def customers_with_endpoints(db, count: int) -> list[int]:
+    """`count` more customers, each with a notice contact and a verified endpoint that wants breach events."""
+    async with db.transaction() as session:
+        rows = [Customer(name=f"Kunde {index:03d} ApS") for index in range(count)]
+        session.add_all(rows)
+        await session.flush()
+        for customer in rows:
+            session.add_all([NoticeContact(customer_id=customer.id, email=f"dpo{customer.id}@kunde.example"),
+                             WebhookEndpoint(customer_id=customer.id, url=f"https://hooks.example/{customer.id}",
+                                             event_types=["incident.notified"], secret="whsec_test", challenge="c",
+                                             verified_at=utcnow(), created_by="test")])
+        return [customer.id for customer in rows]
+
+
+async def notify_cost(db, customer_ids: list[int]) -> tuple[int, int, int]:
+    """Notify a breach affecting these customers: the INSERTs it sent, the other statements, and the most
+    parameters one read took."""
+    incident_id = await recorded_incident(db, nature="Uautoriseret adgang", customer_ids=customer_ids, notify=False)
+    statements: list[tuple[str, object]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append((statement.lstrip(), parameters))
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        async with db.transaction() as session:
+            await flows.notify_incident(session=session, actor="alice@office2go.test", incident_id=incident_id)
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+    inserts = sum(statement.startswith("INSERT") for statement, _ in statements)
+    reads = [len(parameters or ()) for statement, parameters in statements if statement.startswith("SELECT")]
+    return inserts, len(statements) - inserts, max(reads)
+
+
+async def test_notifying_a_breach_costs_the_same_statements_and_parameters_at_3_and_30_affected_endpoints(db):
+    # Given 3 affected customers, then 30, each with a notice contact and a verified endpoint for breaches
+    small = await notify_cost(db, await customers_with_endpoints(db, 3))
+    large = await notify_cost(db, await customers_with_endpoints(db, 30))
+
+    # Then the notice mail and the events cost the same statements however many are affected: no ring per row,
+    # and so (PostgreSQL) no lone INSERT per row, where one flush batches them (on SQLite the ORM inserts row by
+    # row: one INSERT per mail and event, plus the audit entry). No read takes a parameter per customer either
+    # (asyncpg stops at 32,767).
+    assert large[1:] == small[1:], (small, large)
+    assert large[0] == (small[0] if db.dialect == "postgresql" else 1 + 30 + 30), (small, large)
+    async with db.session() as session:
+        assert len((await session.exec(select(WebhookDelivery))).all()) == 33
+        assert len((await session.exec(select(Notification))).all()) == 33

@@ -40,16 +40,18 @@ async def enqueue_subscription_email(*, session: AsyncSession, subscription_id: 
 async def enqueue_direct(*, session: AsyncSession, kind: NotificationKind, to_address: str, language: str,
                          payload: dict, customer_id: int | None = None, version_number: int | None = None,
                          now: datetime | None = None,
-                         priority: NotificationPriority = NotificationPriority.NORMAL) -> None:
+                         priority: NotificationPriority = NotificationPriority.NORMAL, ring: bool = True) -> None:
     """Queue a transactional email (a receipt, an access link, a breach notice) to one address, subscribed or not.
 
     An URGENT one leaves before every normal row waiting, even while a worker is sending a long batch.
+    `ring=False` leaves the doorbell to a caller queueing many, who rings once when done.
     """
     now = now or utcnow()
     session.add(Notification(kind=kind, to_address=to_address, language=language, payload=payload,
                              customer_id=customer_id, version_number=version_number, created_at=now,
                              next_attempt_at=now, priority=priority))
-    await doorbell.ring(session=session, urgent=priority == NotificationPriority.URGENT)
+    if ring:
+        await doorbell.ring(session=session, urgent=priority == NotificationPriority.URGENT)
 
 
 async def cancel_pending(*, session: AsyncSession, subscription_id: int, leased_too: bool = True) -> None:

@@ -5,7 +5,7 @@ import secrets
 from collections.abc import Collection
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, text, update
+from sqlalchemy import Select, func, or_, text, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -92,6 +92,7 @@ async def register_endpoint(*, session: AsyncSession, settings: NotificationSett
     session.add(endpoint)
     await session.flush()
     await _queue(session, endpoint, VERIFICATION, {"challenge": endpoint.challenge}, now=now)
+    await doorbell.ring(session=session)
     await audit.record(session=session, actor=actor, action="registerWebhook", target=f"webhook {endpoint.id}",
                        after={"customer": customer_id, "url": url, "eventTypes": event_types, "format": body_format})
     return endpoint, secret
@@ -164,32 +165,38 @@ async def deliveries(*, session: AsyncSession, endpoint_id: int, limit: int,
 
 async def _queue(session: AsyncSession, endpoint: WebhookEndpoint, event_type: str, data: dict, *, now: datetime,
                  version_number: int | None = None, due: datetime | None = None) -> None:
+    # No ring here: the caller rings once for all it queued. A ring per row sent a pg_notify per row, and its
+    # autoflush made each INSERT a round trip of its own, where one flush batches them (NOTIFY merges anyway).
     session.add(WebhookDelivery(endpoint_id=endpoint.id, webhook_id=signing.new_webhook_id(), event_type=event_type,
                                 version_number=version_number, created_at=now, next_attempt_at=due or now,
                                 payload=payloads.envelope(event_type=event_type, data=data, at=now)))
-    await doorbell.ring(session=session)
 
 
 async def _listening(session: AsyncSession, event_type: str,
-                     customer_ids: Collection[int] | None) -> list[WebhookEndpoint]:
+                     customer_ids: Collection[int] | Select | None) -> list[WebhookEndpoint]:
     query = select(WebhookEndpoint).where(WebhookEndpoint.removed_at.is_(None), WebhookEndpoint.verified_at.is_not(None))
     if customer_ids is not None:
-        query = query.where(WebhookEndpoint.customer_id.in_(list(customer_ids)))
+        # A query stays one parameter however many customers it selects; a list takes one each.
+        query = query.where(WebhookEndpoint.customer_id.in_(
+            customer_ids if isinstance(customer_ids, Select) else list(customer_ids)))
     return [endpoint for endpoint in (await session.exec(query.order_by(WebhookEndpoint.id))).all()
             if event_type in endpoint.event_types]
 
 
-async def enqueue_event(*, session: AsyncSession, event_type: str, customer_ids: Collection[int] | None, data: dict,
-                        now: datetime | None = None) -> int:
+async def enqueue_event(*, session: AsyncSession, event_type: str, customer_ids: Collection[int] | Select | None,
+                        data: dict, now: datetime | None = None) -> int:
     """Queue an event to every verified endpoint that asked for it: those customers', or every customer's (None).
 
     Call it in the transaction that makes the event happen; one query finds the endpoints, however many customers.
-    Returns how many deliveries were queued.
+    `customer_ids` may be a query selecting them, which a large audience should be (asyncpg takes 32,767
+    parameters at most). Returns how many deliveries were queued.
     """
     now = now or utcnow()
     endpoints = await _listening(session, event_type, customer_ids)
     for endpoint in endpoints:
         await _queue(session, endpoint, event_type, data, now=now)
+    if endpoints:
+        await doorbell.ring(session=session)
     return len(endpoints)
 
 
@@ -220,6 +227,8 @@ async def enqueue_version_events(*, session: AsyncSession, settings: Notificatio
             due = max(now, version.effective_at) if kind == EventType.VERSION_EFFECTIVE else now
             await _queue(session, endpoint, kind, data, now=now, version_number=version.number, due=due)
             queued += 1
+    if queued:
+        await doorbell.ring(session=session)
     return queued
 
 
