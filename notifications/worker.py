@@ -86,6 +86,8 @@ class Worker:
                         next_reminders = time.monotonic() + REMIND_EVERY_SECONDS
                     handled = await self.run_mail_once()
                 except Exception:  # noqa: BLE001 - a database hiccup must not end delivery for good
+                    if asyncio.current_task().cancelling():
+                        raise  # a library turned the cancellation into its own error: the worker is being stopped
                     log.exception("delivery round failed")
                     handled = 0
                 if self.circuit.is_open:
@@ -128,6 +130,8 @@ class Worker:
         try:
             return await self.webhooks.run_once()
         except Exception:  # noqa: BLE001 - a failed webhook round must hold back neither the mail nor later rounds
+            if asyncio.current_task().cancelling():
+                raise  # as in run: being stopped, whatever the error says
             log.exception("webhook round failed")
             return 0
 
